@@ -1,0 +1,419 @@
+//! The command line, identical to the Python original's, and its validation into a [`Config`].
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Highest sampling frequency accepted (samples per second).
+pub const MAX_FREQUENCY: f64 = 100_000.0;
+/// Longest finite run, in samples; longer runs use `-t none`.
+pub const MAX_SAMPLES: f64 = 9_007_199_254_740_992.0; // 2^53: exact in an f64
+/// Longest interface name the kernel accepts (`IFNAMSIZ` - 1).
+pub const MAX_IFNAME: usize = 15;
+
+/// Sample Linux network statistics (ip, tc, ss, byte queue limits, TCP small queues) at high
+/// frequency, straight from the kernel over netlink, to the console and to a JSON Lines file.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "netstatspy", version)]
+pub struct Cli {
+    /// Verbose output: raw totals beside the rates on the console, and a timing summary
+    /// (samples, overruns, schedule lateness, dump retries) on standard error at exit.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Only report this interface (applies to the ip, tc and queue_limits readers).
+    #[arg(long, value_name = "IFACE", value_parser = parse_iface)]
+    pub iface: Option<String>,
+
+    /// Sampling frequency in samples per second; fractions allowed (0.5 = every 2 s).
+    #[arg(short, long, value_name = "FREQUENCY", default_value = "1", value_parser = parse_frequency)]
+    pub frequency: f64,
+
+    /// How long to sample, in seconds; "none" or "inf" samples until interrupted (Ctrl-C).
+    #[arg(short, long, value_name = "TIME", default_value = "10", value_parser = parse_time)]
+    pub time: RunTime,
+
+    /// Do not log to the console.
+    #[arg(short = 'c', long = "no-console")]
+    pub no_console: bool,
+
+    /// Log to a JSON Lines file (see --file-name); records are appended.
+    #[arg(short, long)]
+    pub json: bool,
+
+    /// The JSON file to append to.
+    #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
+    pub file_name: PathBuf,
+
+    /// Do not collect interface statistics (ip -s link).
+    #[arg(long)]
+    pub no_ip: bool,
+
+    /// Collect queueing discipline statistics (tc -s qdisc).
+    #[arg(long)]
+    pub tc: bool,
+
+    /// Collect established TCP and UDP socket statistics (ss -inm --tcp --udp -o state
+    /// established).
+    #[arg(long)]
+    pub ss: bool,
+
+    /// Collect byte queue limits of transmit queues (/sys/class/net/IFACE/queues/tx-N/
+    /// byte_queue_limits).
+    #[arg(long)]
+    pub queue_limits: bool,
+
+    /// Collect the TCP small queue limit (/proc/sys/net/ipv4/tcp_limit_output_bytes).
+    #[arg(long)]
+    pub small_queue: bool,
+}
+
+/// How long a run lasts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RunTime {
+    /// This many seconds.
+    Seconds(f64),
+    /// Until interrupted.
+    Unbounded,
+}
+
+fn parse_frequency(s: &str) -> Result<f64, String> {
+    let f: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if !f.is_finite() || f <= 0.0 {
+        return Err(format!(
+            "must be a positive number of samples per second, not {s}"
+        ));
+    }
+    if f > MAX_FREQUENCY {
+        return Err(format!(
+            "{s} is above the highest supported frequency, {MAX_FREQUENCY}"
+        ));
+    }
+    Ok(f)
+}
+
+fn parse_time(s: &str) -> Result<RunTime, String> {
+    let t = s.trim();
+    if ["none", "inf", "infinity"]
+        .iter()
+        .any(|w| t.eq_ignore_ascii_case(w))
+    {
+        return Ok(RunTime::Unbounded);
+    }
+    let secs: f64 = t.parse().map_err(|_| {
+        format!("{s:?} is not a number of seconds (use \"none\" to run until interrupted)")
+    })?;
+    if !secs.is_finite() || secs <= 0.0 {
+        return Err(format!(
+            "must be a positive number of seconds, not {s} (use \"none\" to run until interrupted)"
+        ));
+    }
+    Ok(RunTime::Seconds(secs))
+}
+
+fn parse_iface(s: &str) -> Result<String, String> {
+    if s.is_empty() || s.len() > MAX_IFNAME {
+        return Err(format!(
+            "interface names are 1 to {MAX_IFNAME} bytes long, {s:?} is {}",
+            s.len()
+        ));
+    }
+    if s == "." || s == ".." || s.chars().any(|c| c == '/' || c == ':' || c.is_whitespace()) {
+        return Err(format!("{s:?} is not a valid interface name"));
+    }
+    Ok(s.to_owned())
+}
+
+/// Which readers a run uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReaderSet {
+    /// `ip`
+    pub ip: bool,
+    /// `tc`
+    pub tc: bool,
+    /// `ss`
+    pub ss: bool,
+    /// `queue_limits`
+    pub queue_limits: bool,
+    /// `small_queue`
+    pub small_queue: bool,
+}
+
+/// A validated run configuration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// Verbose output.
+    pub verbose: bool,
+    /// Restrict interface-based readers to this interface.
+    pub iface: Option<String>,
+    /// Samples per second.
+    pub frequency: f64,
+    /// Number of samples, `None` for an unbounded run.
+    pub samples: Option<u64>,
+    /// Log to the console.
+    pub console: bool,
+    /// Append JSON Lines to this file.
+    pub json: Option<PathBuf>,
+    /// The readers.
+    pub readers: ReaderSet,
+    /// Warnings to show before the run (the run still happens).
+    pub warnings: Vec<String>,
+}
+
+/// A usage error: exit code 2.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// What parsing the command line leads to.
+#[derive(Debug)]
+pub enum Parsed {
+    /// Run with this configuration.
+    Run(Config),
+    /// Print this text (help or version) to standard output and exit 0.
+    Print(String),
+}
+
+/// Parse and validate the command line (`args` includes the program name).
+pub fn parse<I, T>(args: I) -> Result<Parsed, UsageError>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            return match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    Ok(Parsed::Print(e.render().to_string()))
+                }
+                _ => Err(UsageError(one_line(&e))),
+            };
+        }
+    };
+    Config::try_from(cli).map(Parsed::Run)
+}
+
+/// clap's message without its "error: " prefix, usage and tip lines.
+fn one_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("invalid arguments");
+    first.strip_prefix("error: ").unwrap_or(first).to_owned()
+}
+
+impl TryFrom<Cli> for Config {
+    type Error = UsageError;
+
+    fn try_from(cli: Cli) -> Result<Config, UsageError> {
+        let readers = ReaderSet {
+            ip: !cli.no_ip,
+            tc: cli.tc,
+            ss: cli.ss,
+            queue_limits: cli.queue_limits,
+            small_queue: cli.small_queue,
+        };
+        let unbuilt: Vec<&str> = [
+            (readers.tc, "--tc"),
+            (readers.ss, "--ss"),
+            (readers.queue_limits, "--queue-limits"),
+            (readers.small_queue, "--small-queue"),
+        ]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, flag)| *flag)
+        .collect();
+        if !unbuilt.is_empty() {
+            return Err(UsageError(format!(
+                "{} not implemented yet in this version (available: ip)",
+                unbuilt.join(", ")
+            )));
+        }
+        if readers == ReaderSet::default() {
+            return Err(UsageError(
+                "no reader selected: --no-ip leaves nothing to collect; add --tc, --ss, \
+                 --queue-limits or --small-queue"
+                    .into(),
+            ));
+        }
+        let samples = match cli.time {
+            RunTime::Unbounded => None,
+            RunTime::Seconds(secs) => {
+                // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
+                let n = (secs * cli.frequency - 1e-9).ceil().max(1.0);
+                if n > MAX_SAMPLES {
+                    return Err(UsageError(format!(
+                        "-t {secs} at {} samples/s is more samples than can be counted; \
+                         use -t none to run until interrupted",
+                        cli.frequency
+                    )));
+                }
+                Some(n as u64)
+            }
+        };
+        if cli.json && cli.file_name.is_dir() {
+            return Err(UsageError(format!(
+                "--file-name {} is a directory",
+                cli.file_name.display()
+            )));
+        }
+        let mut warnings = Vec::new();
+        if cli.no_console && !cli.json {
+            warnings.push(
+                "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
+            );
+        }
+        Ok(Config {
+            verbose: cli.verbose,
+            iface: cli.iface,
+            frequency: cli.frequency,
+            samples,
+            console: !cli.no_console,
+            json: cli.json.then_some(cli.file_name),
+            readers,
+            warnings,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(args: &[&str]) -> Result<Config, String> {
+        let argv = std::iter::once("netstatspy").chain(args.iter().copied());
+        match parse(argv) {
+            Ok(Parsed::Run(c)) => Ok(c),
+            Ok(Parsed::Print(t)) => Err(format!("printed: {t}")),
+            Err(e) => Err(e.0),
+        }
+    }
+
+    #[test]
+    fn defaults_match_the_original() {
+        let c = run(&[]).expect("defaults");
+        assert_eq!(c.frequency, 1.0);
+        assert_eq!(c.samples, Some(10));
+        assert!(c.console);
+        assert_eq!(c.json, None);
+        assert_eq!(c.iface, None);
+        assert!(c.readers.ip && !c.readers.tc && !c.readers.ss);
+        assert!(c.warnings.is_empty());
+    }
+
+    #[test]
+    fn every_option_parses() {
+        let c = run(&[
+            "-v",
+            "--iface",
+            "eth0",
+            "-f",
+            "2.5",
+            "-t",
+            "4",
+            "-j",
+            "--file-name",
+            "out.jsonl",
+        ])
+        .expect("parse");
+        assert!(c.verbose);
+        assert_eq!(c.iface.as_deref(), Some("eth0"));
+        assert_eq!(c.frequency, 2.5);
+        assert_eq!(c.samples, Some(10));
+        assert_eq!(c.json, Some(PathBuf::from("out.jsonl")));
+        let c = run(&[
+            "--frequency",
+            "5",
+            "--time",
+            "2",
+            "--json",
+            "--no-console",
+            "--verbose",
+        ])
+        .expect("long forms");
+        assert_eq!(c.samples, Some(10));
+        assert!(!c.console && c.verbose && c.json.is_some());
+    }
+
+    #[test]
+    fn sample_count_is_ceiling_of_time_times_frequency() {
+        assert_eq!(run(&["-t", "0.3", "-f", "10"]).expect("t").samples, Some(3));
+        assert_eq!(run(&["-t", "2.1", "-f", "1"]).expect("t").samples, Some(3));
+        assert_eq!(run(&["-t", "0.01", "-f", "1"]).expect("t").samples, Some(1));
+        for none in ["none", "inf", "INF", "None"] {
+            assert_eq!(run(&["-t", none]).expect("t").samples, None, "{none}");
+        }
+    }
+
+    #[test]
+    fn bad_numbers_are_usage_errors() {
+        for args in [
+            &["-f", "0"][..],
+            &["-f", "-1"],
+            &["-f", "abc"],
+            &["-f", "nan"],
+            &["-f", "inf"],
+            &["-f", "1e9"],
+            &["-t", "-5"],
+            &["-t", "0"],
+            &["-t", "nan"],
+            &["-t", "abc"],
+            &["-t", "1e300"],
+            &["--iface", "this-name-is-too-long"],
+            &["--iface", ""],
+            &["--iface", "a/b"],
+            &["--bogus"],
+        ] {
+            let e = run(args).expect_err(&format!("{args:?} must fail"));
+            assert!(!e.contains('\n'), "one line: {e}");
+            assert!(!e.starts_with("error:"), "{e}");
+        }
+    }
+
+    #[test]
+    fn readers_not_built_yet_are_refused() {
+        for flag in ["--tc", "--ss", "--queue-limits", "--small-queue"] {
+            let e = run(&[flag]).expect_err(flag);
+            assert!(e.contains(flag) && e.contains("not implemented yet"), "{e}");
+        }
+    }
+
+    #[test]
+    fn no_reader_is_an_error_and_no_output_a_warning() {
+        assert!(run(&["--no-ip"]).expect_err("none").contains("no reader"));
+        let c = run(&["-c"]).expect("runs");
+        assert_eq!(c.warnings.len(), 1);
+        assert!(run(&["-c", "-j"]).expect("runs").warnings.is_empty());
+    }
+
+    #[test]
+    fn help_and_version_are_printed() {
+        let argv = ["netstatspy", "--help"];
+        match parse(argv).expect("help") {
+            Parsed::Print(t) => {
+                for opt in [
+                    "--verbose",
+                    "--iface",
+                    "--frequency",
+                    "--time",
+                    "--no-console",
+                    "--json",
+                    "--file-name",
+                    "--no-ip",
+                    "--tc",
+                    "--ss",
+                    "--queue-limits",
+                    "--small-queue",
+                ] {
+                    assert!(t.contains(opt), "{opt} missing from help");
+                }
+            }
+            Parsed::Run(_) => panic!("help must print"),
+        }
+        assert!(matches!(parse(["netstatspy", "-h"]), Ok(Parsed::Print(_))));
+    }
+}

@@ -1,0 +1,335 @@
+//! The console: a readable block per sample, one aligned table per reader.
+//!
+//! Counters are shown as per-second rates computed from the previous sample of the same
+//! interface; the first sample (and an interface seen for the first time) shows totals. With
+//! `-v` the raw totals follow the rates. The block of a sample is written in one piece.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
+
+use super::{LogError, Logger};
+use crate::clock;
+use crate::readers::ip::{LinkSample, LinkStats64, operstate_name};
+use crate::record::{Record, Stats};
+
+/// The console logger, writing to standard output (or any writer, for tests).
+pub struct ConsoleLogger<W = io::Stdout> {
+    out: W,
+    verbose: bool,
+    bold: bool,
+    block: String,
+    sample: Option<u64>,
+    /// Previous counters per ifindex, with the elapsed time they were read at.
+    prev_ip: HashMap<u32, (Duration, LinkStats64)>,
+}
+
+impl ConsoleLogger {
+    /// A console on standard output; bold headers only when it is a terminal.
+    pub fn stdout(verbose: bool) -> ConsoleLogger {
+        let out = io::stdout();
+        let bold = out.is_terminal();
+        ConsoleLogger::new(out, verbose, bold)
+    }
+}
+
+impl<W: Write> ConsoleLogger<W> {
+    /// A console on `out`.
+    pub fn new(out: W, verbose: bool, bold: bool) -> ConsoleLogger<W> {
+        ConsoleLogger {
+            out,
+            verbose,
+            bold,
+            block: String::with_capacity(8 * 1024),
+            sample: None,
+            prev_ip: HashMap::new(),
+        }
+    }
+
+    /// The writer, e.g. to read what a test logged.
+    pub fn get_ref(&self) -> &W {
+        &self.out
+    }
+
+    fn header(&mut self, record: &Record) {
+        let (on, off) = if self.bold {
+            ("\x1b[1m", "\x1b[0m")
+        } else {
+            ("", "")
+        };
+        let _ = writeln!(
+            self.block,
+            "{on}sample {}  {}  +{:.3}s{off}",
+            record.sample,
+            clock::format_local(record.timestamp),
+            record.elapsed.as_secs_f64()
+        );
+    }
+
+    fn ip_tables(&mut self, record: &Record, links: &[LinkSample]) {
+        let partial = if record.partial { " (partial)" } else { "" };
+        let mut rates = Table::new(&[
+            "iface",
+            "state",
+            "rx B/s",
+            "rx pkt/s",
+            "rx drop/s",
+            "rx err/s",
+            "tx B/s",
+            "tx pkt/s",
+            "tx drop/s",
+            "tx err/s",
+        ]);
+        let mut totals = Table::new(&[
+            "iface", "state", "rx bytes", "rx pkts", "rx drop", "rx err", "tx bytes", "tx pkts",
+            "tx drop", "tx err",
+        ]);
+        let mut prev = std::mem::take(&mut self.prev_ip);
+        let mut fresh = 0;
+        for link in links {
+            let meta = &*link.link;
+            let state = meta
+                .operstate
+                .and_then(operstate_name)
+                .unwrap_or("-")
+                .to_owned();
+            let Some(st) = link.stats64 else {
+                let mut row = vec![meta.ifname.clone(), state];
+                row.resize(10, "-".into());
+                totals.row(row);
+                continue;
+            };
+            let cols = |s: &LinkStats64| {
+                [
+                    s.rx_bytes,
+                    s.rx_packets,
+                    s.rx_dropped,
+                    s.rx_errors,
+                    s.tx_bytes,
+                    s.tx_packets,
+                    s.tx_dropped,
+                    s.tx_errors,
+                ]
+            };
+            let now = cols(&st);
+            let mut total_row = vec![meta.ifname.clone(), state.clone()];
+            total_row.extend(now.iter().map(|&v| human(v as f64)));
+            match prev.get(&meta.ifindex) {
+                Some((t0, before)) if record.elapsed > *t0 => {
+                    let dt = (record.elapsed - *t0).as_secs_f64();
+                    let mut row = vec![meta.ifname.clone(), state];
+                    for (n, b) in now.iter().zip(cols(before)) {
+                        // A counter that went down was reset (device re-created): no rate.
+                        row.push(match n.checked_sub(b) {
+                            Some(d) => human(d as f64 / dt),
+                            None => "-".into(),
+                        });
+                    }
+                    rates.row(row);
+                    if self.verbose {
+                        totals.row(total_row);
+                    }
+                }
+                _ => {
+                    fresh += 1;
+                    totals.row(total_row);
+                }
+            }
+            self.prev_ip.insert(meta.ifindex, (record.elapsed, st));
+        }
+        prev.clear();
+        let _ = writeln!(self.block, "ip: {} interfaces{partial}", links.len());
+        if !rates.rows.is_empty() {
+            rates.render(&mut self.block);
+        }
+        if !totals.rows.is_empty() {
+            if !rates.rows.is_empty() || fresh < links.len() {
+                let _ = writeln!(self.block, "ip totals:");
+            }
+            totals.render(&mut self.block);
+        }
+    }
+}
+
+impl<W: Write> Logger for ConsoleLogger<W> {
+    fn log(&mut self, record: &Record) -> Result<(), LogError> {
+        if self.sample != Some(record.sample) {
+            self.sample = Some(record.sample);
+            self.header(record);
+        }
+        match &record.stats {
+            Stats::Ip(links) => self.ip_tables(record, links),
+        }
+        Ok(())
+    }
+
+    fn end_sample(&mut self) -> Result<(), LogError> {
+        self.block.push('\n');
+        let result = self
+            .out
+            .write_all(self.block.as_bytes())
+            .and_then(|()| self.out.flush());
+        self.block.clear();
+        result.map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => LogError::Closed,
+            _ => LogError::Stdout(e),
+        })
+    }
+
+    fn finish(&mut self) -> Result<(), LogError> {
+        self.out.flush().map_err(|e| match e.kind() {
+            io::ErrorKind::BrokenPipe => LogError::Closed,
+            _ => LogError::Stdout(e),
+        })
+    }
+}
+
+/// A number in at most four significant characters with an SI suffix: `999`, `1.23k`, `45.6M`.
+pub fn human(v: f64) -> String {
+    const UNITS: [&str; 6] = ["", "k", "M", "G", "T", "P"];
+    if !v.is_finite() {
+        return "-".into();
+    }
+    let mut v = v;
+    let mut unit = 0;
+    while v.abs() >= 999.5 && unit + 1 < UNITS.len() {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        if v.fract() == 0.0 || v.abs() >= 100.0 {
+            format!("{v:.0}")
+        } else {
+            format!("{v:.1}")
+        }
+    } else if v.abs() >= 99.95 {
+        format!("{v:.0}{}", UNITS[unit])
+    } else if v.abs() >= 9.995 {
+        format!("{v:.1}{}", UNITS[unit])
+    } else {
+        format!("{v:.2}{}", UNITS[unit])
+    }
+}
+
+/// A table: first column left-aligned, the others right-aligned.
+struct Table {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Table {
+    fn new(headers: &[&str]) -> Table {
+        Table {
+            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
+            rows: Vec::new(),
+        }
+    }
+
+    fn row(&mut self, row: Vec<String>) {
+        self.rows.push(row);
+    }
+
+    fn render(&self, out: &mut String) {
+        let n = self.headers.len();
+        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
+        for row in &self.rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        for line in std::iter::once(&self.headers).chain(&self.rows) {
+            let mut text = String::new();
+            for (i, cell) in line.iter().take(n).enumerate() {
+                let w = widths[i];
+                if i == 0 {
+                    let _ = write!(text, "{cell:<w$}");
+                } else {
+                    let _ = write!(text, "  {cell:>w$}");
+                }
+            }
+            out.push_str(text.trim_end());
+            out.push('\n');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::readers::ip::LinkMeta;
+    use std::sync::Arc;
+
+    #[test]
+    fn human_numbers() {
+        assert_eq!(human(0.0), "0");
+        assert_eq!(human(999.0), "999");
+        assert_eq!(human(2.5), "2.5");
+        assert_eq!(human(1234.0), "1.23k");
+        assert_eq!(human(45_600_000.0), "45.6M");
+        assert_eq!(human(999_999.0), "1.00M");
+        assert_eq!(human(f64::NAN), "-");
+    }
+
+    fn record(sample: u64, elapsed_ms: u64, rx_bytes: u64) -> Record {
+        let link = Arc::new(LinkMeta {
+            ifindex: 2,
+            ifname: "veth0".into(),
+            operstate: Some(6),
+            ..Default::default()
+        });
+        Record {
+            kind: "ip",
+            sample,
+            timestamp: Duration::from_secs(1_700_000_000),
+            elapsed: Duration::from_millis(elapsed_ms),
+            partial: false,
+            stats: Stats::Ip(vec![LinkSample {
+                link,
+                stats64: Some(LinkStats64 {
+                    rx_bytes,
+                    ..Default::default()
+                }),
+            }]),
+        }
+    }
+
+    #[test]
+    fn totals_first_then_rates() {
+        let mut c = ConsoleLogger::new(Vec::new(), false, false);
+        c.log(&record(0, 0, 1000)).expect("log");
+        c.end_sample().expect("end");
+        c.log(&record(1, 500, 3000)).expect("log");
+        c.end_sample().expect("end");
+        let text = String::from_utf8(c.get_ref().clone()).expect("utf8");
+        let blocks: Vec<&str> = text.split("\n\n").collect();
+        assert!(blocks[0].starts_with("sample 0  "), "{text}");
+        assert!(blocks[0].contains("rx bytes"), "{text}");
+        assert!(blocks[0].contains("1.00k"), "{text}");
+        assert!(blocks[1].starts_with("sample 1  "), "{text}");
+        assert!(blocks[1].contains("rx B/s"), "{text}");
+        // (3000 - 1000) bytes in 0.5 s.
+        let row = blocks[1]
+            .lines()
+            .find(|l| l.starts_with("veth0"))
+            .expect("row");
+        assert_eq!(row.split_whitespace().nth(2), Some("4.00k"), "{text}");
+        assert!(!blocks[1].contains("totals"), "{text}");
+    }
+
+    #[test]
+    fn broken_pipe_is_closed() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut c = ConsoleLogger::new(Closed, false, false);
+        c.log(&record(0, 0, 1)).expect("log");
+        assert!(matches!(c.end_sample(), Err(LogError::Closed)));
+    }
+}

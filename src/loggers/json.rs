@@ -1,0 +1,95 @@
+//! JSON Lines: one record per line, appended to a file.
+//!
+//! Lines are serialised into a buffer of complete lines that is written with one `write` at
+//! least once a second (and when it grows large, and at the end). A line therefore never
+//! reaches the file in pieces from us; if a write fails part-way (disk full), the file is cut
+//! back to its length before the write, so every line in it stays complete.
+
+use std::fs::{File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use super::{LogError, Logger};
+use crate::clock;
+use crate::record::Record;
+
+/// Write out at least this often.
+const FLUSH_INTERVAL_NS: u64 = 1_000_000_000;
+/// Write out early when this much is buffered.
+const FLUSH_BYTES: usize = 1 << 20;
+
+/// The JSON Lines logger.
+pub struct JsonLogger {
+    path: PathBuf,
+    file: File,
+    pending: Vec<u8>,
+    last_flush_ns: u64,
+}
+
+impl JsonLogger {
+    /// Open `path` for appending (created when missing; never truncated).
+    pub fn open(path: &Path) -> Result<JsonLogger, LogError> {
+        let file = OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(path)
+            .map_err(|source| LogError::File {
+                path: path.to_owned(),
+                source,
+            })?;
+        Ok(JsonLogger {
+            path: path.to_owned(),
+            file,
+            pending: Vec::with_capacity(64 * 1024),
+            last_flush_ns: clock::monotonic_ns(),
+        })
+    }
+
+    fn error(&self, source: io::Error) -> LogError {
+        LogError::File {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    fn write_out(&mut self) -> Result<(), LogError> {
+        self.last_flush_ns = clock::monotonic_ns();
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let before = self.file.metadata().map(|m| m.len());
+        if let Err(e) = self.file.write_all(&self.pending) {
+            // Cut a partly written block back so the file ends with a complete line.
+            if let Ok(len) = before {
+                let _ = self.file.set_len(len);
+            }
+            return Err(self.error(e));
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
+impl Logger for JsonLogger {
+    fn log(&mut self, record: &Record) -> Result<(), LogError> {
+        let mark = self.pending.len();
+        if let Err(e) = serde_json::to_writer(&mut self.pending, record) {
+            self.pending.truncate(mark);
+            return Err(self.error(io::Error::other(e)));
+        }
+        self.pending.push(b'\n');
+        Ok(())
+    }
+
+    fn end_sample(&mut self) -> Result<(), LogError> {
+        let due = clock::monotonic_ns().saturating_sub(self.last_flush_ns) >= FLUSH_INTERVAL_NS;
+        if due || self.pending.len() >= FLUSH_BYTES {
+            self.write_out()?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), LogError> {
+        self.write_out()
+    }
+}

@@ -1,0 +1,38 @@
+//! Readers: each owns its kernel handles for the run and turns one sample into typed statistics.
+
+use crate::netlink::{DumpCounters, NetlinkError};
+use crate::record::Stats;
+
+pub mod ip;
+
+/// What one [`Reader::collect`] returns.
+#[derive(Debug, Clone)]
+pub struct Collected {
+    /// The statistics of this sample.
+    pub stats: Stats,
+    /// True when a dump stayed inconsistent after every retry.
+    pub partial: bool,
+}
+
+/// An error of a reader.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The netlink exchange failed.
+    #[error(transparent)]
+    Netlink(#[from] NetlinkError),
+    /// The interface asked for with `--iface` does not exist.
+    #[error("interface {0:?} does not exist")]
+    NoSuchInterface(String),
+}
+
+/// A source of statistics sampled by the [`Sampler`](crate::sampler::Sampler).
+pub trait Reader {
+    /// The record type: `"ip"`, `"tc"`, `"ss"`, `"queue_limits"` or `"small_queue"`.
+    fn kind(&self) -> &'static str;
+    /// Read one sample.
+    fn collect(&mut self) -> Result<Collected, ReadError>;
+    /// Recoveries of the netlink dump loop so far (redone, partial, reopened dumps).
+    fn dump_counters(&self) -> DumpCounters {
+        DumpCounters::default()
+    }
+}

@@ -1,0 +1,99 @@
+//! The record: one reader's statistics of one sample, with the envelope every logger shares.
+
+use std::time::Duration;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use crate::readers::ip::LinkSample;
+
+/// Statistics of one reader for one sample, typed per reader.
+#[derive(Debug, Clone)]
+pub enum Stats {
+    /// `ip`: one element per interface.
+    Ip(Vec<LinkSample>),
+}
+
+impl Stats {
+    /// Number of elements (interfaces, qdiscs, sockets, …).
+    pub fn len(&self) -> usize {
+        match self {
+            Stats::Ip(v) => v.len(),
+        }
+    }
+
+    /// True when there are no elements.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Serialize for Stats {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Stats::Ip(v) => v.serialize(s),
+        }
+    }
+}
+
+/// One line of output: `{"type","sample","timestamp","elapsed","partial"?,"stats"}`.
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// The reader's kind (`"ip"`, `"tc"`, …).
+    pub kind: &'static str,
+    /// Index of the schedule slot this sample belongs to, from 0.
+    pub sample: u64,
+    /// Wall-clock time when the read began, since the Unix epoch.
+    pub timestamp: Duration,
+    /// Monotonic time since the run started.
+    pub elapsed: Duration,
+    /// True when a dump stayed inconsistent (`NLM_F_DUMP_INTR`) after every retry.
+    pub partial: bool,
+    /// The statistics.
+    pub stats: Stats,
+}
+
+/// Seconds with microsecond precision, as a JSON number.
+fn seconds(d: Duration) -> f64 {
+    d.as_micros() as f64 / 1e6
+}
+
+impl Serialize for Record {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(if self.partial { 6 } else { 5 }))?;
+        m.serialize_entry("type", self.kind)?;
+        m.serialize_entry("sample", &self.sample)?;
+        m.serialize_entry("timestamp", &seconds(self.timestamp))?;
+        m.serialize_entry("elapsed", &seconds(self.elapsed))?;
+        if self.partial {
+            m.serialize_entry("partial", &true)?;
+        }
+        m.serialize_entry("stats", &self.stats)?;
+        m.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn envelope_keys_and_precision() {
+        let r = Record {
+            kind: "ip",
+            sample: 3,
+            timestamp: Duration::new(1_764_000_000, 123_456_789),
+            elapsed: Duration::from_nanos(12_345),
+            partial: false,
+            stats: Stats::Ip(Vec::new()),
+        };
+        let line = serde_json::to_string(&r).expect("serialise");
+        assert_eq!(
+            line,
+            r#"{"type":"ip","sample":3,"timestamp":1764000000.123456,"elapsed":0.000012,"stats":[]}"#
+        );
+        let partial = Record { partial: true, ..r };
+        let v: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&partial).expect("ser")).expect("json");
+        assert_eq!(v["partial"], serde_json::Value::Bool(true));
+    }
+}

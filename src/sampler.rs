@@ -1,0 +1,382 @@
+//! The sampler: runs every reader on an absolute schedule and hands the records to the loggers.
+//!
+//! Sample `k` is due at `start + k / f` on the monotonic clock, so the time spent sampling never
+//! shifts later deadlines. A sample that starts a whole period or more late (the previous one
+//! overran, or the machine stalled) does not cause a burst of catch-up samples: the schedule
+//! skips to the most recent slot that is due and counts the skipped slots as overruns. A stop
+//! request (SIGINT/SIGTERM) is honoured between samples, so the record being written is always
+//! finished, then every logger is flushed.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use crate::clock::{self, Wake};
+use crate::loggers::{LogError, Logger};
+use crate::netlink::DumpCounters;
+use crate::readers::{ReadError, Reader};
+use crate::record::Record;
+
+/// A fatal error of a run.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A reader failed on its first sample (the failure is not a passing one).
+    #[error("{kind} reader")]
+    Reader {
+        /// The reader's kind.
+        kind: &'static str,
+        /// What went wrong.
+        source: ReadError,
+    },
+    /// A logger could not write.
+    #[error(transparent)]
+    Log(LogError),
+}
+
+/// How a run went.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Samples taken.
+    pub samples: u64,
+    /// Schedule slots skipped because a sample started a whole period late.
+    pub overruns: u64,
+    /// Records not produced because a reader failed (after its first sample).
+    pub read_errors: u64,
+    /// Records flagged partial.
+    pub partial: u64,
+    /// Median and 99th percentile of |actual start − scheduled start|.
+    pub lateness_p50: Duration,
+    /// See `lateness_p50`.
+    pub lateness_p99: Duration,
+    /// Wall time of the run.
+    pub wall: Duration,
+    /// CPU time (user + system) of the process.
+    pub cpu: Duration,
+    /// The run ended early on a stop request.
+    pub interrupted: bool,
+    /// Standard output was closed by its reader.
+    pub output_closed: bool,
+    /// Netlink dump recoveries, per reader kind.
+    pub dumps: Vec<(&'static str, DumpCounters)>,
+}
+
+/// Runs readers on a schedule.
+pub struct Sampler {
+    readers: Vec<Box<dyn Reader>>,
+    loggers: Vec<Box<dyn Logger>>,
+    frequency: f64,
+    samples: Option<u64>,
+    stop: Arc<AtomicBool>,
+}
+
+impl Sampler {
+    /// A sampler taking `samples` samples (`None`: until stopped) at `frequency` per second.
+    pub fn new(
+        readers: Vec<Box<dyn Reader>>,
+        loggers: Vec<Box<dyn Logger>>,
+        frequency: f64,
+        samples: Option<u64>,
+        stop: Arc<AtomicBool>,
+    ) -> Sampler {
+        Sampler {
+            readers,
+            loggers,
+            frequency,
+            samples,
+            stop,
+        }
+    }
+
+    fn deadline(&self, start: u64, slot: u64) -> u64 {
+        start + (slot as f64 * 1e9 / self.frequency).round() as u64
+    }
+
+    /// Run to the end of the schedule or to a stop request; loggers are flushed in every case.
+    pub fn run(&mut self) -> Result<Summary, RunError> {
+        let mut summary = Summary::default();
+        let result = self.run_schedule(&mut summary);
+        // Flush even when a logger failed: the others may still hold records.
+        let mut finish_err = None;
+        for logger in &mut self.loggers {
+            match logger.finish() {
+                Ok(()) => {}
+                Err(LogError::Closed) => summary.output_closed = true,
+                Err(e) => finish_err = finish_err.or(Some(e)),
+            }
+        }
+        summary.cpu = cpu_time();
+        summary.dumps = self
+            .readers
+            .iter()
+            .map(|r| (r.kind(), r.dump_counters()))
+            .collect();
+        result?;
+        match finish_err {
+            Some(e) => Err(RunError::Log(e)),
+            None => Ok(summary),
+        }
+    }
+
+    fn run_schedule(&mut self, summary: &mut Summary) -> Result<(), RunError> {
+        let period_ns = 1e9 / self.frequency;
+        let start = clock::monotonic_ns();
+        let mut lateness = Histogram::default();
+        let mut failed = vec![false; self.readers.len()];
+        let mut slot = 0u64;
+        let outcome = loop {
+            if self.samples.is_some_and(|n| slot >= n) {
+                break Ok(());
+            }
+            let mut deadline = self.deadline(start, slot);
+            let mut woke = Wake::Interrupted;
+            while woke == Wake::Interrupted && !self.stop.load(Ordering::Relaxed) {
+                woke = clock::sleep_until(deadline);
+            }
+            if self.stop.load(Ordering::Relaxed) {
+                summary.interrupted = true;
+                break Ok(());
+            }
+            let mut now = clock::monotonic_ns();
+            if (now - deadline.min(now)) as f64 >= period_ns {
+                let due = ((now - start) as f64 / period_ns).floor() as u64;
+                let due = due.max(slot);
+                summary.overruns += due - slot;
+                slot = due;
+                if self.samples.is_some_and(|n| slot >= n) {
+                    break Ok(());
+                }
+                deadline = self.deadline(start, slot);
+                now = now.max(deadline);
+            }
+            lateness.add(now.saturating_sub(deadline));
+            if let Err(e) = self.sample(slot, start, summary, &mut failed) {
+                break Err(e);
+            }
+            summary.samples += 1;
+            slot += 1;
+        };
+        summary.wall = Duration::from_nanos(clock::monotonic_ns() - start);
+        summary.lateness_p50 = lateness.quantile(0.50);
+        summary.lateness_p99 = lateness.quantile(0.99);
+        outcome
+    }
+
+    fn sample(
+        &mut self,
+        slot: u64,
+        start: u64,
+        summary: &mut Summary,
+        failed: &mut [bool],
+    ) -> Result<(), RunError> {
+        for (i, reader) in self.readers.iter_mut().enumerate() {
+            let timestamp = clock::wall();
+            let elapsed = Duration::from_nanos(clock::monotonic_ns() - start);
+            let collected = match reader.collect() {
+                Ok(c) => c,
+                Err(source) if summary.samples == 0 => {
+                    return Err(RunError::Reader {
+                        kind: reader.kind(),
+                        source,
+                    });
+                }
+                Err(e) => {
+                    summary.read_errors += 1;
+                    if !failed[i] {
+                        eprintln!(
+                            "netstatspy: warning: {}: {} (sample {slot}; retrying each sample)",
+                            reader.kind(),
+                            error_chain(&e)
+                        );
+                        failed[i] = true;
+                    }
+                    continue;
+                }
+            };
+            failed[i] = false;
+            summary.partial += u64::from(collected.partial);
+            let record = Record {
+                kind: reader.kind(),
+                sample: slot,
+                timestamp,
+                elapsed,
+                partial: collected.partial,
+                stats: collected.stats,
+            };
+            for logger in &mut self.loggers {
+                logger.log(&record).map_err(RunError::Log)?;
+            }
+        }
+        let mut closed = false;
+        for logger in &mut self.loggers {
+            match logger.end_sample() {
+                Ok(()) => {}
+                Err(LogError::Closed) => closed = true,
+                Err(e) => return Err(RunError::Log(e)),
+            }
+        }
+        if closed {
+            // The console's reader went away: a normal end, quietly.
+            summary.output_closed = true;
+            self.stop.store(true, Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
+/// An error and its causes on one line, `outer: inner: innermost`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}
+
+/// CPU time used by this process so far.
+pub fn cpu_time() -> Duration {
+    // SAFETY: an all-zero rusage is valid to be overwritten; the pointer is valid for the call.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// Lateness histogram: 1 µs buckets to 1 ms, 1 ms buckets to 1 s, then one overflow bucket.
+struct Histogram {
+    counts: Vec<u64>,
+    total: u64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram {
+            counts: vec![0; 2001],
+            total: 0,
+        }
+    }
+}
+
+impl Histogram {
+    fn add(&mut self, ns: u64) {
+        let us = ns / 1000;
+        let bucket = if us < 1000 {
+            us as usize
+        } else {
+            (1000 + us / 1000).min(2000) as usize
+        };
+        self.counts[bucket] += 1;
+        self.total += 1;
+    }
+
+    /// Upper edge of the bucket holding quantile `q`.
+    fn quantile(&self, q: f64) -> Duration {
+        if self.total == 0 {
+            return Duration::ZERO;
+        }
+        let rank = ((self.total as f64 * q).ceil() as u64).max(1);
+        let mut seen = 0;
+        for (bucket, &count) in self.counts.iter().enumerate() {
+            seen += count;
+            if seen >= rank {
+                return if bucket == 2000 {
+                    // Overflow: at least one second.
+                    Duration::from_secs(1)
+                } else if bucket < 1000 {
+                    Duration::from_micros(bucket as u64 + 1)
+                } else {
+                    Duration::from_millis((bucket - 1000) as u64 + 1)
+                };
+            }
+        }
+        Duration::from_secs(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::readers::Collected;
+    use crate::record::Stats;
+    use std::sync::Mutex;
+
+    struct Counting;
+    impl Reader for Counting {
+        fn kind(&self) -> &'static str {
+            "ip"
+        }
+        fn collect(&mut self) -> Result<Collected, ReadError> {
+            Ok(Collected {
+                stats: Stats::Ip(Vec::new()),
+                partial: false,
+            })
+        }
+    }
+
+    #[derive(Clone, Default)]
+    struct Seen(Arc<Mutex<Vec<(u64, Duration)>>>);
+    impl Logger for Seen {
+        fn log(&mut self, r: &Record) -> Result<(), LogError> {
+            self.0.lock().expect("lock").push((r.sample, r.elapsed));
+            Ok(())
+        }
+        fn finish(&mut self) -> Result<(), LogError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn takes_the_scheduled_number_of_samples_on_time() {
+        let seen = Seen::default();
+        let mut s = Sampler::new(
+            vec![Box::new(Counting)],
+            vec![Box::new(seen.clone())],
+            50.0,
+            Some(10),
+            Arc::new(AtomicBool::new(false)),
+        );
+        let summary = s.run().expect("run");
+        let got = seen.0.lock().expect("lock").clone();
+        assert_eq!(summary.samples + summary.overruns, 10);
+        assert_eq!(got.len() as u64, summary.samples);
+        // Each record starts no earlier than its slot's deadline.
+        for (slot, elapsed) in &got {
+            assert!(
+                *elapsed >= Duration::from_millis(slot * 20),
+                "{slot}: {elapsed:?}"
+            );
+        }
+        assert!(got.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn stop_request_ends_the_run_between_samples() {
+        let stop = Arc::new(AtomicBool::new(true));
+        let seen = Seen::default();
+        let mut s = Sampler::new(
+            vec![Box::new(Counting)],
+            vec![Box::new(seen.clone())],
+            1.0,
+            None,
+            stop,
+        );
+        let summary = s.run().expect("run");
+        assert!(summary.interrupted);
+        assert_eq!(summary.samples, 0);
+    }
+
+    #[test]
+    fn histogram_quantiles() {
+        let mut h = Histogram::default();
+        for us in 0..100 {
+            h.add(us * 1000);
+        }
+        assert_eq!(h.quantile(0.5), Duration::from_micros(50));
+        assert_eq!(h.quantile(0.99), Duration::from_micros(99));
+        h.add(5_000_000_000);
+        assert_eq!(h.quantile(1.0), Duration::from_millis(1000));
+    }
+}
