@@ -36,11 +36,14 @@ const IFLA_ADDRESS: u16 = 1;
 const IFLA_BROADCAST: u16 = 2;
 const IFLA_IFNAME: u16 = 3;
 const IFLA_MTU: u16 = 4;
+const IFLA_LINK: u16 = 5;
 const IFLA_QDISC: u16 = 6;
+const IFLA_MASTER: u16 = 10;
 const IFLA_TXQLEN: u16 = 13;
 const IFLA_OPERSTATE: u16 = 16;
 const IFLA_STATS64: u16 = 23;
 const IFLA_CARRIER_CHANGES: u16 = 35;
+const IFLA_LINK_NETNSID: u16 = 37;
 const IFLA_STATS_LINK_64: u16 = 1;
 /// `sizeof(struct if_stats_msg)`.
 const IF_STATS_MSG_LEN: usize = 12;
@@ -140,6 +143,52 @@ pub struct LinkMeta {
     pub broadcast: Option<Vec<u8>>,
     /// `IFLA_CARRIER_CHANGES`.
     pub carrier_changes: Option<u32>,
+    /// `IFLA_LINK`: the ifindex of the link this one sits on (veth peer, VLAN parent, …).
+    pub link: Option<u32>,
+    /// `IFLA_LINK_NETNSID`: set when `link` is in another network namespace.
+    pub link_netnsid: Option<i32>,
+    /// `IFLA_MASTER`: the ifindex of the bridge or bond this link is enslaved to.
+    pub master: Option<u32>,
+    /// Resolved from the other links of the same dump: the name of `link` (when in this
+    /// namespace), the name of `master`, and whether `link` is down (`M-DOWN`).
+    pub resolved: Resolved,
+}
+
+/// What a link's metadata says about other links, resolved against the whole link list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// Name of the `IFLA_LINK` interface; `if<N>` when it is unknown.
+    pub link_name: Option<String>,
+    /// Name of the master interface; `if<N>` when it is unknown.
+    pub master_name: Option<String>,
+    /// The `IFLA_LINK` interface in this namespace is not up (iproute2's `M-DOWN`).
+    pub link_down: bool,
+}
+
+/// Fill in [`LinkMeta::resolved`] for every link of `links` (sorted by ifindex), as iproute2
+/// does: names of unknown indexes read `if<N>`, and an unknown parent counts as down.
+pub fn resolve_links(links: &mut [LinkMeta]) {
+    let find = |links: &[LinkMeta], index: u32| {
+        links
+            .binary_search_by_key(&index, |l| l.ifindex)
+            .ok()
+            .map(|i| (links[i].ifname.clone(), links[i].flags))
+    };
+    for i in 0..links.len() {
+        let mut r = Resolved::default();
+        if let Some(parent) = links[i].link.filter(|&p| p != 0)
+            && links[i].link_netnsid.is_none()
+        {
+            let found = find(links, parent);
+            r.link_down = found.as_ref().is_none_or(|(_, flags)| flags & IFF_UP == 0);
+            r.link_name = Some(found.map_or_else(|| format!("if{parent}"), |(name, _)| name));
+        }
+        if let Some(master) = links[i].master {
+            r.master_name =
+                Some(find(links, master).map_or_else(|| format!("if{master}"), |(name, _)| name));
+        }
+        links[i].resolved = r;
+    }
 }
 
 /// One interface of one sample.
@@ -174,6 +223,9 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
             IFLA_ADDRESS => meta.address = Some(v.to_vec()),
             IFLA_BROADCAST => meta.broadcast = Some(v.to_vec()),
             IFLA_CARRIER_CHANGES => meta.carrier_changes = u32_of(v),
+            IFLA_LINK => meta.link = u32_of(v),
+            IFLA_LINK_NETNSID => meta.link_netnsid = u32_of(v).map(|n| n as i32),
+            IFLA_MASTER => meta.master = u32_of(v),
             IFLA_STATS64 => stats = LinkStats64::decode(v),
             _ => {}
         }
@@ -319,14 +371,17 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     /// Full `RTM_GETLINK` dump: replace the metadata and push the wanted links' counters.
     fn refresh_links(&mut self, out: &mut Vec<LinkSample>) -> Result<bool, ReadError> {
         let dump = self.dumper.dump(&mut self.getlink)?;
-        let mut links = Vec::with_capacity(self.links.len());
-        for message in dump.messages {
-            if message.header.kind != RTM_NEWLINK {
-                continue;
-            }
-            let Some((meta, stats64)) = decode_link(message.payload) else {
-                continue;
-            };
+        let mut decoded: Vec<(LinkMeta, Option<LinkStats64>)> = dump
+            .messages
+            .filter(|m| m.header.kind == RTM_NEWLINK)
+            .filter_map(|m| decode_link(m.payload))
+            .collect();
+        decoded.sort_by_key(|(meta, _)| meta.ifindex);
+        let (mut metas, stats): (Vec<LinkMeta>, Vec<Option<LinkStats64>>) =
+            decoded.into_iter().unzip();
+        resolve_links(&mut metas);
+        let mut links = Vec::with_capacity(metas.len());
+        for (meta, stats64) in metas.into_iter().zip(stats) {
             // Keep the shared allocation when nothing changed.
             let meta = match self
                 .links
@@ -343,7 +398,6 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             }
             links.push(meta);
         }
-        links.sort_by_key(|l| l.ifindex);
         self.links = links;
         Ok(dump.partial)
     }
@@ -623,7 +677,7 @@ impl fmt::Display for LinkTypeName {
     }
 }
 
-struct Flags(u32);
+struct Flags(u32, bool);
 
 impl Serialize for Flags {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
@@ -633,6 +687,9 @@ impl Serialize for Flags {
                 FlagName::Known(n) => seq.serialize_element(n)?,
                 FlagName::Other(_) => seq.serialize_element(&name.to_string())?,
             }
+        }
+        if self.1 {
+            seq.serialize_element("M-DOWN")?;
         }
         seq.end()
     }
@@ -717,13 +774,22 @@ impl Serialize for LinkSample {
         let l = &*self.link;
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("ifindex", &l.ifindex)?;
+        match (l.link, l.link_netnsid, &l.resolved.link_name) {
+            (Some(0), _, _) => m.serialize_entry("link", &())?,
+            (Some(index), Some(_), _) => m.serialize_entry("link_index", &index)?,
+            (Some(_), None, Some(name)) => m.serialize_entry("link", name)?,
+            _ => {}
+        }
         m.serialize_entry("ifname", &l.ifname)?;
-        m.serialize_entry("flags", &Flags(l.flags))?;
+        m.serialize_entry("flags", &Flags(l.flags, l.resolved.link_down))?;
         if let Some(mtu) = l.mtu {
             m.serialize_entry("mtu", &mtu)?;
         }
         if let Some(q) = &l.qdisc {
             m.serialize_entry("qdisc", q)?;
+        }
+        if let Some(master) = &l.resolved.master_name {
+            m.serialize_entry("master", master)?;
         }
         if let Some(state) = l.operstate {
             match operstate_name(state) {

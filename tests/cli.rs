@@ -1,0 +1,234 @@
+//! Tests of the built binary: defaults, JSON Lines output, appending, signals, closed pipes and
+//! errors. These need no privileges (RTM_GETLINK and RTM_GETSTATS are open to every user).
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{bin, json_lines, run, scratch};
+
+#[test]
+fn defaults_log_one_sample_per_second_for_ten_seconds() {
+    let started = Instant::now();
+    let out = run(&mut Command::new(bin()));
+    let took = started.elapsed();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let headers: Vec<&str> = text.lines().filter(|l| l.starts_with("sample ")).collect();
+    assert_eq!(headers.len(), 10, "{text}");
+    for (k, header) in headers.iter().enumerate() {
+        // "sample K  YYYY-MM-DD HH:MM:SS.uuuuuu  +E.EEEs"
+        let fields: Vec<&str> = header.split_whitespace().collect();
+        assert_eq!(fields[1], k.to_string(), "{header}");
+        let elapsed: f64 = fields[4]
+            .trim_start_matches('+')
+            .trim_end_matches('s')
+            .parse()
+            .expect("elapsed seconds");
+        // On schedule: sample k starts at k seconds (never before; generous slack after).
+        assert!(
+            elapsed >= k as f64 && elapsed < k as f64 + 0.25,
+            "sample {k} at {elapsed} s"
+        );
+    }
+    // Every interface of this host is in every block (lo always exists).
+    assert_eq!(text.matches("\nlo ").count(), 10, "{text}");
+    assert!(took >= Duration::from_secs(9), "ran {took:?}");
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn json_run_appends_exactly_the_scheduled_lines() {
+    let dir = scratch("json");
+    let file = dir.join("stats.txt");
+    let args = ["-j", "-c", "-t", "2", "-f", "5"];
+    for run_no in 1..=2 {
+        let out = run(Command::new(bin()).args(args).current_dir(&dir));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(out.stdout.is_empty(), "-c prints nothing");
+        let lines = json_lines(&file);
+        // A second run appends: 10 new lines after the first run's 10.
+        assert_eq!(lines.len(), 10 * run_no);
+        let this_run = &lines[10 * (run_no - 1)..];
+        for (k, line) in this_run.iter().enumerate() {
+            assert_eq!(line["type"], "ip");
+            assert_eq!(line["sample"], k as u64, "{line}");
+            assert!(line["timestamp"].as_f64().expect("timestamp") > 1.6e9);
+            assert!(!line["stats"].as_array().expect("stats").is_empty());
+        }
+        let elapsed: Vec<f64> = this_run
+            .iter()
+            .map(|l| l["elapsed"].as_f64().expect("elapsed"))
+            .collect();
+        assert!(elapsed.windows(2).all(|w| w[0] < w[1]), "{elapsed:?}");
+        let stamps: Vec<f64> = this_run
+            .iter()
+            .map(|l| l["timestamp"].as_f64().expect("ts"))
+            .collect();
+        assert!(stamps.windows(2).all(|w| w[0] < w[1]), "{stamps:?}");
+    }
+}
+
+#[test]
+fn sigint_mid_run_leaves_only_complete_lines() {
+    let dir = scratch("sigint");
+    let file = dir.join("out.jsonl");
+    for (i, delay_ms) in [150u64, 420, 777, 1010].into_iter().enumerate() {
+        let mut child = Command::new(bin())
+            .args(["-j", "-c", "-f", "200", "-t", "none", "--file-name"])
+            .arg(&file)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let signal = if i % 2 == 0 {
+            libc::SIGINT
+        } else {
+            libc::SIGTERM
+        };
+        // SAFETY: sending a signal to our own child.
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // json_lines fails on a partial or invalid line.
+        let lines = json_lines(&file);
+        assert!(!lines.is_empty());
+    }
+}
+
+#[test]
+fn closed_stdout_ends_the_run_quietly() {
+    let started = Instant::now();
+    let mut child = Command::new(bin())
+        .args(["-f", "20", "-t", "30"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut first = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut first)
+        .expect("read a line");
+    assert!(first.starts_with("sample 0"), "{first}");
+    // The reader is dropped here, like `netstatspy | head -1`.
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+/// Run with `args`; expect exit `code` and exactly one stderr line starting with `prefix`.
+fn expect_one_line(args: &[&str], code: i32, prefix: &str) -> String {
+    let dir = scratch("errors");
+    let out = run(Command::new(bin()).args(args).current_dir(&dir));
+    let err = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+    assert!(err.starts_with(prefix), "{args:?}: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+    err
+}
+
+#[test]
+fn usage_errors_exit_2_with_one_line() {
+    for args in [
+        &["-f", "0"][..],
+        &["-f", "-1"],
+        &["-f", "abc"],
+        &["-f", "1e9"],
+        &["-f", "nan"],
+        &["-t", "-5"],
+        &["-t", "1e300"],
+        &["--no-ip"],
+        &["--tc"],
+        &["--ss"],
+        &["--queue-limits"],
+        &["--small-queue"],
+        &["--iface", "x/y"],
+        &["--iface", &"a".repeat(300)],
+        &["--unknown-flag"],
+        &["-j", "--file-name", "/"],
+    ] {
+        expect_one_line(args, 2, "netstatspy: error: ");
+    }
+}
+
+#[test]
+fn runtime_errors_exit_1_with_one_line() {
+    let err = expect_one_line(&["--iface", "nosuch0", "-t", "1"], 1, "netstatspy: error: ");
+    assert!(err.contains("nosuch0"), "{err}");
+    let err = expect_one_line(
+        &["-j", "--file-name", "/no/such/dir/x", "-t", "1"],
+        1,
+        "netstatspy: error: ",
+    );
+    assert!(err.contains("/no/such/dir/x"), "{err}");
+}
+
+#[test]
+fn console_off_without_json_warns_and_runs() {
+    let err = expect_one_line(&["-c", "-t", "0.1"], 0, "netstatspy: warning: ");
+    assert!(err.contains("-j"), "{err}");
+}
+
+#[test]
+fn help_lists_every_option_of_the_original() {
+    let out = run(Command::new(bin()).arg("-h"));
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for opt in [
+        "-h, --help",
+        "-v, --verbose",
+        "--iface <IFACE>",
+        "-f, --frequency <FREQUENCY>",
+        "-t, --time <TIME>",
+        "-c, --no-console",
+        "-j, --json",
+        "--file-name <FILE_NAME>",
+        "--no-ip",
+        "--tc",
+        "--ss",
+        "--queue-limits",
+        "--small-queue",
+    ] {
+        assert!(help.contains(opt), "{opt} missing from:\n{help}");
+    }
+}
+
+#[test]
+fn verbose_prints_a_summary_at_exit() {
+    let out = run(Command::new(bin()).args(["-v", "-c", "-f", "50", "-t", "0.2"]));
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("10 samples"), "{err}");
+    assert!(err.contains("lateness p50"), "{err}");
+}

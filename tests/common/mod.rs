@@ -1,0 +1,168 @@
+//! Helpers shared by the integration tests: the built binary, network namespaces, and iproute2
+//! as the independent oracle.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+/// The netstatspy binary under test.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_netstatspy"))
+}
+
+/// A fresh scratch directory for one test.
+pub fn scratch(tag: &str) -> PathBuf {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "netstatspy-test-{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+/// True when live tests can run. They need root for network namespaces; outside CI a
+/// non-root run skips them with a printed reason, in CI a non-root run is a failure.
+pub fn live_tests_possible(test: &str) -> bool {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } == 0 {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: live tests need root, and CI must run them"
+    );
+    eprintln!("SKIPPED {test}: needs root (network namespaces); run the tests as root");
+    false
+}
+
+/// Run a command and return its output, failing the test if it cannot be started.
+pub fn run(cmd: &mut Command) -> Output {
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"))
+}
+
+/// Run a command that must succeed; returns its stdout.
+pub fn check(cmd: &mut Command) -> String {
+    let out = run(cmd);
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A network namespace that is deleted when dropped, even when the test fails.
+pub struct Netns {
+    pub name: String,
+}
+
+impl Netns {
+    pub fn new(tag: &str) -> Netns {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let name = format!(
+            "nsp-{tag}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        );
+        check(Command::new("ip").args(["netns", "add", &name]));
+        let ns = Netns { name };
+        // No IPv6: router solicitations and MLD reports would move counters on their own.
+        ns.sh("echo 1 > /proc/sys/net/ipv6/conf/all/disable_ipv6; \
+               echo 1 > /proc/sys/net/ipv6/conf/default/disable_ipv6");
+        ns.ip(&["link", "set", "lo", "up"]);
+        ns
+    }
+
+    /// `ip -n NS ARGS`, which must succeed.
+    pub fn ip(&self, args: &[&str]) -> String {
+        check(Command::new("ip").arg("-n").arg(&self.name).args(args))
+    }
+
+    /// A shell command inside the namespace, which must succeed.
+    pub fn sh(&self, script: &str) -> String {
+        check(
+            Command::new("ip")
+                .args(["netns", "exec", &self.name, "sh", "-c"])
+                .arg(script),
+        )
+    }
+
+    /// A command to run inside the namespace.
+    pub fn command(&self, program: &Path) -> Command {
+        let mut c = Command::new("ip");
+        c.args(["netns", "exec", &self.name]).arg(program);
+        c
+    }
+
+    /// `ip -s -s -j link` in the namespace, parsed.
+    pub fn ip_link_json(&self) -> Vec<Value> {
+        let text = self.ip(&["-s", "-s", "-j", "link", "show"]);
+        serde_json::from_str(&text).expect("ip -j output is JSON")
+    }
+
+    /// Wait until two consecutive `ip -s -s -j link` readings are equal; returns the reading.
+    pub fn settled_links(&self) -> Vec<Value> {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut last = self.ip_link_json();
+        loop {
+            std::thread::sleep(Duration::from_millis(150));
+            let now = self.ip_link_json();
+            if now == last {
+                return now;
+            }
+            assert!(Instant::now() < deadline, "counters never settled");
+            last = now;
+        }
+    }
+
+    /// Send `count` UDP datagrams of `size` bytes from inside the namespace to `to`.
+    pub fn send_udp(&self, to: &str, count: usize, size: usize) {
+        let path = format!("/var/run/netns/{}", self.name);
+        let to = to.to_owned();
+        std::thread::spawn(move || {
+            let ns = File::open(&path).expect("open netns");
+            // SAFETY: valid fd of a network namespace; setns only affects this thread.
+            let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+            let sock = std::net::UdpSocket::bind("0.0.0.0:0").expect("bind");
+            let payload = vec![0x5a; size];
+            for _ in 0..count {
+                // Unreachable-port errors coming back are expected and fine.
+                let _ = sock.send_to(&payload, &to);
+            }
+        })
+        .join()
+        .expect("sender thread");
+    }
+}
+
+impl Drop for Netns {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.name])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Read a JSON Lines file into values; every line must be complete JSON.
+pub fn json_lines(path: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(path).expect("read JSON file");
+    assert!(
+        text.is_empty() || text.ends_with('\n'),
+        "file does not end with a complete line"
+    );
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
+        .collect()
+}

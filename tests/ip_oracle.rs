@@ -1,0 +1,244 @@
+//! Live oracle tests of the ip reader: in a namespace of our own, with real traffic and counters
+//! settled, every key of every interface must equal what `ip -s -s -j link` prints.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{Netns, bin, check, json_lines, live_tests_possible, scratch};
+use serde_json::Value;
+
+/// The keys of `ip -s -s -j link` that netstatspy reports (DESIGN.md, Output, and the
+/// `link`, `link_index` and `master` relations).
+const KEYS: [&str; 14] = [
+    "ifindex",
+    "link",
+    "link_index",
+    "master",
+    "ifname",
+    "flags",
+    "mtu",
+    "qdisc",
+    "operstate",
+    "txqlen",
+    "link_type",
+    "address",
+    "broadcast",
+    "stats64",
+];
+
+/// Two namespaces joined by a veth pair, plus a bridge with a port, a veth without carrier and
+/// an ifb in the
+/// first, and traffic across the veth.
+fn topology() -> (Netns, Netns) {
+    let a = Netns::new("ipa");
+    let b = Netns::new("ipb");
+    a.ip(&[
+        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
+    ]);
+    a.ip(&["addr", "add", "10.9.0.1/24", "dev", "va0"]);
+    b.ip(&["addr", "add", "10.9.0.2/24", "dev", "vb0"]);
+    a.ip(&["link", "set", "va0", "up"]);
+    b.ip(&["link", "set", "vb0", "up"]);
+    a.ip(&["link", "add", "br0", "type", "bridge"]);
+    a.ip(&["link", "add", "vp0", "type", "veth", "peer", "name", "vp1"]);
+    a.ip(&["link", "set", "vp0", "master", "br0"]);
+    for dev in ["br0", "vp0", "vp1"] {
+        a.ip(&["link", "set", dev, "up"]);
+    }
+    // Up with its peer down: NO-CARRIER and LOWERLAYERDOWN.
+    a.ip(&[
+        "link", "add", "vx0", "mtu", "9000", "type", "veth", "peer", "name", "vx1",
+    ]);
+    a.ip(&["link", "set", "vx0", "up"]);
+    a.ip(&["link", "add", "ifbt0", "type", "ifb"]);
+    // Let the links finish coming up before traffic, so carriers are stable.
+    std::thread::sleep(Duration::from_millis(300));
+    a.send_udp("10.9.0.2:9", 500, 700);
+    b.send_udp("10.9.0.1:9", 120, 1300);
+    (a, b)
+}
+
+/// Compare one netstatspy element with ip's element for the same interface, key by key.
+fn assert_same_link(ours: &Value, theirs: &Value, context: &str) {
+    for key in KEYS {
+        assert_eq!(
+            ours.get(key),
+            theirs.get(key),
+            "{context}: key {key} of {} differs (netstatspy vs ip)",
+            theirs["ifname"]
+        );
+    }
+}
+
+fn assert_same_links(ours: &[Value], theirs: &[Value], context: &str) {
+    let mut names: Vec<_> = ours.iter().map(|l| l["ifname"].clone()).collect();
+    let mut expected: Vec<_> = theirs.iter().map(|l| l["ifname"].clone()).collect();
+    names.sort_by_key(|v| v.to_string());
+    expected.sort_by_key(|v| v.to_string());
+    assert_eq!(names, expected, "{context}: interface sets differ");
+    for theirs in theirs {
+        let ours = ours
+            .iter()
+            .find(|l| l["ifindex"] == theirs["ifindex"])
+            .expect("same ifindex");
+        assert_same_link(ours, theirs, context);
+    }
+}
+
+/// Run netstatspy in `ns` for `samples` samples at 20 Hz, bracketed by two settled ip readings
+/// that must agree (else the kernel moved counters meanwhile and the attempt is redone).
+fn sample_between_ip_readings(
+    ns: &Netns,
+    extra: &[&str],
+    samples: u32,
+) -> (Vec<Value>, Vec<Value>) {
+    let dir = scratch("ip-oracle");
+    for attempt in 0..5 {
+        let file = dir.join(format!("attempt{attempt}.jsonl"));
+        let before = ns.settled_links();
+        let time = format!("{}", f64::from(samples) / 20.0);
+        let out = check(
+            ns.command(&bin())
+                .args(["-c", "-j", "-f", "20", "-t", &time, "--file-name"])
+                .arg(&file)
+                .args(extra),
+        );
+        assert!(out.is_empty(), "-c must print nothing: {out}");
+        let after = ns.ip_link_json();
+        if before == after {
+            let records = json_lines(&file);
+            assert_eq!(records.len(), samples as usize);
+            return (records, after);
+        }
+    }
+    panic!("counters kept moving across five attempts");
+}
+
+#[test]
+fn every_key_equals_ip_for_every_interface() {
+    if !live_tests_possible("every_key_equals_ip_for_every_interface") {
+        return;
+    }
+    let (a, _b) = topology();
+    // Several samples: the first reads RTM_GETLINK, later ones RTM_GETSTATS with cached
+    // metadata; both paths must agree with ip.
+    let (records, ip) = sample_between_ip_readings(&a, &[], 4);
+    assert!(
+        ip.len() >= 7,
+        "topology has lo, va0, br0, vp0, vp1, vx0, vx1, ifbt0"
+    );
+    let va0 = ip.iter().find(|l| l["ifname"] == "va0").expect("va0");
+    assert!(
+        va0["stats64"]["tx"]["packets"].as_u64().expect("u64") >= 500,
+        "traffic went through va0: {va0}"
+    );
+    for r in &records {
+        assert_eq!(r["type"], "ip");
+        assert!(r.get("partial").is_none());
+        let stats = r["stats"].as_array().expect("stats array");
+        assert_same_links(stats, &ip, &format!("sample {}", r["sample"]));
+    }
+}
+
+#[test]
+fn iface_restricts_to_one_interface() {
+    if !live_tests_possible("iface_restricts_to_one_interface") {
+        return;
+    }
+    let (a, _b) = topology();
+    let (records, ip) = sample_between_ip_readings(&a, &["--iface", "va0"], 2);
+    let va0 = ip.iter().find(|l| l["ifname"] == "va0").expect("va0");
+    for r in &records {
+        let stats = r["stats"].as_array().expect("stats array");
+        assert_eq!(stats.len(), 1, "only va0: {r}");
+        assert_same_link(&stats[0], va0, "--iface va0");
+    }
+    let out = common::run(a.command(&bin()).args(["--iface", "nosuch0", "-t", "1"]));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("netstatspy: error: ") && err.contains("nosuch0"),
+        "{err}"
+    );
+}
+
+#[test]
+fn link_changes_during_a_run_reach_later_samples() {
+    if !live_tests_possible("link_changes_during_a_run_reach_later_samples") {
+        return;
+    }
+    let (a, _b) = topology();
+    let dir = scratch("ip-change");
+    let file = dir.join("run.jsonl");
+    let mut child = a
+        .command(&bin())
+        .args(["-c", "-j", "-f", "20", "-t", "2", "--file-name"])
+        .arg(&file)
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn netstatspy");
+    std::thread::sleep(Duration::from_millis(500));
+    // Metadata changes (MTU, name, carrier) and a new link while sampling.
+    a.ip(&["link", "set", "vx0", "mtu", "1400"]);
+    a.ip(&["link", "set", "va0", "down"]);
+    a.ip(&["link", "set", "va0", "up"]);
+    a.ip(&["link", "add", "late0", "type", "ifb"]);
+    a.ip(&["link", "del", "ifbt0"]);
+    let status = child.wait().expect("wait");
+    assert!(status.success());
+    let records = json_lines(&file);
+    assert_eq!(records.len(), 40);
+    let ip = a.settled_links();
+    let last = records.last().expect("records");
+    let stats = last["stats"].as_array().expect("stats");
+    // Only the metadata is compared here: traffic from the carrier change may still move
+    // counters between the last sample and ip's reading.
+    for theirs in &ip {
+        let ours = stats
+            .iter()
+            .find(|l| l["ifindex"] == theirs["ifindex"])
+            .unwrap_or_else(|| panic!("{} missing from the last sample", theirs["ifname"]));
+        for key in KEYS.iter().filter(|k| **k != "stats64") {
+            assert_eq!(
+                ours.get(*key),
+                theirs.get(*key),
+                "{key} of {}",
+                theirs["ifname"]
+            );
+        }
+        assert_eq!(
+            ours["stats64"]["tx"]["carrier_changes"], theirs["stats64"]["tx"]["carrier_changes"],
+            "carrier_changes of {}",
+            theirs["ifname"]
+        );
+    }
+    assert_eq!(stats.len(), ip.len(), "deleted link must be gone: {last}");
+}
+
+#[test]
+fn no_other_program_is_executed() {
+    if !live_tests_possible("no_other_program_is_executed") {
+        return;
+    }
+    let dir = scratch("execve");
+    let trace = dir.join("trace");
+    check(
+        std::process::Command::new("strace")
+            .args(["-f", "-qq", "-e", "trace=execve", "-o"])
+            .arg(&trace)
+            .arg(bin())
+            .args(["-c", "-j", "-f", "10", "-t", "0.5", "--file-name"])
+            .arg(dir.join("out.jsonl")),
+    );
+    let text = std::fs::read_to_string(&trace).expect("strace output");
+    let execs: Vec<&str> = text.lines().filter(|l| l.contains("execve(")).collect();
+    assert_eq!(
+        execs.len(),
+        1,
+        "only netstatspy itself is executed: {execs:?}"
+    );
+    assert!(execs[0].contains("netstatspy"), "{execs:?}");
+}
