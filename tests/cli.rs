@@ -88,7 +88,7 @@ fn sigint_mid_run_leaves_only_complete_lines() {
     let dir = scratch("sigint");
     let file = dir.join("out.jsonl");
     for (i, delay_ms) in [150u64, 420, 777, 1010].into_iter().enumerate() {
-        let mut child = Command::new(bin())
+        let child = Command::new(bin())
             .args(["-j", "-c", "-f", "200", "-t", "none", "--file-name"])
             .arg(&file)
             .stderr(Stdio::piped())
