@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use netlink_packet_core::NlasIterator;
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::{LinkHeader, LinkMessage, Stats64};
+use netlink_packet_route::link::{LinkHeader, LinkMessage};
 use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -85,36 +85,74 @@ pub struct LinkStats64 {
 }
 
 impl LinkStats64 {
-    /// Decode a `struct rtnl_link_stats64` payload (shorter ones zero-extended).
-    pub fn decode(payload: &[u8]) -> Option<LinkStats64> {
-        let s = Stats64::parse(payload).ok()?;
-        Some(LinkStats64 {
-            rx_packets: s.rx_packets,
-            tx_packets: s.tx_packets,
-            rx_bytes: s.rx_bytes,
-            tx_bytes: s.tx_bytes,
-            rx_errors: s.rx_errors,
-            tx_errors: s.tx_errors,
-            rx_dropped: s.rx_dropped,
-            tx_dropped: s.tx_dropped,
-            multicast: s.multicast,
-            collisions: s.collisions,
-            rx_length_errors: s.rx_length_errors,
-            rx_over_errors: s.rx_over_errors,
-            rx_crc_errors: s.rx_crc_errors,
-            rx_frame_errors: s.rx_frame_errors,
-            rx_fifo_errors: s.rx_fifo_errors,
-            rx_missed_errors: s.rx_missed_errors,
-            tx_aborted_errors: s.tx_aborted_errors,
-            tx_carrier_errors: s.tx_carrier_errors,
-            tx_fifo_errors: s.tx_fifo_errors,
-            tx_heartbeat_errors: s.tx_heartbeat_errors,
-            tx_window_errors: s.tx_window_errors,
-            rx_compressed: s.rx_compressed,
-            tx_compressed: s.tx_compressed,
-            rx_nohandler: s.rx_nohandler,
-            rx_otherhost_dropped: s.rx_otherhost_dropped,
-        })
+    /// Number of counters in the newest `struct rtnl_link_stats64` known here.
+    pub const COUNTERS: usize = 25;
+
+    /// Decode a `struct rtnl_link_stats64` payload: native-endian `__u64` counters in
+    /// declaration order. A shorter payload (older kernel) leaves the missing trailing counters
+    /// zero, as iproute2 does; counters a newer kernel appends are ignored.
+    ///
+    /// This is on the hot path (one call per interface per sample), so it reads the counters
+    /// straight from the bytes rather than through an intermediate buffer.
+    pub fn decode(payload: &[u8]) -> LinkStats64 {
+        let mut c = [0u64; Self::COUNTERS];
+        for (slot, bytes) in c.iter_mut().zip(payload.chunks_exact(8)) {
+            *slot = u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
+        }
+        let [
+            rx_packets,
+            tx_packets,
+            rx_bytes,
+            tx_bytes,
+            rx_errors,
+            tx_errors,
+            rx_dropped,
+            tx_dropped,
+            multicast,
+            collisions,
+            rx_length_errors,
+            rx_over_errors,
+            rx_crc_errors,
+            rx_frame_errors,
+            rx_fifo_errors,
+            rx_missed_errors,
+            tx_aborted_errors,
+            tx_carrier_errors,
+            tx_fifo_errors,
+            tx_heartbeat_errors,
+            tx_window_errors,
+            rx_compressed,
+            tx_compressed,
+            rx_nohandler,
+            rx_otherhost_dropped,
+        ] = c;
+        LinkStats64 {
+            rx_packets,
+            tx_packets,
+            rx_bytes,
+            tx_bytes,
+            rx_errors,
+            tx_errors,
+            rx_dropped,
+            tx_dropped,
+            multicast,
+            collisions,
+            rx_length_errors,
+            rx_over_errors,
+            rx_crc_errors,
+            rx_frame_errors,
+            rx_fifo_errors,
+            rx_missed_errors,
+            tx_aborted_errors,
+            tx_carrier_errors,
+            tx_fifo_errors,
+            tx_heartbeat_errors,
+            tx_window_errors,
+            rx_compressed,
+            tx_compressed,
+            rx_nohandler,
+            rx_otherhost_dropped,
+        }
     }
 }
 
@@ -226,7 +264,7 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
             IFLA_LINK => meta.link = u32_of(v),
             IFLA_LINK_NETNSID => meta.link_netnsid = u32_of(v).map(|n| n as i32),
             IFLA_MASTER => meta.master = u32_of(v),
-            IFLA_STATS64 => stats = LinkStats64::decode(v),
+            IFLA_STATS64 => stats = Some(LinkStats64::decode(v)),
             _ => {}
         }
     }
@@ -243,7 +281,7 @@ pub fn decode_stats(payload: &[u8]) -> Option<(u32, Option<LinkStats64>)> {
     for nla in NlasIterator::new(&payload[IF_STATS_MSG_LEN..]) {
         let Ok(nla) = nla else { break };
         if nla.kind() == IFLA_STATS_LINK_64 {
-            stats = LinkStats64::decode(nla.value());
+            stats = Some(LinkStats64::decode(nla.value()));
         }
     }
     Some((ifindex, stats))
@@ -406,6 +444,9 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     fn read_counters(&mut self, out: &mut Vec<LinkSample>) -> Result<bool, ReadError> {
         let dump = self.dumper.dump(&mut self.getstats)?;
         let mut seen = 0;
+        // The kernel dumps links in ifindex order, the order of `links`: try the next cached
+        // link before searching.
+        let mut cursor = 0;
         for message in dump.messages {
             if message.header.kind != RTM_NEWSTATS {
                 continue;
@@ -413,8 +454,13 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             let Some((ifindex, stats64)) = decode_stats(message.payload) else {
                 continue;
             };
-            match self.links.binary_search_by_key(&ifindex, |l| l.ifindex) {
+            let found = match self.links.get(cursor) {
+                Some(l) if l.ifindex == ifindex => Ok(cursor),
+                _ => self.links.binary_search_by_key(&ifindex, |l| l.ifindex),
+            };
+            match found {
                 Ok(i) => {
+                    cursor = i + 1;
                     seen += 1;
                     let meta = &self.links[i];
                     if wanted(self.iface.as_deref(), meta) {
@@ -922,7 +968,7 @@ mod tests {
         for i in 1..=24u64 {
             raw.extend_from_slice(&i.to_ne_bytes());
         }
-        let s = LinkStats64::decode(&raw).expect("decode");
+        let s = LinkStats64::decode(&raw);
         assert_eq!((s.rx_packets, s.tx_bytes, s.rx_nohandler), (1, 4, 24));
         assert_eq!(s.rx_otherhost_dropped, 0);
     }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Per-sample cost of netstatspy's readers against the kernel floor and against spawning iproute2,
+# measured in one run on the loaded-host scenario of ../shared/bench (run as root).
+# usage: bench/sample-cost.sh [PAIRS CONNS UDP] [ITERATIONS]   (defaults: 100 5000 200, 2000)
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+shared=${SHARED_BENCH:-$here/../../shared/bench}
+pairs=${1:-100}; conns=${2:-5000}; udp=${3:-200}; iters=${4:-2000}
+export NS=${NS:-nsp-cost}
+
+[ -f "$shared/scenario.sh" ] || { echo "no scenario at $shared (set SHARED_BENCH)" >&2; exit 1; }
+cargo build --quiet --release --example sample_cost --manifest-path "$here/../Cargo.toml"
+cost="$here/../target/release/examples/sample_cost"
+floor=$(mktemp -d)/nlfloor
+gcc -O2 -o "$floor" "$shared/nlfloor.c"
+
+bash "$shared/scenario.sh" down >/dev/null 2>&1 || true
+trap 'bash "$shared/scenario.sh" down >/dev/null 2>&1 || true' EXIT
+bash "$shared/scenario.sh" "$pairs" "$conns" "$udp"
+
+in_ns() { ip netns exec "$NS" "$@"; }
+# ns per invocation of an iproute2 command, spawned as a subprocess sampler would.
+spawn_ns() {
+  local n=$1; shift
+  local t0 t1
+  t0=$(date +%s%N)
+  for _ in $(seq "$n"); do in_ns "$@" >/dev/null; done
+  t1=$(date +%s%N)
+  echo $(( (t1 - t0) / n ))
+}
+
+link=$(in_ns "$floor" link "$iters" | awk '{print $4}')
+stats=$(in_ns "$floor" stats "$iters" | awk '{print $4}')
+ip_steady=$(in_ns "$cost" ip "$iters" | awk '{print $4}')
+ip_getlink=$(in_ns "$cost" ip-getlink "$iters" | awk '{print $4}')
+ip_spawn=$(spawn_ns 100 ip -s -s link)
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+printf '%-34s %12s %14s %14s\n' "what" "ns/sample" "÷ GETLINK floor" "÷ GETSTATS floor"
+row() { printf '%-34s %12s %14s %14s\n' "$1" "$2" "$(ratio "$2" "$link")" "$(ratio "$2" "$stats")"; }
+row "floor: RTM_GETLINK dump (nlfloor)" "$link"
+row "floor: RTM_GETSTATS dump (nlfloor)" "$stats"
+row "netstatspy ip (as sampled)" "$ip_steady"
+row "netstatspy ip (GETLINK every sample)" "$ip_getlink"
+row "spawn ip -s -s link" "$ip_spawn"
+echo "ip -s -s link spawn ÷ netstatspy ip: $(ratio "$ip_spawn" "$ip_steady")×"
