@@ -361,6 +361,9 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     /// Metadata of every link, sorted by ifindex.
     links: Vec<Arc<LinkMeta>>,
     refresh: bool,
+    /// False once the kernel refused `RTM_GETSTATS` (before Linux 4.7): every sample then
+    /// reads `RTM_GETLINK`.
+    getstats_works: bool,
 }
 
 impl IpReader {
@@ -394,6 +397,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             iface: iface.map(str::to_owned),
             links: Vec::new(),
             refresh: true,
+            getstats_works: true,
         };
         if let Some(name) = iface {
             reader.refresh_links(&mut Vec::new())?;
@@ -494,11 +498,21 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
         } else {
             self.links.len()
         });
-        let partial = if changed || self.refresh {
+        let partial = if changed || self.refresh || !self.getstats_works {
             self.refresh = false;
             self.refresh_links(&mut out)?
         } else {
-            self.read_counters(&mut out)?
+            match self.read_counters(&mut out) {
+                Ok(partial) => partial,
+                Err(ReadError::Netlink(e))
+                    if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::EINVAL)) =>
+                {
+                    self.getstats_works = false;
+                    out.clear();
+                    self.refresh_links(&mut out)?
+                }
+                Err(e) => return Err(e),
+            }
         };
         Ok(Collected {
             stats: Stats::Ip(out),
@@ -986,5 +1000,75 @@ mod tests {
         };
         assert_eq!(a.to_string(), "0a:00:00:01");
         assert_eq!(LinkTypeName(4242).to_string(), "[4242]");
+    }
+
+    /// A kernel that answers RTM_GETLINK with one link and RTM_GETSTATS with an error.
+    struct NoGetStats {
+        reply: std::collections::VecDeque<Vec<u8>>,
+        requests: Vec<u16>,
+    }
+
+    fn nl(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
+        let len = 16 + payload.len();
+        let mut m = Vec::new();
+        m.extend_from_slice(&(len as u32).to_ne_bytes());
+        m.extend_from_slice(&kind.to_ne_bytes());
+        m.extend_from_slice(&flags.to_ne_bytes());
+        m.extend_from_slice(&seq.to_ne_bytes());
+        m.extend_from_slice(&0u32.to_ne_bytes());
+        m.extend_from_slice(payload);
+        m.resize(crate::netlink::nlmsg_align(len), 0);
+        m
+    }
+
+    impl Transport for NoGetStats {
+        fn send(&mut self, request: &[u8]) -> io::Result<()> {
+            let kind = u16::from_ne_bytes([request[4], request[5]]);
+            let seq = u32::from_ne_bytes(request[8..12].try_into().expect("4 bytes"));
+            self.requests.push(kind);
+            let datagram = if kind == 18 {
+                let mut d = nl(RTM_NEWLINK, 2, seq, &emitted(&veth_message()));
+                d.extend(nl(3, 2, seq, &0i32.to_ne_bytes()));
+                d
+            } else {
+                let mut err = (-libc::EOPNOTSUPP).to_ne_bytes().to_vec();
+                err.extend_from_slice(&request[..16]);
+                nl(2, 0, seq, &err)
+            };
+            self.reply.push_back(datagram);
+            Ok(())
+        }
+        fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+            let d = self.reply.pop_front().ok_or(io::ErrorKind::WouldBlock)?;
+            buf.extend_from_slice(&d);
+            Ok(d.len())
+        }
+        fn reopen(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    struct NoChange;
+    impl LinkWatch for NoChange {
+        fn changed(&mut self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn falls_back_to_getlink_when_getstats_is_refused() {
+        let kernel = NoGetStats {
+            reply: Default::default(),
+            requests: Vec::new(),
+        };
+        let mut r = IpReader::with_source(kernel, NoChange, None).expect("reader");
+        for _ in 0..3 {
+            let c = r.collect().expect("collect");
+            let Stats::Ip(links) = c.stats;
+            assert_eq!(links.len(), 1);
+            assert_eq!(links[0].link.ifname, "va0");
+        }
+        // GETLINK, GETSTATS (refused), GETLINK, then GETLINK only.
+        assert_eq!(r.dumper.transport().requests, vec![18, 94, 18, 18]);
     }
 }
