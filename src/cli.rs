@@ -67,6 +67,16 @@ pub struct Cli {
     /// Collect the TCP small queue limit (/proc/sys/net/ipv4/tcp_limit_output_bytes).
     #[arg(long)]
     pub small_queue: bool,
+
+    /// Also record every netlink request and reply of the run to this pcap file
+    /// (LINKTYPE_NETLINK, as `tcpdump -i nlmon0` writes; Wireshark reads it). Overwrites FILE.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
+    pub record: Option<PathBuf>,
+
+    /// Read netlink replies from this capture (made with --record or `tcpdump -i nlmon0`)
+    /// instead of the kernel; every sample it holds is replayed, -f and -t are ignored.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<PathBuf>,
 }
 
 /// How long a run lasts.
@@ -160,6 +170,10 @@ pub struct Config {
     pub json: Option<PathBuf>,
     /// The readers.
     pub readers: ReaderSet,
+    /// Record the run's netlink traffic to this pcap file.
+    pub record: Option<PathBuf>,
+    /// Replay this capture instead of asking the kernel.
+    pub replay: Option<PathBuf>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -261,8 +275,14 @@ impl TryFrom<Cli> for Config {
                 cli.file_name.display()
             )));
         }
+        if let Some(path) = cli.record.as_ref().filter(|p| p.is_dir()) {
+            return Err(UsageError(format!(
+                "--record {} is a directory",
+                path.display()
+            )));
+        }
         let mut warnings = Vec::new();
-        if cli.no_console && !cli.json {
+        if cli.no_console && !cli.json && cli.record.is_none() {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
@@ -275,6 +295,8 @@ impl TryFrom<Cli> for Config {
             console: !cli.no_console,
             json: cli.json.then_some(cli.file_name),
             readers,
+            record: cli.record,
+            replay: cli.replay,
             warnings,
         })
     }
@@ -388,6 +410,21 @@ mod tests {
         let c = run(&["-c"]).expect("runs");
         assert_eq!(c.warnings.len(), 1);
         assert!(run(&["-c", "-j"]).expect("runs").warnings.is_empty());
+    }
+
+    #[test]
+    fn record_and_replay_are_exclusive() {
+        let c = run(&["--record", "a.pcap"]).expect("record");
+        assert_eq!(c.record, Some(PathBuf::from("a.pcap")));
+        let c = run(&["--replay", "a.pcap"]).expect("replay");
+        assert_eq!(c.replay, Some(PathBuf::from("a.pcap")));
+        let e = run(&["--record", "a.pcap", "--replay", "b.pcap"]).expect_err("both");
+        assert!(e.contains("--record") && e.contains("--replay"), "{e}");
+        assert!(
+            run(&["--record", "/"])
+                .expect_err("dir")
+                .contains("directory")
+        );
     }
 
     #[test]

@@ -16,6 +16,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod capture;
 pub mod cli;
 pub mod clock;
 pub mod loggers;
@@ -23,3 +24,4 @@ pub mod netlink;
 pub mod readers;
 pub mod record;
 pub mod sampler;
+pub mod source;

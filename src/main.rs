@@ -4,10 +4,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use anyhow::Context;
+use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::loggers::{Logger, console::ConsoleLogger, json::JsonLogger};
 use netstatspy::readers::{Reader, ip::IpReader};
-use netstatspy::sampler::{Sampler, Summary};
+use netstatspy::sampler::{Sampler, Schedule, Summary};
+use netstatspy::source::Source;
 
 fn main() -> ExitCode {
     let config = match cli::parse(std::env::args_os()) {
@@ -39,9 +42,41 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> anyhow::Result<Summary> {
+    let (source, schedule) = match (&config.record, &config.replay) {
+        (_, Some(path)) => {
+            let capture = Capture::read(path)?;
+            if capture.truncated {
+                eprintln!(
+                    "netstatspy: warning: {} ends in a partial packet (recording cut short);                      replaying what precedes it",
+                    path.display()
+                );
+            }
+            (
+                Source::Replay(ReplayState::new(capture)),
+                Schedule::UntilEndOfInput,
+            )
+        }
+        (Some(path), None) => (
+            Source::Record(CaptureWriter::create(path)?.shared()),
+            Schedule::Every {
+                frequency: config.frequency,
+                samples: config.samples,
+            },
+        ),
+        (None, None) => (
+            Source::Live,
+            Schedule::Every {
+                frequency: config.frequency,
+                samples: config.samples,
+            },
+        ),
+    };
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
-        readers.push(Box::new(IpReader::open(config.iface.as_deref())?));
+        readers.push(Box::new(IpReader::from_source(
+            &source,
+            config.iface.as_deref(),
+        )?));
     }
     let mut loggers: Vec<Box<dyn Logger>> = Vec::new();
     if let Some(path) = &config.json {
@@ -56,8 +91,16 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
-    let mut sampler = Sampler::new(readers, loggers, config.frequency, config.samples, stop);
-    Ok(sampler.run()?)
+    let mut sampler = Sampler::new(readers, loggers, schedule, stop);
+    let summary = sampler.run();
+    // The capture is completed whatever became of the run: it is what a bug report needs.
+    if let Source::Record(writer) = &source {
+        writer
+            .borrow_mut()
+            .finish()
+            .context("recording incomplete")?;
+    }
+    Ok(summary?)
 }
 
 fn report(s: &Summary) {

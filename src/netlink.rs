@@ -97,6 +97,13 @@ pub enum NetlinkError {
         /// What was wrong.
         what: String,
     },
+    /// The input ended: a replayed capture holds no (more) answer to the request. A transport
+    /// signals this with `io::ErrorKind::UnexpectedEof`.
+    #[error("netlink {request}: end of input")]
+    EndOfInput {
+        /// The request in progress.
+        request: &'static str,
+    },
     /// The socket kept overflowing.
     #[error("netlink {request}: reply lost {MAX_DUMP_ATTEMPTS} times (receive queue overflow)")]
     Overflow {
@@ -128,6 +135,41 @@ pub trait Transport {
     fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize>;
     /// Replace the socket by a fresh one (after `ENOBUFS`).
     fn reopen(&mut self) -> io::Result<()>;
+    /// When the last request was sent, if that was not now: a replayed capture answers with
+    /// the recorded time. Live transports return `None`.
+    fn sent_at(&self) -> Option<Duration> {
+        None
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn send(&mut self, request: &[u8]) -> io::Result<()> {
+        (**self).send(request)
+    }
+    fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        (**self).recv(buf)
+    }
+    fn reopen(&mut self) -> io::Result<()> {
+        (**self).reopen()
+    }
+    fn sent_at(&self) -> Option<Duration> {
+        (**self).sent_at()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn send(&mut self, request: &[u8]) -> io::Result<()> {
+        (**self).send(request)
+    }
+    fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+        (**self).recv(buf)
+    }
+    fn reopen(&mut self) -> io::Result<()> {
+        (**self).reopen()
+    }
+    fn sent_at(&self) -> Option<Duration> {
+        (**self).sent_at()
+    }
 }
 
 /// A netlink socket of one protocol, bound and configured, reopened on demand.
@@ -260,6 +302,8 @@ pub struct Dump<'a> {
     pub messages: Messages<'a>,
     /// True when the dump stayed interrupted (`NLM_F_DUMP_INTR`) after every attempt.
     pub partial: bool,
+    /// When the request was sent, for replayed captures (see [`Transport::sent_at`]).
+    pub sent_at: Option<Duration>,
 }
 
 /// Runs dumps over a [`Transport`] with one reused receive buffer.
@@ -355,6 +399,7 @@ impl<T: Transport> Dumper<T> {
         Ok(Dump {
             messages: Messages::new(&self.buf),
             partial: interrupted,
+            sent_at: self.transport.sent_at(),
         })
     }
 
@@ -373,6 +418,9 @@ impl<T: Transport> Dumper<T> {
             match self.transport.send(&request.bytes) {
                 Ok(()) => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    return Err(NetlinkError::EndOfInput { request: name });
+                }
                 Err(source) => {
                     return Err(NetlinkError::Io {
                         request: name,
@@ -398,6 +446,10 @@ impl<T: Transport> Dumper<T> {
                 Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
                     self.buf.clear();
                     return Ok(Attempt::Lost);
+                }
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+                    self.buf.clear();
+                    return Err(NetlinkError::EndOfInput { request: name });
                 }
                 Err(source) => {
                     self.buf.clear();

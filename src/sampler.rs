@@ -60,30 +60,62 @@ pub struct Summary {
     pub dumps: Vec<(&'static str, DumpCounters)>,
 }
 
+/// When samples are taken.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Schedule {
+    /// `samples` samples (`None`: until stopped) at `frequency` per second.
+    Every {
+        /// Samples per second.
+        frequency: f64,
+        /// How many, or until stopped.
+        samples: Option<u64>,
+    },
+    /// Back to back until the readers' input ends (a replayed capture); records carry the
+    /// recorded times.
+    UntilEndOfInput,
+}
+
 /// Runs readers on a schedule.
 pub struct Sampler {
     readers: Vec<Box<dyn Reader>>,
     loggers: Vec<Box<dyn Logger>>,
     frequency: f64,
     samples: Option<u64>,
+    replay: bool,
     stop: Arc<AtomicBool>,
+    records: Vec<Record>,
+    /// Recorded time of the first replayed read, the origin of `elapsed` in a replay.
+    replay_origin: Option<Duration>,
+}
+
+/// What one sample came to.
+enum SampleEnd {
+    Logged,
+    EndOfInput,
 }
 
 impl Sampler {
-    /// A sampler taking `samples` samples (`None`: until stopped) at `frequency` per second.
+    /// A sampler running `readers` on `schedule`, logging to `loggers`, until the schedule ends
+    /// or `stop` is set.
     pub fn new(
         readers: Vec<Box<dyn Reader>>,
         loggers: Vec<Box<dyn Logger>>,
-        frequency: f64,
-        samples: Option<u64>,
+        schedule: Schedule,
         stop: Arc<AtomicBool>,
     ) -> Sampler {
+        let (frequency, samples, replay) = match schedule {
+            Schedule::Every { frequency, samples } => (frequency, samples, false),
+            Schedule::UntilEndOfInput => (1.0, None, true),
+        };
         Sampler {
             readers,
             loggers,
             frequency,
             samples,
+            replay,
             stop,
+            records: Vec::new(),
+            replay_origin: None,
         }
     }
 
@@ -127,9 +159,13 @@ impl Sampler {
             if self.samples.is_some_and(|n| slot >= n) {
                 break Ok(());
             }
-            let mut deadline = self.deadline(start, slot);
+            let mut deadline = if self.replay {
+                clock::monotonic_ns()
+            } else {
+                self.deadline(start, slot)
+            };
             let mut woke = Wake::Interrupted;
-            while woke == Wake::Interrupted && !self.stop.load(Ordering::Relaxed) {
+            while !self.replay && woke == Wake::Interrupted && !self.stop.load(Ordering::Relaxed) {
                 woke = clock::sleep_until(deadline);
             }
             if self.stop.load(Ordering::Relaxed) {
@@ -137,7 +173,7 @@ impl Sampler {
                 break Ok(());
             }
             let mut now = clock::monotonic_ns();
-            if (now - deadline.min(now)) as f64 >= period_ns {
+            if !self.replay && (now - deadline.min(now)) as f64 >= period_ns {
                 let due = ((now - start) as f64 / period_ns).floor() as u64;
                 let due = due.max(slot);
                 summary.overruns += due - slot;
@@ -149,8 +185,10 @@ impl Sampler {
                 now = now.max(deadline);
             }
             lateness.add(now.saturating_sub(deadline));
-            if let Err(e) = self.sample(slot, start, summary, &mut failed) {
-                break Err(e);
+            match self.sample(slot, start, summary, &mut failed) {
+                Ok(SampleEnd::Logged) => {}
+                Ok(SampleEnd::EndOfInput) => break Ok(()),
+                Err(e) => break Err(e),
             }
             summary.samples += 1;
             slot += 1;
@@ -161,18 +199,22 @@ impl Sampler {
         outcome
     }
 
+    /// Read every reader, then log every record: a sample whose input ended part-way (end of
+    /// a replay) is dropped whole.
     fn sample(
         &mut self,
         slot: u64,
         start: u64,
         summary: &mut Summary,
         failed: &mut [bool],
-    ) -> Result<(), RunError> {
+    ) -> Result<SampleEnd, RunError> {
+        self.records.clear();
         for (i, reader) in self.readers.iter_mut().enumerate() {
             let timestamp = clock::wall();
             let elapsed = Duration::from_nanos(clock::monotonic_ns() - start);
             let collected = match reader.collect() {
                 Ok(c) => c,
+                Err(e) if e.is_end_of_input() => return Ok(SampleEnd::EndOfInput),
                 Err(source) if summary.samples == 0 => {
                     return Err(RunError::Reader {
                         kind: reader.kind(),
@@ -194,20 +236,27 @@ impl Sampler {
             };
             failed[i] = false;
             summary.partial += u64::from(collected.partial);
-            let record = Record {
+            let (timestamp, elapsed) = match collected.captured_at {
+                Some(at) => {
+                    let origin = *self.replay_origin.get_or_insert(at);
+                    (at, at.saturating_sub(origin))
+                }
+                None => (timestamp, elapsed),
+            };
+            self.records.push(Record {
                 kind: reader.kind(),
                 sample: slot,
                 timestamp,
                 elapsed,
                 partial: collected.partial,
                 stats: collected.stats,
-            };
-            for logger in &mut self.loggers {
-                logger.log(&record).map_err(RunError::Log)?;
-            }
+            });
         }
         let mut closed = false;
         for logger in &mut self.loggers {
+            for record in &self.records {
+                logger.log(record).map_err(RunError::Log)?;
+            }
             match logger.end_sample() {
                 Ok(()) => {}
                 Err(LogError::Closed) => closed = true,
@@ -219,7 +268,7 @@ impl Sampler {
             summary.output_closed = true;
             self.stop.store(true, Ordering::Relaxed);
         }
-        Ok(())
+        Ok(SampleEnd::Logged)
     }
 }
 
@@ -312,6 +361,7 @@ mod tests {
             Ok(Collected {
                 stats: Stats::Ip(Vec::new()),
                 partial: false,
+                captured_at: None,
             })
         }
     }
@@ -334,8 +384,10 @@ mod tests {
         let mut s = Sampler::new(
             vec![Box::new(Counting)],
             vec![Box::new(seen.clone())],
-            50.0,
-            Some(10),
+            Schedule::Every {
+                frequency: 50.0,
+                samples: Some(10),
+            },
             Arc::new(AtomicBool::new(false)),
         );
         let summary = s.run().expect("run");
@@ -359,8 +411,10 @@ mod tests {
         let mut s = Sampler::new(
             vec![Box::new(Counting)],
             vec![Box::new(seen.clone())],
-            1.0,
-            None,
+            Schedule::Every {
+                frequency: 1.0,
+                samples: None,
+            },
             stop,
         );
         let summary = s.run().expect("run");

@@ -6,27 +6,11 @@ mod common;
 use std::process::Stdio;
 use std::time::Duration;
 
-use common::{Netns, bin, check, json_lines, live_tests_possible, scratch};
+use common::{
+    IP_KEYS, Netns, assert_same_link, assert_same_links, bin, check, json_lines,
+    live_tests_possible, scratch,
+};
 use serde_json::Value;
-
-/// The keys of `ip -s -s -j link` that netstatspy reports (DESIGN.md, Output, and the
-/// `link`, `link_index` and `master` relations).
-const KEYS: [&str; 14] = [
-    "ifindex",
-    "link",
-    "link_index",
-    "master",
-    "ifname",
-    "flags",
-    "mtu",
-    "qdisc",
-    "operstate",
-    "txqlen",
-    "link_type",
-    "address",
-    "broadcast",
-    "stats64",
-];
 
 /// Two namespaces joined by a veth pair, plus a bridge with a port, a veth without carrier and
 /// an ifb in the
@@ -58,33 +42,6 @@ fn topology() -> (Netns, Netns) {
     a.send_udp("10.9.0.2:9", 500, 700);
     b.send_udp("10.9.0.1:9", 120, 1300);
     (a, b)
-}
-
-/// Compare one netstatspy element with ip's element for the same interface, key by key.
-fn assert_same_link(ours: &Value, theirs: &Value, context: &str) {
-    for key in KEYS {
-        assert_eq!(
-            ours.get(key),
-            theirs.get(key),
-            "{context}: key {key} of {} differs (netstatspy vs ip)",
-            theirs["ifname"]
-        );
-    }
-}
-
-fn assert_same_links(ours: &[Value], theirs: &[Value], context: &str) {
-    let mut names: Vec<_> = ours.iter().map(|l| l["ifname"].clone()).collect();
-    let mut expected: Vec<_> = theirs.iter().map(|l| l["ifname"].clone()).collect();
-    names.sort_by_key(|v| v.to_string());
-    expected.sort_by_key(|v| v.to_string());
-    assert_eq!(names, expected, "{context}: interface sets differ");
-    for theirs in theirs {
-        let ours = ours
-            .iter()
-            .find(|l| l["ifindex"] == theirs["ifindex"])
-            .expect("same ifindex");
-        assert_same_link(ours, theirs, context);
-    }
 }
 
 /// Run netstatspy in `ns` for `samples` samples at 20 Hz, bracketed by two settled ip readings
@@ -201,7 +158,7 @@ fn link_changes_during_a_run_reach_later_samples() {
             .iter()
             .find(|l| l["ifindex"] == theirs["ifindex"])
             .unwrap_or_else(|| panic!("{} missing from the last sample", theirs["ifname"]));
-        for key in KEYS.iter().filter(|k| **k != "stats64") {
+        for key in IP_KEYS.iter().filter(|k| **k != "stats64") {
             assert_eq!(
                 ours.get(*key),
                 theirs.get(*key),

@@ -25,12 +25,16 @@ use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use super::{Collected, ReadError, Reader};
+use crate::capture::SharedReplay;
 use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
 use crate::record::Stats;
+use crate::source::Source;
 
 // Message types and attributes from include/uapi/linux/rtnetlink.h and if_link.h.
 const RTM_NEWLINK: u16 = 16;
+const RTM_GETLINK: u16 = 18;
 const RTM_NEWSTATS: u16 = 92;
+const RTM_GETSTATS: u16 = 94;
 const RTMGRP_LINK: u32 = 1;
 const IFLA_ADDRESS: u16 = 1;
 const IFLA_BROADCAST: u16 = 2;
@@ -336,6 +340,22 @@ impl LinkWatch for LinkEvents {
     }
 }
 
+impl<W: LinkWatch + ?Sized> LinkWatch for Box<W> {
+    fn changed(&mut self) -> bool {
+        (**self).changed()
+    }
+}
+
+/// The link watch of a replayed capture: a change is reported when the capture's next link
+/// exchange is a full `RTM_GETLINK` dump, so the reader asks what the recorded reader asked.
+pub struct ReplayedLinkWatch(pub SharedReplay);
+
+impl LinkWatch for ReplayedLinkWatch {
+    fn changed(&mut self) -> bool {
+        self.0.borrow().next_kind(0, &[RTM_GETLINK, RTM_GETSTATS]) == Some(RTM_GETLINK)
+    }
+}
+
 /// A watch that always reports a change: metadata is refreshed at every sample.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct AlwaysRefresh;
@@ -344,6 +364,13 @@ impl LinkWatch for AlwaysRefresh {
     fn changed(&mut self) -> bool {
         true
     }
+}
+
+/// What a dump says besides its messages.
+#[derive(Debug, Clone, Copy)]
+struct DumpInfo {
+    partial: bool,
+    sent_at: Option<std::time::Duration>,
 }
 
 /// True when `--iface` (if any) selects this link.
@@ -381,6 +408,23 @@ impl IpReader {
     }
 }
 
+impl IpReader<Box<dyn Transport>, Box<dyn LinkWatch>> {
+    /// A reader whose kernel input comes from `source` (live, recorded or replayed).
+    pub fn from_source(source: &Source, iface: Option<&str>) -> Result<Self, ReadError> {
+        let open_err = |source| NetlinkError::Open {
+            protocol: "NETLINK_ROUTE",
+            source,
+        };
+        let watch: Box<dyn LinkWatch> = match source {
+            Source::Replay(replay) => Box::new(ReplayedLinkWatch(replay.clone())),
+            // Subscribe before the first dump so no change falls between the two.
+            _ => Box::new(LinkEvents::subscribe().map_err(open_err)?),
+        };
+        let transport = source.transport(NETLINK_ROUTE).map_err(open_err)?;
+        IpReader::with_source(transport, watch, iface)
+    }
+}
+
 impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     /// A reader over any message source and change watch (the seam tests use).
     pub fn with_source(transport: T, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
@@ -411,8 +455,12 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     }
 
     /// Full `RTM_GETLINK` dump: replace the metadata and push the wanted links' counters.
-    fn refresh_links(&mut self, out: &mut Vec<LinkSample>) -> Result<bool, ReadError> {
+    fn refresh_links(&mut self, out: &mut Vec<LinkSample>) -> Result<DumpInfo, ReadError> {
         let dump = self.dumper.dump(&mut self.getlink)?;
+        let info = DumpInfo {
+            partial: dump.partial,
+            sent_at: dump.sent_at,
+        };
         let mut decoded: Vec<(LinkMeta, Option<LinkStats64>)> = dump
             .messages
             .filter(|m| m.header.kind == RTM_NEWLINK)
@@ -441,12 +489,16 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             links.push(meta);
         }
         self.links = links;
-        Ok(dump.partial)
+        Ok(info)
     }
 
     /// `RTM_GETSTATS` dump paired with the cached metadata.
-    fn read_counters(&mut self, out: &mut Vec<LinkSample>) -> Result<bool, ReadError> {
+    fn read_counters(&mut self, out: &mut Vec<LinkSample>) -> Result<DumpInfo, ReadError> {
         let dump = self.dumper.dump(&mut self.getstats)?;
+        let info = DumpInfo {
+            partial: dump.partial,
+            sent_at: dump.sent_at,
+        };
         let mut seen = 0;
         // The kernel dumps links in ifindex order, the order of `links`: try the next cached
         // link before searching.
@@ -482,7 +534,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             // A link went away since the metadata was read.
             self.refresh = true;
         }
-        Ok(dump.partial)
+        Ok(info)
     }
 }
 
@@ -498,12 +550,12 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
         } else {
             self.links.len()
         });
-        let partial = if changed || self.refresh || !self.getstats_works {
+        let info = if changed || self.refresh || !self.getstats_works {
             self.refresh = false;
             self.refresh_links(&mut out)?
         } else {
             match self.read_counters(&mut out) {
-                Ok(partial) => partial,
+                Ok(info) => info,
                 Err(ReadError::Netlink(e))
                     if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::EINVAL)) =>
                 {
@@ -516,7 +568,8 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
         };
         Ok(Collected {
             stats: Stats::Ip(out),
-            partial,
+            partial: info.partial,
+            captured_at: info.sent_at,
         })
     }
 

@@ -1,5 +1,7 @@
 //! Readers: each owns its kernel handles for the run and turns one sample into typed statistics.
 
+use std::time::Duration;
+
 use crate::netlink::{DumpCounters, NetlinkError};
 use crate::record::Stats;
 
@@ -12,6 +14,8 @@ pub struct Collected {
     pub stats: Stats,
     /// True when a dump stayed inconsistent after every retry.
     pub partial: bool,
+    /// When the data was read, if not now: the recorded time of a replayed capture.
+    pub captured_at: Option<Duration>,
 }
 
 /// An error of a reader.
@@ -23,6 +27,14 @@ pub enum ReadError {
     /// The interface asked for with `--iface` does not exist.
     #[error("interface {0:?} does not exist")]
     NoSuchInterface(String),
+}
+
+impl ReadError {
+    /// True when the input ended (a replayed capture is used up): the end of a replay, not a
+    /// failure.
+    pub fn is_end_of_input(&self) -> bool {
+        matches!(self, ReadError::Netlink(NetlinkError::EndOfInput { .. }))
+    }
 }
 
 /// A source of statistics sampled by the [`Sampler`](crate::sampler::Sampler).

@@ -166,3 +166,49 @@ pub fn json_lines(path: &Path) -> Vec<Value> {
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line {l:?}: {e}")))
         .collect()
 }
+
+/// The keys of `ip -s -s -j link` that netstatspy reports (DESIGN.md, Output, and the
+/// `link`, `link_index` and `master` relations).
+pub const IP_KEYS: [&str; 14] = [
+    "ifindex",
+    "link",
+    "link_index",
+    "master",
+    "ifname",
+    "flags",
+    "mtu",
+    "qdisc",
+    "operstate",
+    "txqlen",
+    "link_type",
+    "address",
+    "broadcast",
+    "stats64",
+];
+
+/// Compare one netstatspy element with ip's element for the same interface, key by key.
+pub fn assert_same_link(ours: &Value, theirs: &Value, context: &str) {
+    for key in IP_KEYS {
+        assert_eq!(
+            ours.get(key),
+            theirs.get(key),
+            "{context}: key {key} of {} differs (netstatspy vs ip)",
+            theirs["ifname"]
+        );
+    }
+}
+
+pub fn assert_same_links(ours: &[Value], theirs: &[Value], context: &str) {
+    let mut names: Vec<_> = ours.iter().map(|l| l["ifname"].clone()).collect();
+    let mut expected: Vec<_> = theirs.iter().map(|l| l["ifname"].clone()).collect();
+    names.sort_by_key(|v| v.to_string());
+    expected.sort_by_key(|v| v.to_string());
+    assert_eq!(names, expected, "{context}: interface sets differ");
+    for theirs in theirs {
+        let ours = ours
+            .iter()
+            .find(|l| l["ifindex"] == theirs["ifindex"])
+            .expect("same ifindex");
+        assert_same_link(ours, theirs, context);
+    }
+}

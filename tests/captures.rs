@@ -1,0 +1,322 @@
+//! Golden tests on the recorded captures in `captures/`: each is replayed through the binary
+//! and every decoded value is compared with iproute2's output recorded beside it. Damaged
+//! copies must give a clear error or a replay without the damaged part, never a panic.
+
+mod common;
+
+use std::fs::File;
+use std::io::{BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{assert_same_link, assert_same_links, bin, json_lines, run, scratch};
+use pcap_file::pcap::{PcapPacket, PcapReader};
+use serde_json::Value;
+
+fn captures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("captures")
+}
+
+/// Captures that have iproute2's `ip -s -s -j link` reading beside them.
+fn link_captures() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(captures_dir())
+        .expect("captures/ exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .filter(|p| p.with_extension("ip-s-s-j-link.json").exists())
+        .collect();
+    found.sort();
+    assert!(
+        found.len() >= 2,
+        "golden link captures are missing: {found:?}"
+    );
+    found
+}
+
+/// A `key: value` line of a capture's description.
+fn described(pcap: &Path, key: &str) -> String {
+    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
+    meta.lines()
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(": "))
+        .unwrap_or_else(|| panic!("{}: no {key}: line", pcap.display()))
+        .trim()
+        .to_owned()
+}
+
+/// The `samples:` line of a capture's description.
+fn recorded_samples(pcap: &Path) -> usize {
+    described(pcap, "samples").parse().expect("samples: N")
+}
+
+fn replay(pcap: &Path, extra: &[&str]) -> (Output, PathBuf) {
+    let out_file = scratch("replay").join("replay.jsonl");
+    let out = run(Command::new(bin())
+        .arg("--replay")
+        .arg(pcap)
+        .args(["-c", "-j", "--file-name"])
+        .arg(&out_file)
+        .args(extra));
+    (out, out_file)
+}
+
+#[test]
+fn replayed_captures_equal_iproute2_readings() {
+    for pcap in link_captures() {
+        let ip: Vec<Value> = serde_json::from_str(
+            &std::fs::read_to_string(pcap.with_extension("ip-s-s-j-link.json")).expect("oracle"),
+        )
+        .expect("oracle JSON");
+        // Replayed with the options it was recorded with, a capture yields the recorded samples.
+        let options = described(&pcap, "options");
+        let options: Vec<&str> = options.split_whitespace().collect();
+        let ip: Vec<Value> = match options.iter().position(|o| *o == "--iface") {
+            Some(i) => ip
+                .into_iter()
+                .filter(|l| l["ifname"] == options[i + 1])
+                .collect(),
+            None => ip,
+        };
+        let (out, file) = replay(&pcap, &options);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let records = json_lines(&file);
+        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        let mut last_ts = 0.0;
+        for r in &records {
+            assert_eq!(r["type"], "ip");
+            // Replayed records carry the recorded times.
+            let ts = r["timestamp"].as_f64().expect("timestamp");
+            assert!(ts > 1.7e9 && ts >= last_ts, "{ts}");
+            last_ts = ts;
+            let stats = r["stats"].as_array().expect("stats");
+            let context = format!("{} sample {}", pcap.display(), r["sample"]);
+            assert_same_links(stats, &ip, &context);
+        }
+    }
+}
+
+#[test]
+fn replay_honours_iface() {
+    let pcap = captures_dir().join("link-kinds.pcap");
+    let ip: Vec<Value> = serde_json::from_str(
+        &std::fs::read_to_string(pcap.with_extension("ip-s-s-j-link.json")).expect("oracle"),
+    )
+    .expect("oracle JSON");
+    let va0 = ip.iter().find(|l| l["ifname"] == "va0").expect("va0");
+    let (out, file) = replay(&pcap, &["--iface", "va0"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for r in json_lines(&file) {
+        let stats = r["stats"].as_array().expect("stats");
+        assert_eq!(stats.len(), 1);
+        assert_same_link(&stats[0], va0, "--iface va0 replay");
+    }
+}
+
+#[test]
+fn every_capture_is_valid_pcap_for_tshark() {
+    if Command::new("tshark").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "tshark is missing: CI installs it (apt-get install tshark)"
+        );
+        eprintln!("SKIPPED every_capture_is_valid_pcap_for_tshark: tshark is not installed");
+        return;
+    }
+    for pcap in link_captures() {
+        let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
+            "-T",
+            "fields",
+            "-e",
+            "frame.protocols",
+            "-e",
+            "netlink.hdr_len",
+        ]));
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "tshark -r {}: {}",
+            pcap.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(text.lines().count() >= 6, "{text}");
+        for line in text.lines() {
+            // Every frame is dissected as netlink, with its message headers read.
+            assert!(line.starts_with("netlink:"), "{}: {line}", pcap.display());
+            assert!(
+                line.split('\t').nth(1).is_some_and(|t| !t.is_empty()),
+                "{line}"
+            );
+        }
+        let route = text.lines().filter(|l| l.contains("netlink-route")).count();
+        assert!(
+            route >= 4,
+            "requests and link replies dissected as rtnetlink: {text}"
+        );
+    }
+}
+
+/// Copy `pcap` to a scratch file, applying `damage` to the data of packet `index`.
+fn damaged(pcap: &Path, index: usize, damage: impl Fn(&mut Vec<u8>)) -> PathBuf {
+    let mut reader =
+        PcapReader::new(BufReader::new(File::open(pcap).expect("open"))).expect("pcap");
+    let header = reader.header();
+    let path = scratch("damaged").join("damaged.pcap");
+    let mut out = Vec::new();
+    header.write_to(&mut out).expect("header");
+    let mut i = 0;
+    while let Some(p) = reader.next_packet() {
+        let p = p.expect("packet");
+        let mut data = p.data.to_vec();
+        if i == index {
+            damage(&mut data);
+        }
+        PcapPacket::new(p.timestamp, data.len() as u32, &data)
+            .write_to::<_, byteorder::NativeEndian>(&mut out, header.ts_resolution, header.snaplen)
+            .expect("packet");
+        i += 1;
+    }
+    File::create(&path)
+        .expect("create")
+        .write_all(&out)
+        .expect("write");
+    path
+}
+
+/// Offset of the first netlink message in a packet (after the 16-byte cooked header).
+const NL: usize = 16;
+
+fn assert_clear_failure(out: &Output, needle: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("netstatspy: error: ") && err.contains(needle),
+        "{err}"
+    );
+}
+
+#[test]
+fn truncated_message_is_a_clear_error() {
+    let pcap = captures_dir().join("link-kinds.pcap");
+    // Packet 1 is the first RTM_GETLINK reply datagram; cut it in the middle of a message.
+    let bad = damaged(&pcap, 1, |d| d.truncate(d.len() - 100));
+    let (out, _) = replay(&bad, &[]);
+    assert_clear_failure(&out, "malformed reply");
+}
+
+#[test]
+fn bad_message_length_is_a_clear_error() {
+    let pcap = captures_dir().join("link-kinds.pcap");
+    let bad = damaged(&pcap, 1, |d| {
+        d[NL..NL + 4].copy_from_slice(&8u32.to_ne_bytes())
+    });
+    let (out, _) = replay(&bad, &[]);
+    assert_clear_failure(&out, "bad length");
+}
+
+#[test]
+fn unknown_attribute_is_skipped() {
+    let pcap = captures_dir().join("link-kinds.pcap");
+    // The first attribute of the first link message (after nlmsghdr and ifinfomsg) is
+    // IFLA_IFNAME (3); renumber it to a type no kernel has sent yet.
+    let bad = damaged(&pcap, 1, |d| {
+        let at = NL + 16 + 16;
+        assert_eq!(
+            u16::from_ne_bytes([d[at + 2], d[at + 3]]),
+            3,
+            "IFLA_IFNAME first"
+        );
+        d[at + 2..at + 4].copy_from_slice(&0x3ff0u16.to_ne_bytes());
+    });
+    let (out, file) = replay(&bad, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&file);
+    let first = records[0]["stats"].as_array().expect("stats");
+    // The link lost its name and nothing else.
+    assert_eq!(first[0]["ifname"], "");
+    assert_eq!(first[0]["ifindex"], 1);
+    assert_eq!(first[0]["mtu"], 65536);
+    assert_eq!(first[1]["ifname"], "va0");
+}
+
+#[test]
+fn damaged_files_are_clear_errors() {
+    let dir = scratch("notpcap");
+    let text = dir.join("text.pcap");
+    std::fs::write(&text, "not a capture").expect("write");
+    let (out, _) = replay(&text, &[]);
+    assert_clear_failure(&out, "not a pcap file");
+
+    let ether = dir.join("ether.pcap");
+    let mut bytes = Vec::new();
+    pcap_file::pcap::PcapHeader::default()
+        .write_to(&mut bytes)
+        .expect("header");
+    std::fs::write(&ether, bytes).expect("write");
+    let (out, _) = replay(&ether, &[]);
+    assert_clear_failure(&out, "not LINKTYPE_NETLINK");
+
+    let missing = dir.join("missing.pcap");
+    let (out, _) = replay(&missing, &[]);
+    assert_clear_failure(&out, "missing.pcap");
+
+    // A capture cut short in the middle of a packet replays what precedes the cut.
+    let pcap = captures_dir().join("link-kinds.pcap");
+    let bytes = std::fs::read(&pcap).expect("read");
+    let cut = dir.join("cut.pcap");
+    std::fs::write(&cut, &bytes[..bytes.len() - 10]).expect("write");
+    let (out, file) = replay(&cut, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("partial packet"), "{err}");
+    assert_eq!(json_lines(&file).len(), recorded_samples(&pcap) - 1);
+}
+
+#[test]
+fn replay_of_a_recording_reproduces_the_live_json() {
+    let dir = scratch("record");
+    let pcap = dir.join("run.pcap");
+    let live = dir.join("live.jsonl");
+    let out = run(Command::new(bin())
+        .args(["-c", "-j", "-f", "20", "-t", "0.5", "--record"])
+        .arg(&pcap)
+        .arg("--file-name")
+        .arg(&live));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (out, replayed) = replay(&pcap, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let live = json_lines(&live);
+    let replayed = json_lines(&replayed);
+    assert_eq!(live.len(), 10);
+    assert_eq!(replayed.len(), live.len());
+    for (l, r) in live.iter().zip(&replayed) {
+        assert_eq!(l["type"], r["type"]);
+        assert_eq!(l["sample"], r["sample"]);
+        assert_eq!(l["stats"], r["stats"], "sample {}", l["sample"]);
+        // The replay's time is the recorded request's, a moment after the live read began.
+        let (lt, rt) = (
+            l["timestamp"].as_f64().expect("ts"),
+            r["timestamp"].as_f64().expect("ts"),
+        );
+        assert!((rt - lt).abs() < 0.005, "{lt} vs {rt}");
+    }
+}
