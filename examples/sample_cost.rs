@@ -1,25 +1,39 @@
 //! Cost of one sample of a reader, in the output format of `shared/bench/nlfloor.c` so the two
 //! can be put side by side: `what iterations elements ns_per_sample`.
 //!
-//! usage: sample_cost ip|ip-getlink ITERATIONS
+//! usage: sample_cost WHAT ITERATIONS [ROOT]
 //! - `ip`: the reader as the sampler runs it (RTM_GETSTATS, metadata refreshed on change);
-//! - `ip-getlink`: the same reader forced to refresh metadata with RTM_GETLINK every sample.
+//! - `ip-getlink`: the same reader forced to refresh metadata with RTM_GETLINK every sample;
+//! - `queue_limits [SYSROOT]`, `small_queue [PROCROOT]`: the sysfs/procfs readers (files kept
+//!   open, `pread` each sample);
+//! - `queue_limits-reopen [SYSROOT]`, `small_queue-reopen [PROCROOT]`: the baseline, reading the
+//!   same files with open/read/close every sample.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
 use netlink_sys::constants::NETLINK_ROUTE;
 use netstatspy::netlink::NetlinkSocket;
-use netstatspy::readers::Reader;
-use netstatspy::readers::ip::{AlwaysRefresh, IpReader};
+use netstatspy::readers::ip::IpReader;
+use netstatspy::readers::link_watch::{AlwaysRefresh, Unwatched};
+use netstatspy::readers::queue_limits::QueueLimitsReader;
+use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES};
+use netstatspy::readers::{Collected, ReadError, Reader};
+use netstatspy::record::Stats;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     let (Some(what), Some(Ok(iterations))) = (args.get(1), args.get(2).map(|n| n.parse::<u64>()))
     else {
-        eprintln!("usage: sample_cost ip|ip-getlink ITERATIONS");
+        eprintln!("usage: sample_cost WHAT ITERATIONS [ROOT]");
         return ExitCode::from(2);
     };
+    let root = args.get(3).map(PathBuf::from);
+    let sys = root.clone().unwrap_or_else(|| PathBuf::from("/sys"));
+    let proc = root.unwrap_or_else(|| PathBuf::from("/proc"));
     let reader: Result<Box<dyn Reader>, String> = match what.as_str() {
         "ip" => IpReader::open(None)
             .map(|r| Box::new(r) as Box<dyn Reader>)
@@ -28,6 +42,16 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string())
             .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
             .map(|r| Box::new(r) as Box<dyn Reader>),
+        "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
+            .map(|r| Box::new(r) as Box<dyn Reader>)
+            .map_err(|e| e.to_string()),
+        "queue_limits-reopen" => Ok(Box::new(Reopen::new(bql_files(&sys)))),
+        "small_queue" => SmallQueueReader::with_root(&proc)
+            .map(|r| Box::new(r) as Box<dyn Reader>)
+            .map_err(|e| e.to_string()),
+        "small_queue-reopen" => Ok(Box::new(Reopen::new(vec![
+            proc.join(TCP_LIMIT_OUTPUT_BYTES),
+        ]))),
         other => Err(format!("unknown reader {other}")),
     };
     let mut reader = match reader {
@@ -56,4 +80,64 @@ fn main() -> ExitCode {
     let ns = start.elapsed().as_nanos() as f64 / iterations.max(1) as f64;
     println!("{what} {iterations} {elements} {ns:.0}");
     ExitCode::SUCCESS
+}
+
+/// Every `byte_queue_limits` file under `sys`, as the reader finds them.
+fn bql_files(sys: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let Ok(ifaces) = std::fs::read_dir(sys.join("class/net")) else {
+        return files;
+    };
+    for iface in ifaces.flatten() {
+        let Ok(queues) = std::fs::read_dir(iface.path().join("queues")) else {
+            continue;
+        };
+        for queue in queues.flatten() {
+            let Ok(bql) = std::fs::read_dir(queue.path().join("byte_queue_limits")) else {
+                continue;
+            };
+            files.extend(bql.flatten().map(|f| f.path()));
+        }
+    }
+    files
+}
+
+/// The baseline: open, read and close every file each sample, parsing the number.
+struct Reopen {
+    files: Vec<PathBuf>,
+    text: String,
+}
+
+impl Reopen {
+    fn new(files: Vec<PathBuf>) -> Reopen {
+        Reopen {
+            files,
+            text: String::new(),
+        }
+    }
+}
+
+impl Reader for Reopen {
+    fn kind(&self) -> &'static str {
+        "reopen"
+    }
+
+    fn collect(&mut self) -> Result<Collected, ReadError> {
+        let mut sum = 0u64;
+        for path in &self.files {
+            self.text.clear();
+            if let Ok(mut f) = std::fs::File::open(path)
+                && f.read_to_string(&mut self.text).is_ok()
+            {
+                sum = sum.wrapping_add(self.text.trim().parse().unwrap_or(0));
+            }
+        }
+        std::hint::black_box(sum);
+        Ok(Collected {
+            stats: Stats::SmallQueue(Vec::new()),
+            partial: false,
+            captured_at: None,
+            warnings: Vec::new(),
+        })
+    }
 }

@@ -231,19 +231,15 @@ impl TryFrom<Cli> for Config {
             queue_limits: cli.queue_limits,
             small_queue: cli.small_queue,
         };
-        let unbuilt: Vec<&str> = [
-            (readers.tc, "--tc"),
-            (readers.ss, "--ss"),
-            (readers.queue_limits, "--queue-limits"),
-            (readers.small_queue, "--small-queue"),
-        ]
-        .iter()
-        .filter(|(on, _)| *on)
-        .map(|(_, flag)| *flag)
-        .collect();
+        let unbuilt: Vec<&str> = [(readers.tc, "--tc"), (readers.ss, "--ss")]
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, flag)| *flag)
+            .collect();
         if !unbuilt.is_empty() {
             return Err(UsageError(format!(
-                "{} not implemented yet in this version (available: ip)",
+                "{} not implemented yet in this version (available: ip, --queue-limits, \
+                 --small-queue)",
                 unbuilt.join(", ")
             )));
         }
@@ -274,6 +270,13 @@ impl TryFrom<Cli> for Config {
                 "--file-name {} is a directory",
                 cli.file_name.display()
             )));
+        }
+        if cli.replay.is_some() && (readers.queue_limits || readers.small_queue) {
+            return Err(UsageError(
+                "--queue-limits and --small-queue read sysfs and procfs, which a netlink \
+                 capture does not hold: they cannot be replayed"
+                    .into(),
+            ));
         }
         if let Some(path) = cli.record.as_ref().filter(|p| p.is_dir()) {
             return Err(UsageError(format!(
@@ -324,6 +327,9 @@ mod tests {
         assert_eq!(c.json, None);
         assert_eq!(c.iface, None);
         assert!(c.readers.ip && !c.readers.tc && !c.readers.ss);
+        assert!(!c.readers.queue_limits && !c.readers.small_queue);
+        let c = run(&["--no-ip", "--queue-limits", "--small-queue"]).expect("sysfs readers");
+        assert!(!c.readers.ip && c.readers.queue_limits && c.readers.small_queue);
         assert!(c.warnings.is_empty());
     }
 
@@ -398,7 +404,7 @@ mod tests {
 
     #[test]
     fn readers_not_built_yet_are_refused() {
-        for flag in ["--tc", "--ss", "--queue-limits", "--small-queue"] {
+        for flag in ["--tc", "--ss"] {
             let e = run(&[flag]).expect_err(flag);
             assert!(e.contains(flag) && e.contains("not implemented yet"), "{e}");
         }

@@ -25,3 +25,15 @@ pub mod readers;
 pub mod record;
 pub mod sampler;
 pub mod source;
+
+/// An error and its causes on one line, `outer: inner: innermost`.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        text.push_str(": ");
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text
+}

@@ -8,6 +8,8 @@ use anyhow::Context;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::loggers::{Logger, console::ConsoleLogger, json::JsonLogger};
+use netstatspy::readers::queue_limits::QueueLimitsReader;
+use netstatspy::readers::small_queue::SmallQueueReader;
 use netstatspy::readers::{Reader, ip::IpReader};
 use netstatspy::sampler::{Sampler, Schedule, Summary};
 use netstatspy::source::Source;
@@ -77,6 +79,12 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             &source,
             config.iface.as_deref(),
         )?));
+    }
+    if config.readers.queue_limits {
+        readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
+    }
+    if config.readers.small_queue {
+        readers.push(Box::new(SmallQueueReader::open()?));
     }
     let mut loggers: Vec<Box<dyn Logger>> = Vec::new();
     if let Some(path) = &config.json {

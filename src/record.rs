@@ -5,12 +5,18 @@ use std::time::Duration;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::readers::ip::LinkSample;
+use crate::readers::queue_limits::QueueLimits;
+use crate::readers::small_queue::SmallQueue;
 
 /// Statistics of one reader for one sample, typed per reader.
 #[derive(Debug, Clone)]
 pub enum Stats {
     /// `ip`: one element per interface.
     Ip(Vec<LinkSample>),
+    /// `queue_limits`: one element per transmit queue with byte queue limits.
+    QueueLimits(Vec<QueueLimits>),
+    /// `small_queue`: one element.
+    SmallQueue(Vec<SmallQueue>),
 }
 
 impl Stats {
@@ -18,6 +24,8 @@ impl Stats {
     pub fn len(&self) -> usize {
         match self {
             Stats::Ip(v) => v.len(),
+            Stats::QueueLimits(v) => v.len(),
+            Stats::SmallQueue(v) => v.len(),
         }
     }
 
@@ -31,6 +39,8 @@ impl Serialize for Stats {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Stats::Ip(v) => v.serialize(s),
+            Stats::QueueLimits(v) => v.serialize(s),
+            Stats::SmallQueue(v) => v.serialize(s),
         }
     }
 }

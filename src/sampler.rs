@@ -7,6 +7,7 @@
 //! request (SIGINT/SIGTERM) is honoured between samples, so the record being written is always
 //! finished, then every logger is flushed.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -86,6 +87,8 @@ pub struct Sampler {
     records: Vec<Record>,
     /// Recorded time of the first replayed read, the origin of `elapsed` in a replay.
     replay_origin: Option<Duration>,
+    /// Reader warnings already shown (each distinct text once).
+    warned: HashSet<String>,
 }
 
 /// What one sample came to.
@@ -116,6 +119,7 @@ impl Sampler {
             stop,
             records: Vec::new(),
             replay_origin: None,
+            warned: HashSet::new(),
         }
     }
 
@@ -227,7 +231,7 @@ impl Sampler {
                         eprintln!(
                             "netstatspy: warning: {}: {} (sample {slot}; retrying each sample)",
                             reader.kind(),
-                            error_chain(&e)
+                            crate::error_chain(&e)
                         );
                         failed[i] = true;
                     }
@@ -236,6 +240,12 @@ impl Sampler {
             };
             failed[i] = false;
             summary.partial += u64::from(collected.partial);
+            for warning in collected.warnings {
+                if self.warned.len() < 1000 && !self.warned.contains(&warning) {
+                    eprintln!("netstatspy: warning: {}: {warning}", reader.kind());
+                    self.warned.insert(warning);
+                }
+            }
             let (timestamp, elapsed) = match collected.captured_at {
                 Some(at) => {
                     let origin = *self.replay_origin.get_or_insert(at);
@@ -270,18 +280,6 @@ impl Sampler {
         }
         Ok(SampleEnd::Logged)
     }
-}
-
-/// An error and its causes on one line, `outer: inner: innermost`.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
 }
 
 /// CPU time used by this process so far.
@@ -362,6 +360,7 @@ mod tests {
                 stats: Stats::Ip(Vec::new()),
                 partial: false,
                 captured_at: None,
+                warnings: Vec::new(),
             })
         }
     }

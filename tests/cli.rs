@@ -171,8 +171,6 @@ fn usage_errors_exit_2_with_one_line() {
         &["--no-ip"],
         &["--tc"],
         &["--ss"],
-        &["--queue-limits"],
-        &["--small-queue"],
         &["--iface", "x/y"],
         &["--iface", &"a".repeat(300)],
         &["--unknown-flag"],

@@ -12,6 +12,8 @@ use std::time::Duration;
 use super::{LogError, Logger};
 use crate::clock;
 use crate::readers::ip::{LinkSample, LinkStats64, operstate_name};
+use crate::readers::queue_limits::QueueLimits;
+use crate::readers::small_queue::SmallQueue;
 use crate::record::{Record, Stats};
 
 /// The console logger, writing to standard output (or any writer, for tests).
@@ -152,6 +154,50 @@ impl<W: Write> ConsoleLogger<W> {
     }
 }
 
+impl<W: Write> ConsoleLogger<W> {
+    fn queue_limits_table(&mut self, queues: &[QueueLimits]) {
+        let _ = writeln!(self.block, "queue_limits: {} queues", queues.len());
+        if queues.is_empty() {
+            return;
+        }
+        // Columns: every file name seen, in the order the queues report them.
+        let mut names: Vec<&str> = Vec::new();
+        for q in queues {
+            for (name, _) in &q.values {
+                if !names.contains(&&**name) {
+                    names.push(name);
+                }
+            }
+        }
+        let mut headers = vec!["iface", "queue"];
+        headers.extend(&names);
+        let mut table = Table::new(&headers);
+        for q in queues {
+            let mut row = vec![q.ifname.to_string(), q.queue.to_string()];
+            for name in &names {
+                row.push(
+                    q.values
+                        .iter()
+                        .find(|(n, _)| &**n == *name)
+                        .map_or_else(|| "-".to_owned(), |(_, v)| v.to_string()),
+                );
+            }
+            table.row(row);
+        }
+        table.render(&mut self.block);
+    }
+
+    fn small_queue_line(&mut self, values: &[SmallQueue]) {
+        for v in values {
+            let _ = writeln!(
+                self.block,
+                "small_queue: tcp_limit_output_bytes {}",
+                v.tcp_limit_output_bytes
+            );
+        }
+    }
+}
+
 impl<W: Write> Logger for ConsoleLogger<W> {
     fn log(&mut self, record: &Record) -> Result<(), LogError> {
         if self.sample != Some(record.sample) {
@@ -160,6 +206,8 @@ impl<W: Write> Logger for ConsoleLogger<W> {
         }
         match &record.stats {
             Stats::Ip(links) => self.ip_tables(record, links),
+            Stats::QueueLimits(queues) => self.queue_limits_table(queues),
+            Stats::SmallQueue(values) => self.small_queue_line(values),
         }
         Ok(())
     }

@@ -14,7 +14,6 @@
 //! (`linkwatch` → `netdev_state_change`), so the cached value is refreshed when it moves.
 
 use std::fmt;
-use std::io;
 use std::sync::Arc;
 
 use netlink_packet_core::NlasIterator;
@@ -24,6 +23,7 @@ use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use super::link_watch::{LinkEvents, LinkWatch};
 use super::{Collected, ReadError, Reader};
 use crate::capture::SharedReplay;
 use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
@@ -35,7 +35,6 @@ const RTM_NEWLINK: u16 = 16;
 const RTM_GETLINK: u16 = 18;
 const RTM_NEWSTATS: u16 = 92;
 const RTM_GETSTATS: u16 = 94;
-const RTMGRP_LINK: u32 = 1;
 const IFLA_ADDRESS: u16 = 1;
 const IFLA_BROADCAST: u16 = 2;
 const IFLA_IFNAME: u16 = 3;
@@ -300,52 +299,6 @@ fn c_string(v: &[u8]) -> String {
     String::from_utf8_lossy(&v[..end]).into_owned()
 }
 
-/// Tells whether links may have changed since the last call.
-pub trait LinkWatch {
-    /// True when a link was added, removed or changed (or that cannot be ruled out).
-    fn changed(&mut self) -> bool;
-}
-
-/// The `RTNLGRP_LINK` multicast subscription, drained without blocking at each sample.
-pub struct LinkEvents {
-    socket: NetlinkSocket,
-    buf: Vec<u8>,
-}
-
-impl LinkEvents {
-    /// Subscribe to link notifications.
-    pub fn subscribe() -> io::Result<LinkEvents> {
-        let socket = NetlinkSocket::open_multicast(NETLINK_ROUTE, RTMGRP_LINK)?;
-        Ok(LinkEvents {
-            socket,
-            buf: Vec::with_capacity(16 * 1024),
-        })
-    }
-}
-
-impl LinkWatch for LinkEvents {
-    fn changed(&mut self) -> bool {
-        let mut changed = false;
-        loop {
-            self.buf.clear();
-            match self.socket.try_recv(&mut self.buf) {
-                Ok(Some(_)) => changed = true,
-                Ok(None) => return changed,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                // ENOBUFS: notifications were lost, so anything may have changed. Any other
-                // error: be safe and refresh.
-                Err(_) => return true,
-            }
-        }
-    }
-}
-
-impl<W: LinkWatch + ?Sized> LinkWatch for Box<W> {
-    fn changed(&mut self) -> bool {
-        (**self).changed()
-    }
-}
-
 /// The link watch of a replayed capture: a change is reported when the capture's next link
 /// exchange is a full `RTM_GETLINK` dump, so the reader asks what the recorded reader asked.
 pub struct ReplayedLinkWatch(pub SharedReplay);
@@ -353,16 +306,6 @@ pub struct ReplayedLinkWatch(pub SharedReplay);
 impl LinkWatch for ReplayedLinkWatch {
     fn changed(&mut self) -> bool {
         self.0.borrow().next_kind(0, &[RTM_GETLINK, RTM_GETSTATS]) == Some(RTM_GETLINK)
-    }
-}
-
-/// A watch that always reports a change: metadata is refreshed at every sample.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct AlwaysRefresh;
-
-impl LinkWatch for AlwaysRefresh {
-    fn changed(&mut self) -> bool {
-        true
     }
 }
 
@@ -570,6 +513,7 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
             stats: Stats::Ip(out),
             partial: info.partial,
             captured_at: info.sent_at,
+            warnings: Vec::new(),
         })
     }
 
@@ -942,8 +886,10 @@ impl Serialize for LinkSample {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::readers::link_watch::LinkWatch;
     use netlink_packet_core::Emitable;
     use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType, State};
+    use std::io;
 
     /// Bytes of an RTM_NEWLINK payload emitted by netlink-packet-route's own encoder: an
     /// encoder independent of our decoder.
@@ -1117,7 +1063,9 @@ mod tests {
         let mut r = IpReader::with_source(kernel, NoChange, None).expect("reader");
         for _ in 0..3 {
             let c = r.collect().expect("collect");
-            let Stats::Ip(links) = c.stats;
+            let Stats::Ip(links) = c.stats else {
+                panic!("ip reader returned other stats");
+            };
             assert_eq!(links.len(), 1);
             assert_eq!(links[0].link.ifname, "va0");
         }

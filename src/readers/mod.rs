@@ -6,6 +6,10 @@ use crate::netlink::{DumpCounters, NetlinkError};
 use crate::record::Stats;
 
 pub mod ip;
+pub mod kernel_file;
+pub mod link_watch;
+pub mod queue_limits;
+pub mod small_queue;
 
 /// What one [`Reader::collect`] returns.
 #[derive(Debug, Clone)]
@@ -16,6 +20,9 @@ pub struct Collected {
     pub partial: bool,
     /// When the data was read, if not now: the recorded time of a replayed capture.
     pub captured_at: Option<Duration>,
+    /// Problems that did not stop the sample (an unreadable file, a value that is not a
+    /// number); each distinct text is shown once.
+    pub warnings: Vec<String>,
 }
 
 /// An error of a reader.
@@ -27,6 +34,9 @@ pub enum ReadError {
     /// The interface asked for with `--iface` does not exist.
     #[error("interface {0:?} does not exist")]
     NoSuchInterface(String),
+    /// A sysfs or procfs file could not be read.
+    #[error(transparent)]
+    File(#[from] kernel_file::FileError),
 }
 
 impl ReadError {

@@ -1,0 +1,230 @@
+//! The `queue_limits` reader: byte queue limits (BQL) of every transmit queue, from
+//! `/sys/class/net/<if>/queues/tx-<n>/byte_queue_limits/`.
+//!
+//! The files are opened once and re-read with `pread` at offset 0. The directory tree is
+//! scanned at the start, when the kernel announces a link change (`RTNLGRP_LINK`), and when a
+//! read finds its device gone; never by listing sysfs every sample. Interfaces without BQL
+//! (`lo`, veth and other `IFF_NO_QUEUE` devices) have no such directory and are simply absent.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::kernel_file::KernelFile;
+use super::link_watch::{LinkEvents, LinkWatch};
+use super::{Collected, ReadError, Reader};
+use crate::netlink::NetlinkError;
+use crate::record::Stats;
+
+/// The files of a `byte_queue_limits` directory, in the order they are reported; the `stall_*`
+/// files exist since Linux 6.9. Files a newer kernel adds are reported after these, by name.
+pub const BQL_FILES: [&str; 8] = [
+    "limit",
+    "limit_max",
+    "limit_min",
+    "inflight",
+    "hold_time",
+    "stall_thrs",
+    "stall_cnt",
+    "stall_max",
+];
+
+/// One transmit queue of one sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueLimits {
+    /// Interface name.
+    pub ifname: Arc<str>,
+    /// Queue directory name, `tx-<n>`.
+    pub queue: Arc<str>,
+    /// `(file name, value)` for every file that was read.
+    pub values: Vec<(Arc<str>, u64)>,
+}
+
+impl Serialize for QueueLimits {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2 + self.values.len()))?;
+        m.serialize_entry("ifname", &*self.ifname)?;
+        m.serialize_entry("queue", &*self.queue)?;
+        for (name, value) in &self.values {
+            m.serialize_entry(&**name, value)?;
+        }
+        m.end()
+    }
+}
+
+struct QueueFiles {
+    ifname: Arc<str>,
+    queue: Arc<str>,
+    files: Vec<(Arc<str>, KernelFile)>,
+}
+
+/// The `queue_limits` reader.
+pub struct QueueLimitsReader<W = LinkEvents> {
+    sys: PathBuf,
+    iface: Option<String>,
+    watch: W,
+    queues: Vec<QueueFiles>,
+    rescan: bool,
+    warnings: Vec<String>,
+}
+
+impl QueueLimitsReader {
+    /// Read the live `/sys`, rescanning on link notifications.
+    pub fn open(iface: Option<&str>) -> Result<QueueLimitsReader, ReadError> {
+        let watch = LinkEvents::subscribe().map_err(|source| NetlinkError::Open {
+            protocol: "NETLINK_ROUTE",
+            source,
+        })?;
+        QueueLimitsReader::with_root(Path::new("/sys"), watch, iface)
+    }
+}
+
+impl<W: LinkWatch> QueueLimitsReader<W> {
+    /// Read the sysfs tree mounted at `sys` (the seam tests point at a fake tree).
+    pub fn with_root(sys: &Path, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
+        let mut reader = QueueLimitsReader {
+            sys: sys.to_owned(),
+            iface: iface.map(str::to_owned),
+            watch,
+            queues: Vec::new(),
+            rescan: false,
+            warnings: Vec::new(),
+        };
+        if let Some(name) = iface
+            && !reader.net_dir().join(name).exists()
+        {
+            return Err(ReadError::NoSuchInterface(name.to_owned()));
+        }
+        reader.scan();
+        Ok(reader)
+    }
+
+    fn net_dir(&self) -> PathBuf {
+        self.sys.join("class/net")
+    }
+
+    /// Find every transmit queue with a `byte_queue_limits` directory and open its files.
+    fn scan(&mut self) {
+        self.queues.clear();
+        let net = self.net_dir();
+        let mut ifaces: Vec<String> = match &self.iface {
+            Some(name) => vec![name.clone()],
+            None => match fs::read_dir(&net) {
+                Ok(entries) => entries
+                    .filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect(),
+                Err(e) => {
+                    self.warnings
+                        .push(format!("cannot list {}: {e}", net.display()));
+                    return;
+                }
+            },
+        };
+        ifaces.sort();
+        for ifname in ifaces {
+            let queues_dir = net.join(&ifname).join("queues");
+            // A device removed meanwhile, or one without queues: nothing to report.
+            let Ok(entries) = fs::read_dir(&queues_dir) else {
+                continue;
+            };
+            let mut tx: Vec<(u32, String)> = entries
+                .filter_map(Result::ok)
+                .filter_map(|e| {
+                    let name = e.file_name().to_string_lossy().into_owned();
+                    let n = name.strip_prefix("tx-")?.parse().ok()?;
+                    Some((n, name))
+                })
+                .collect();
+            tx.sort();
+            let ifname: Arc<str> = Arc::from(ifname.as_str());
+            for (_, queue) in tx {
+                let dir = queues_dir.join(&queue).join("byte_queue_limits");
+                let files = self.open_files(&dir);
+                if !files.is_empty() {
+                    self.queues.push(QueueFiles {
+                        ifname: Arc::clone(&ifname),
+                        queue: Arc::from(queue.as_str()),
+                        files,
+                    });
+                }
+            }
+        }
+    }
+
+    fn open_files(&mut self, dir: &Path) -> Vec<(Arc<str>, KernelFile)> {
+        let Ok(entries) = fs::read_dir(dir) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        // Known files in their documented order, then any newer ones by name.
+        names.sort_by_key(|n| {
+            (
+                BQL_FILES
+                    .iter()
+                    .position(|k| k == n)
+                    .unwrap_or(BQL_FILES.len()),
+                n.clone(),
+            )
+        });
+        let mut files = Vec::with_capacity(names.len());
+        for name in names {
+            match KernelFile::open(&dir.join(&name)) {
+                Ok(f) => files.push((Arc::from(name.as_str()), f)),
+                Err(e) if e.is_gone() => {}
+                Err(e) => self.warnings.push(crate::error_chain(&e)),
+            }
+        }
+        files
+    }
+}
+
+impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
+    fn kind(&self) -> &'static str {
+        "queue_limits"
+    }
+
+    fn collect(&mut self) -> Result<Collected, ReadError> {
+        if self.watch.changed() || self.rescan {
+            self.rescan = false;
+            self.scan();
+        }
+        let mut out = Vec::with_capacity(self.queues.len());
+        for q in &self.queues {
+            let mut values = Vec::with_capacity(q.files.len());
+            let mut gone = false;
+            for (name, file) in &q.files {
+                match file.read_u64() {
+                    Ok(v) => values.push((Arc::clone(name), v)),
+                    Err(e) if e.is_gone() => {
+                        gone = true;
+                        break;
+                    }
+                    Err(e) => self.warnings.push(crate::error_chain(&e)),
+                }
+            }
+            if gone {
+                // The device went away: leave it out and rescan at the next sample.
+                self.rescan = true;
+                continue;
+            }
+            out.push(QueueLimits {
+                ifname: Arc::clone(&q.ifname),
+                queue: Arc::clone(&q.queue),
+                values,
+            });
+        }
+        Ok(Collected {
+            stats: Stats::QueueLimits(out),
+            partial: false,
+            captured_at: None,
+            warnings: std::mem::take(&mut self.warnings),
+        })
+    }
+}
