@@ -10,6 +10,7 @@ use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::loggers::{Logger, console::ConsoleLogger, json::JsonLogger};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
+use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Reader, ip::IpReader};
 use netstatspy::sampler::{Sampler, Schedule, Summary};
 use netstatspy::source::Source;
@@ -76,6 +77,12 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
         readers.push(Box::new(IpReader::from_source(
+            &source,
+            config.iface.as_deref(),
+        )?));
+    }
+    if config.readers.tc {
+        readers.push(Box::new(TcReader::from_source(
             &source,
             config.iface.as_deref(),
         )?));

@@ -7,12 +7,15 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::readers::ip::LinkSample;
 use crate::readers::queue_limits::QueueLimits;
 use crate::readers::small_queue::SmallQueue;
+use crate::readers::tc::Qdisc;
 
 /// Statistics of one reader for one sample, typed per reader.
 #[derive(Debug, Clone)]
 pub enum Stats {
     /// `ip`: one element per interface.
     Ip(Vec<LinkSample>),
+    /// `tc`: one element per qdisc.
+    Tc(Vec<Qdisc>),
     /// `queue_limits`: one element per transmit queue with byte queue limits.
     QueueLimits(Vec<QueueLimits>),
     /// `small_queue`: one element.
@@ -24,6 +27,7 @@ impl Stats {
     pub fn len(&self) -> usize {
         match self {
             Stats::Ip(v) => v.len(),
+            Stats::Tc(v) => v.len(),
             Stats::QueueLimits(v) => v.len(),
             Stats::SmallQueue(v) => v.len(),
         }
@@ -39,6 +43,7 @@ impl Serialize for Stats {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Stats::Ip(v) => v.serialize(s),
+            Stats::Tc(v) => v.serialize(s),
             Stats::QueueLimits(v) => v.serialize(s),
             Stats::SmallQueue(v) => v.serialize(s),
         }

@@ -14,6 +14,7 @@ use crate::clock;
 use crate::readers::ip::{LinkSample, LinkStats64, operstate_name};
 use crate::readers::queue_limits::QueueLimits;
 use crate::readers::small_queue::SmallQueue;
+use crate::readers::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
 use crate::record::{Record, Stats};
 
 /// The console logger, writing to standard output (or any writer, for tests).
@@ -25,6 +26,8 @@ pub struct ConsoleLogger<W = io::Stdout> {
     sample: Option<u64>,
     /// Previous counters per ifindex, with the elapsed time they were read at.
     prev_ip: HashMap<u32, (Duration, LinkStats64)>,
+    /// Previous sent bytes and packets per qdisc (ifindex, handle, parent).
+    prev_tc: HashMap<(u32, u32, u32), (Duration, u64, u64)>,
 }
 
 impl ConsoleLogger {
@@ -46,6 +49,7 @@ impl<W: Write> ConsoleLogger<W> {
             block: String::with_capacity(8 * 1024),
             sample: None,
             prev_ip: HashMap::new(),
+            prev_tc: HashMap::new(),
         }
     }
 
@@ -155,6 +159,72 @@ impl<W: Write> ConsoleLogger<W> {
 }
 
 impl<W: Write> ConsoleLogger<W> {
+    fn tc_table(&mut self, record: &Record, qdiscs: &[Qdisc]) {
+        let partial = if record.partial { " (partial)" } else { "" };
+        let _ = writeln!(self.block, "tc: {} qdiscs{partial}", qdiscs.len());
+        if qdiscs.is_empty() {
+            return;
+        }
+        let mut table = Table::new(&[
+            "dev",
+            "kind",
+            "handle",
+            "parent",
+            "sent B",
+            "B/s",
+            "sent pkts",
+            "pkt/s",
+            "drops",
+            "overlimits",
+            "requeues",
+            "backlog B",
+            "backlog p",
+        ]);
+        let prev = std::mem::take(&mut self.prev_tc);
+        for q in qdiscs {
+            let parent = match q.parent {
+                TC_H_ROOT => "root".to_owned(),
+                p => format_classid(p),
+            };
+            let mut row = vec![
+                q.dev.to_string(),
+                q.config.kind.clone(),
+                format_handle(q.handle),
+                parent,
+            ];
+            let st = q.stats.unwrap_or_default();
+            let basic = st.basic.unwrap_or_default();
+            let queue = st.queue.unwrap_or_default();
+            let key = (q.ifindex, q.handle, q.parent);
+            let rate = |now: u64, before: u64, dt: f64| {
+                now.checked_sub(before)
+                    .map_or_else(|| "-".to_owned(), |d| human(d as f64 / dt))
+            };
+            let (bps, pps) = match prev.get(&key) {
+                Some((t0, b0, p0)) if record.elapsed > *t0 => {
+                    let dt = (record.elapsed - *t0).as_secs_f64();
+                    (rate(basic.bytes, *b0, dt), rate(basic.packets, *p0, dt))
+                }
+                _ => ("-".to_owned(), "-".to_owned()),
+            };
+            row.extend([
+                human(basic.bytes as f64),
+                bps,
+                human(basic.packets as f64),
+                pps,
+                queue.drops.to_string(),
+                queue.overlimits.to_string(),
+                queue.requeues.to_string(),
+                human(f64::from(queue.backlog)),
+                queue.qlen.to_string(),
+            ]);
+            table.row(row);
+            self.prev_tc
+                .insert(key, (record.elapsed, basic.bytes, basic.packets));
+        }
+        table.render(&mut self.block);
+    }
+
     fn queue_limits_table(&mut self, queues: &[QueueLimits]) {
         let _ = writeln!(self.block, "queue_limits: {} queues", queues.len());
         if queues.is_empty() {
@@ -206,6 +276,7 @@ impl<W: Write> Logger for ConsoleLogger<W> {
         }
         match &record.stats {
             Stats::Ip(links) => self.ip_tables(record, links),
+            Stats::Tc(qdiscs) => self.tc_table(record, qdiscs),
             Stats::QueueLimits(queues) => self.queue_limits_table(queues),
             Stats::SmallQueue(values) => self.small_queue_line(values),
         }

@@ -10,6 +10,7 @@ pub mod kernel_file;
 pub mod link_watch;
 pub mod queue_limits;
 pub mod small_queue;
+pub mod tc;
 
 /// What one [`Reader::collect`] returns.
 #[derive(Debug, Clone)]

@@ -212,3 +212,27 @@ pub fn assert_same_links(ours: &[Value], theirs: &[Value], context: &str) {
         assert_same_link(ours, theirs, context);
     }
 }
+
+/// Every key of `theirs` (recursively through objects) has the same value in `ours`; `ours`
+/// may carry more keys (e.g. `xstats_raw`). Arrays and scalars must be equal.
+pub fn assert_covers(ours: &Value, theirs: &Value, context: &str) {
+    match (ours, theirs) {
+        (Value::Object(o), Value::Object(t)) => {
+            for (k, tv) in t {
+                let ov = o
+                    .get(k)
+                    .unwrap_or_else(|| panic!("{context}: key {k} missing in netstatspy's {ours}"));
+                assert_covers(ov, tv, &format!("{context}.{k}"));
+            }
+        }
+        (Value::Number(a), Value::Number(b)) if a.as_f64().is_some() && b.as_f64().is_some() => {
+            assert_eq!(a.as_f64(), b.as_f64(), "{context}: {a} vs {b}");
+            assert_eq!(
+                a.is_f64(),
+                b.is_f64() && !b.is_u64() && !b.is_i64(),
+                "{context}: {a} vs {b}"
+            );
+        }
+        _ => assert_eq!(ours, theirs, "{context}"),
+    }
+}

@@ -1,0 +1,182 @@
+//! Live oracle test of the tc reader: in a namespace of our own, with qdiscs of every kind this
+//! kernel has and real traffic through them, every key `tc -s -j qdisc` prints for each qdisc
+//! (recursively through `options`) equals ours.
+
+mod common;
+
+use std::process::Command;
+
+use common::{Netns, assert_covers, bin, check, json_lines, live_tests_possible, scratch};
+use serde_json::Value;
+
+fn tc(ns: &Netns, args: &str) {
+    check(
+        Command::new("tc")
+            .args(["-n", &ns.name])
+            .args(args.split_whitespace()),
+    );
+}
+
+fn tc_json(ns: &Netns) -> Vec<Value> {
+    let out = check(Command::new("tc").args(["-n", &ns.name, "-s", "-j", "qdisc", "show"]));
+    serde_json::from_str(&out).expect("tc -j output is JSON")
+}
+
+#[test]
+fn every_qdisc_key_equals_tc() {
+    if !live_tests_possible("every_qdisc_key_equals_tc") {
+        return;
+    }
+    let a = Netns::new("tca");
+    let b = Netns::new("tcb");
+    a.ip(&[
+        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
+    ]);
+    a.ip(&["addr", "add", "10.9.1.1/24", "dev", "va0"]);
+    b.ip(&["addr", "add", "10.9.1.2/24", "dev", "vb0"]);
+    a.ip(&["link", "set", "va0", "up"]);
+    b.ip(&["link", "set", "vb0", "up"]);
+    // htb with two classes and leaf qdiscs; traffic into the default class, which is slow and
+    // has a small byte fifo, so drops and overlimits are not zero.
+    tc(
+        &a,
+        "qdisc replace dev va0 root handle 1: htb default 20 r2q 100",
+    );
+    tc(
+        &a,
+        "class add dev va0 parent 1: classid 1:10 htb rate 100mbit",
+    );
+    tc(
+        &a,
+        "class add dev va0 parent 1: classid 1:20 htb rate 1mbit ceil 1mbit",
+    );
+    tc(
+        &a,
+        "qdisc add dev va0 parent 1:10 handle 10: pfifo limit 300",
+    );
+    tc(
+        &a,
+        "qdisc add dev va0 parent 1:20 handle 20: bfifo limit 3000",
+    );
+    tc(&a, "qdisc add dev va0 ingress");
+    // A multi-queue veth with mq and its per-queue children, clsact with blocks, a bfifo with a
+    // rate estimator, pfifo_fast and noqueue.
+    a.ip(&[
+        "link",
+        "add",
+        "vm0",
+        "numtxqueues",
+        "4",
+        "type",
+        "veth",
+        "peer",
+        "name",
+        "vm1",
+    ]);
+    tc(&a, "qdisc replace dev vm0 root handle 2: mq");
+    tc(
+        &a,
+        "qdisc add dev vm1 ingress_block 5 egress_block 6 clsact",
+    );
+    a.ip(&["link", "add", "vx0", "type", "veth", "peer", "name", "vx1"]);
+    tc(
+        &a,
+        "qdisc replace dev vx0 root handle 3: estimator 250ms 1sec bfifo limit 4000",
+    );
+    tc(&a, "qdisc replace dev vx1 root pfifo_fast");
+    a.send_udp("10.9.1.2:9", 400, 900);
+
+    let file = scratch("tc-oracle").join("tc.jsonl");
+    for attempt in 0..5 {
+        let before = tc_json(&a);
+        check(
+            a.command(&bin())
+                .args([
+                    "--no-ip",
+                    "--tc",
+                    "-c",
+                    "-j",
+                    "-f",
+                    "20",
+                    "-t",
+                    "0.15",
+                    "--file-name",
+                ])
+                .arg(&file),
+        );
+        let after = tc_json(&a);
+        if before != after {
+            assert!(attempt < 4, "qdisc counters kept moving");
+            let _ = std::fs::remove_file(&file);
+            continue;
+        }
+        let records = json_lines(&file);
+        assert_eq!(records.len(), 3);
+        let kinds: Vec<&str> = after.iter().filter_map(|q| q["kind"].as_str()).collect();
+        for k in [
+            "htb",
+            "pfifo",
+            "bfifo",
+            "ingress",
+            "mq",
+            "pfifo_fast",
+            "clsact",
+            "noqueue",
+        ] {
+            assert!(
+                kinds.contains(&k),
+                "{k} missing from the scenario: {kinds:?}"
+            );
+        }
+        let htb = after.iter().find(|q| q["kind"] == "htb").expect("htb");
+        assert!(
+            htb["packets"].as_u64().expect("packets") > 0,
+            "traffic: {htb}"
+        );
+        assert!(htb["drops"].as_u64().expect("drops") > 0, "drops: {htb}");
+        assert!(
+            htb["overlimits"].as_u64().expect("overlimits") > 0,
+            "overlimits: {htb}"
+        );
+        for r in &records {
+            assert_eq!(r["type"], "tc");
+            let ours = r["stats"].as_array().expect("stats");
+            assert_eq!(ours.len(), after.len(), "same qdiscs: {r}");
+            // Same order as tc: both print the kernel's dump order.
+            for (o, t) in ours.iter().zip(&after) {
+                assert_covers(
+                    o,
+                    t,
+                    &format!("sample {} {} {}", r["sample"], t["dev"], t["kind"]),
+                );
+            }
+        }
+        // --iface: only that interface's qdiscs.
+        let only = scratch("tc-iface").join("tc.jsonl");
+        check(
+            a.command(&bin())
+                .args([
+                    "--no-ip",
+                    "--tc",
+                    "--iface",
+                    "va0",
+                    "-c",
+                    "-j",
+                    "-t",
+                    "0.5",
+                    "--file-name",
+                ])
+                .arg(&only),
+        );
+        let rec = json_lines(&only);
+        let devs: Vec<&Value> = rec[0]["stats"]
+            .as_array()
+            .expect("stats")
+            .iter()
+            .map(|q| &q["dev"])
+            .collect();
+        assert_eq!(devs.len(), 4, "htb, two leaves, ingress: {devs:?}");
+        assert!(devs.iter().all(|d| *d == "va0"), "{devs:?}");
+        return;
+    }
+}
