@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
 # Record a golden capture on this machine's kernel: build a namespace with several interface
-# kinds, send traffic, wait for the counters to settle, then record netstatspy's netlink traffic
-# (--record) with iproute2's own reading taken just before and just after; the two readings must
-# agree, so the capture and iproute2's output describe the same moment. Run as root.
+# kinds (and, for tc, qdiscs of every kind this kernel has), send traffic, wait for the counters
+# to settle, then record netstatspy's netlink traffic (--record) with iproute2's own reading
+# taken just before and just after; the two readings must agree, so the capture and iproute2's
+# output describe the same moment. Run as root.
 #
-# usage: captures/record.sh NAME [NETSTATSPY OPTIONS...]
-#        captures/record.sh --iproute2 NAME
-#   writes captures/NAME.pcap, captures/NAME.ip-s-s-j-link.json and captures/NAME.txt
-#
-# With --iproute2 the capture is of iproute2 itself: `ip -s -s -j link show` runs under strace,
-# whose dump of the bytes sent and received becomes the pcap (captures/strace2pcap.py; this
-# kernel has no nlmon), and its own output is the reading beside it: one dump, both views.
+# usage: captures/record.sh [--tc] [--iproute2] NAME [NETSTATSPY OPTIONS...]
+#   default   netstatspy's ip reader; oracle `ip -s -s -j link show`  -> NAME.ip-s-s-j-link.json
+#   --tc      netstatspy's tc reader; oracle `tc -s -j qdisc show`    -> NAME.tc-s-j-qdisc.json
+#   --iproute2  the capture is of iproute2 itself: the oracle command runs under strace, whose
+#             dump of the bytes sent and received becomes the pcap (captures/strace2pcap.py; this
+#             kernel has no nlmon), and its own output is the reading beside it.
+# Writes captures/NAME.pcap, the oracle file and captures/NAME.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: captures/record.sh [--iproute2] NAME [NETSTATSPY OPTIONS...]"
-iproute2=false
-if [ "${1:-}" = --iproute2 ]; then iproute2=true; shift; fi
+usage="usage: captures/record.sh [--tc] [--iproute2] NAME [NETSTATSPY OPTIONS...]"
+tc=false; iproute2=false
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --tc) tc=true; shift ;;
+    --iproute2) iproute2=true; shift ;;
+    *) break ;;
+  esac
+done
 name=${1:?$usage}
 shift
 opts=("$@")
@@ -50,23 +57,58 @@ link add ifbt0 type ifb
 BATCH
 ip -n "$b" addr add 10.9.0.2/24 dev vb0
 ip -n "$b" link set vb0 up
+if $tc; then
+  # htb with classes and leaves (the default class slow, with a small byte fifo, so traffic
+  # is dropped and throttled), ingress, a multi-queue veth under mq, clsact with blocks,
+  # a bfifo with a rate estimator, pfifo_fast; lo and br0 keep noqueue.
+  ip -n "$a" link add vm0 numtxqueues 4 type veth peer name vm1
+  ip netns exec "$a" tc -batch - <<BATCH
+qdisc replace dev va0 root handle 1: htb default 20 r2q 100
+class add dev va0 parent 1: classid 1:10 htb rate 100mbit
+class add dev va0 parent 1: classid 1:20 htb rate 1mbit ceil 1mbit
+qdisc add dev va0 parent 1:10 handle 10: pfifo limit 300
+qdisc add dev va0 parent 1:20 handle 20: bfifo limit 3000
+qdisc add dev va0 ingress
+qdisc replace dev vm0 root handle 2: mq
+qdisc add dev vm1 ingress_block 5 egress_block 6 clsact
+qdisc replace dev vx1 root handle 3: estimator 250ms 1sec bfifo limit 4000
+qdisc replace dev ifbt0 root pfifo_fast
+BATCH
+fi
 sleep 0.5
 # Traffic both ways across the veth pair (bash's /dev/udp: no other tool needed).
 ip netns exec "$a" bash -c 'for i in $(seq 300); do echo "$i payload" > /dev/udp/10.9.0.2/9; done' || true
 ip netns exec "$b" bash -c 'for i in $(seq 120); do echo "$i reply" > /dev/udp/10.9.0.1/9; done' || true
-# Traffic through the bridge port pair.
-ip netns exec "$a" bash -c 'for i in $(seq 50); do echo x > /dev/udp/10.9.0.2/9; done' || true
 
+if $tc; then
+  oracle=(tc -s -j qdisc show); suffix=tc-s-j-qdisc.json; readers=(--no-ip --tc)
+else
+  oracle=(ip -s -s -j link show); suffix=ip-s-s-j-link.json; readers=()
+fi
+reading() { ip netns exec "$a" "${oracle[@]}"; }
 settled() {
   local last now
-  last=$(ip -n "$a" -s -s -j link show)
+  last=$(reading)
   for _ in $(seq 50); do
     sleep 0.2
-    now=$(ip -n "$a" -s -s -j link show)
+    now=$(reading)
     [ "$now" = "$last" ] && { printf '%s' "$now"; return 0; }
     last=$now
   done
   echo "counters never settled" >&2; return 1
+}
+describe() {  # how, command, options, oracle
+  cat > "$out.txt" <<META
+capture: $name.pcap
+recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ), live, by captures/record.sh $1
+kernel: $(uname -r)
+iproute2: $(ip -V)
+command: $2
+options: $3
+samples: $samples
+interfaces: $(ip -n "$a" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
+oracle: $4
+META
 }
 
 out=$here/$name
@@ -74,40 +116,23 @@ if $iproute2; then
   settled >/dev/null
   trace=$(mktemp)
   ip netns exec "$a" strace -f -ttt -e trace=socket,sendto,sendmsg,recvmsg,recvfrom \
-    -e read=all -e write=all -s 0 -o "$trace" ip -s -s -j link show > "$out.ip-s-s-j-link.json"
+    -e read=all -e write=all -s 0 -o "$trace" "${oracle[@]}" > "$out.$suffix"
   python3 "$here/strace2pcap.py" "$trace" "$out.pcap"
   rm -f "$trace"
-  cat > "$out.txt" <<META
-capture: $name.pcap
-recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ), live, by captures/record.sh --iproute2
-kernel: $(uname -r)
-iproute2: $(ip -V)
-command: strace ... ip -s -s -j link show, converted by captures/strace2pcap.py
-options:
-samples: $samples
-interfaces: $(ip -n "$a" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
-oracle: $name.ip-s-s-j-link.json = the output of the traced ip command itself
-META
+  describe "--iproute2" "strace ... ${oracle[*]}, converted by captures/strace2pcap.py" \
+    "${readers[*]}" "$name.$suffix = the output of the traced command itself"
   echo "recorded $out.pcap from iproute2's own exchange with the kernel"
   exit 0
 fi
 for attempt in 1 2 3 4 5; do
   before=$(settled)
-  ip netns exec "$a" "$bin" --record "$out.pcap" -c -f 10 -t 0.$samples "${opts[@]}"
-  after=$(ip -n "$a" -s -s -j link show)
+  ip netns exec "$a" "$bin" --record "$out.pcap" -c -f 10 -t 0.$samples "${readers[@]}" "${opts[@]}"
+  after=$(reading)
   if [ "$before" = "$after" ]; then
-    printf '%s\n' "$after" > "$out.ip-s-s-j-link.json"
-    cat > "$out.txt" <<META
-capture: $name.pcap
-recorded: $(date -u +%Y-%m-%dT%H:%M:%SZ), live, by captures/record.sh
-kernel: $(uname -r)
-iproute2: $(ip -V)
-command: netstatspy --record $name.pcap -c -f 10 -t 0.$samples ${opts[*]}
-options: ${opts[*]}
-samples: $samples
-interfaces: $(ip -n "$a" -o link show | awk -F': ' '{print $2}' | cut -d@ -f1 | tr '\n' ' ')
-oracle: $name.ip-s-s-j-link.json = ip -s -s -j link show, read just before and just after (identical)
-META
+    printf '%s\n' "$after" > "$out.$suffix"
+    describe "" "netstatspy --record $name.pcap -c -f 10 -t 0.$samples ${readers[*]} ${opts[*]}" \
+      "${readers[*]} ${opts[*]}" \
+      "$name.$suffix = ${oracle[*]}, read just before and just after (identical)"
     echo "recorded $out.pcap ($samples samples) with iproute2's reading beside it"
     exit 0
   fi

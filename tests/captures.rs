@@ -9,7 +9,7 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{assert_same_link, assert_same_links, bin, json_lines, run, scratch};
+use common::{assert_covers, assert_same_link, assert_same_links, bin, json_lines, run, scratch};
 use pcap_file::pcap::{PcapPacket, PcapReader};
 use serde_json::Value;
 
@@ -17,20 +17,32 @@ fn captures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("captures")
 }
 
-/// Captures that have iproute2's `ip -s -s -j link` reading beside them.
-fn link_captures() -> Vec<PathBuf> {
+/// Captures that have iproute2's reading with the given suffix beside them.
+fn captures_with(suffix: &str) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(captures_dir())
         .expect("captures/ exists")
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
-        .filter(|p| p.with_extension("ip-s-s-j-link.json").exists())
+        .filter(|p| p.with_extension(suffix).exists())
         .collect();
     found.sort();
     assert!(
         found.len() >= 2,
-        "golden link captures are missing: {found:?}"
+        "golden captures with {suffix} are missing: {found:?}"
     );
     found
+}
+
+/// Captures that have iproute2's `ip -s -s -j link` reading beside them.
+fn link_captures() -> Vec<PathBuf> {
+    captures_with("ip-s-s-j-link.json")
+}
+
+/// Every capture in captures/.
+fn all_captures() -> Vec<PathBuf> {
+    let mut all = link_captures();
+    all.extend(captures_with("tc-s-j-qdisc.json"));
+    all
 }
 
 /// A `key: value` line of a capture's description.
@@ -99,6 +111,42 @@ fn replayed_captures_equal_iproute2_readings() {
 }
 
 #[test]
+fn replayed_tc_captures_equal_tc_readings() {
+    for pcap in captures_with("tc-s-j-qdisc.json") {
+        let tc: Vec<Value> = serde_json::from_str(
+            &std::fs::read_to_string(pcap.with_extension("tc-s-j-qdisc.json")).expect("oracle"),
+        )
+        .expect("oracle JSON");
+        let options = described(&pcap, "options");
+        let options: Vec<&str> = options.split_whitespace().collect();
+        let (out, file) = replay(&pcap, &options);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            pcap.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let records = json_lines(&file);
+        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        for r in &records {
+            assert_eq!(r["type"], "tc");
+            let ours = r["stats"].as_array().expect("stats");
+            assert_eq!(ours.len(), tc.len(), "{}: same qdiscs", pcap.display());
+            for (o, t) in ours.iter().zip(&tc) {
+                let context = format!(
+                    "{} {} {} {}",
+                    pcap.display(),
+                    t["dev"],
+                    t["kind"],
+                    t["handle"]
+                );
+                assert_covers(o, t, &context);
+            }
+        }
+    }
+}
+
+#[test]
 fn replay_honours_iface() {
     let pcap = captures_dir().join("link-kinds.pcap");
     let ip: Vec<Value> = serde_json::from_str(
@@ -129,7 +177,7 @@ fn every_capture_is_valid_pcap_for_tshark() {
         eprintln!("SKIPPED every_capture_is_valid_pcap_for_tshark: tshark is not installed");
         return;
     }
-    for pcap in link_captures() {
+    for pcap in all_captures() {
         let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
             "-T",
             "fields",
