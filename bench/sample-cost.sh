@@ -34,6 +34,9 @@ stats=$(in_ns "$floor" stats "$iters" | awk '{print $4}')
 ip_steady=$(in_ns "$cost" ip "$iters" | awk '{print $4}')
 ip_getlink=$(in_ns "$cost" ip-getlink "$iters" | awk '{print $4}')
 ip_spawn=$(spawn_ns 100 ip -s -s link)
+qdisc=$(in_ns "$floor" qdisc "$iters" | awk '{print $4}')
+tc_cost=$(in_ns "$cost" tc "$iters" | awk '{print $4}')
+tc_spawn=$(spawn_ns 100 tc -s qdisc)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %12s %14s %14s\n' "what" "ns/sample" "÷ GETLINK floor" "÷ GETSTATS floor"
@@ -44,3 +47,9 @@ row "netstatspy ip (as sampled)" "$ip_steady"
 row "netstatspy ip (GETLINK every sample)" "$ip_getlink"
 row "spawn ip -s -s link" "$ip_spawn"
 echo "ip -s -s link spawn ÷ netstatspy ip: $(ratio "$ip_spawn" "$ip_steady")×"
+echo
+printf '%-34s %12s %14s\n' "what" "ns/sample" "÷ GETQDISC floor"
+printf '%-34s %12s %14s\n' "floor: RTM_GETQDISC dump (nlfloor)" "$qdisc" "1.00"
+printf '%-34s %12s %14s\n' "netstatspy tc (as sampled)" "$tc_cost" "$(ratio "$tc_cost" "$qdisc")"
+printf '%-34s %12s %14s\n' "spawn tc -s qdisc" "$tc_spawn" "$(ratio "$tc_spawn" "$qdisc")"
+echo "tc -s qdisc spawn ÷ netstatspy tc: $(ratio "$tc_spawn" "$tc_cost")×"

@@ -4,6 +4,7 @@
 //! usage: sample_cost WHAT ITERATIONS [ROOT]
 //! - `ip`: the reader as the sampler runs it (RTM_GETSTATS, metadata refreshed on change);
 //! - `ip-getlink`: the same reader forced to refresh metadata with RTM_GETLINK every sample;
+//! - `tc`: the qdisc reader as the sampler runs it;
 //! - `queue_limits [SYSROOT]`, `small_queue [PROCROOT]`: the sysfs/procfs readers (files kept
 //!   open, `pread` each sample);
 //! - `queue_limits-reopen [SYSROOT]`, `small_queue-reopen [PROCROOT]`: the baseline, reading the
@@ -21,8 +22,10 @@ use netstatspy::readers::ip::IpReader;
 use netstatspy::readers::link_watch::{AlwaysRefresh, Unwatched};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES};
+use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Collected, ReadError, Reader};
 use netstatspy::record::Stats;
+use netstatspy::source::Source;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -42,6 +45,9 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string())
             .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
             .map(|r| Box::new(r) as Box<dyn Reader>),
+        "tc" => TcReader::from_source(&Source::Live, None)
+            .map(|r| Box::new(r) as Box<dyn Reader>)
+            .map_err(|e| e.to_string()),
         "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),

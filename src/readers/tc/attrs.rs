@@ -8,16 +8,24 @@
 /// `NLA_F_NESTED`.
 const NLA_F_NESTED: u16 = 0x8000;
 
-/// Attributes by type, `0..=MAX`.
+/// Attributes by type, `0..N`. Kept compact (offsets, not slices): tables are built for every
+/// qdisc of every sample.
 #[derive(Debug, Clone, Copy)]
 pub struct Attrs<'a, const N: usize> {
-    slots: [Option<&'a [u8]>; N],
+    bytes: &'a [u8],
+    /// Payload offset + 1 of each type (0 = absent).
+    start: [u32; N],
+    len: [u16; N],
 }
 
 impl<'a, const N: usize> Attrs<'a, N> {
     /// Index the attributes in `bytes` (types `0..N`).
     pub fn parse(bytes: &'a [u8]) -> Attrs<'a, N> {
-        let mut slots = [None; N];
+        let mut a = Attrs {
+            bytes,
+            start: [0; N],
+            len: [0; N],
+        };
         let mut at = 0;
         while let Some(h) = bytes.get(at..at + 4) {
             let len = usize::from(u16::from_ne_bytes([h[0], h[1]]));
@@ -25,17 +33,23 @@ impl<'a, const N: usize> Attrs<'a, N> {
             if len < 4 || at + len > bytes.len() {
                 break;
             }
-            if kind < N && slots[kind].is_none() {
-                slots[kind] = Some(&bytes[at + 4..at + len]);
+            if kind < N && a.start[kind] == 0 {
+                a.start[kind] = (at + 4 + 1) as u32;
+                a.len[kind] = (len - 4) as u16;
             }
             at += (len + 3) & !3;
         }
-        Attrs { slots }
+        a
     }
 
     /// The payload of attribute `kind`.
     pub fn get(&self, kind: usize) -> Option<&'a [u8]> {
-        self.slots.get(kind).copied().flatten()
+        let start = *self.start.get(kind)? as usize;
+        if start == 0 {
+            return None;
+        }
+        let from = start - 1;
+        self.bytes.get(from..from + usize::from(self.len[kind]))
     }
 
     /// True when attribute `kind` is present.

@@ -408,11 +408,33 @@ impl Serialize for Qdisc {
     }
 }
 
-/// A cached config: the raw `TCA_KIND` + `TCA_OPTIONS` bytes it was decoded from.
+/// A cached config: the raw `TCA_KIND` and `TCA_OPTIONS` bytes it was decoded from.
 struct CacheEntry {
     key: (u32, u32, u32),
+    /// `TCA_KIND` bytes followed by `TCA_OPTIONS` bytes.
     raw: Vec<u8>,
+    kind_len: usize,
     config: Arc<QdiscConfig>,
+}
+
+impl CacheEntry {
+    fn new(key: (u32, u32, u32), kind: &[u8], options: Option<&[u8]>, ticks: &Ticks) -> Self {
+        let mut raw = Vec::with_capacity(kind.len() + options.map_or(0, <[u8]>::len));
+        raw.extend_from_slice(kind);
+        raw.extend_from_slice(options.unwrap_or(&[]));
+        CacheEntry {
+            key,
+            raw,
+            kind_len: kind.len(),
+            config: Arc::new(decode_config(kind, options, ticks)),
+        }
+    }
+
+    /// True when this entry was decoded from exactly these bytes.
+    fn holds(&self, kind: &[u8], options: Option<&[u8]>) -> bool {
+        let (k, o) = self.raw.split_at(self.kind_len.min(self.raw.len()));
+        k == kind && o == options.unwrap_or(&[])
+    }
 }
 
 /// The `tc` reader.
@@ -429,7 +451,6 @@ pub struct TcReader<T, W> {
     ticks: Ticks,
     cache: Vec<CacheEntry>,
     next_cache: Vec<CacheEntry>,
-    raw: Vec<u8>,
 }
 
 /// The link watch of a replayed capture for the tc reader: a change when the capture's next
@@ -490,7 +511,6 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
             ticks,
             cache: Vec::new(),
             next_cache: Vec::new(),
-            raw: Vec::new(),
         };
         if let Some(name) = iface {
             reader.refresh_names()?;
@@ -533,6 +553,7 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
         let (partial, sent_at) = (dump.partial, dump.sent_at);
         let messages = dump.messages;
         let mut cursor = 0;
+        let mut last_dev: Option<(u32, Arc<str>)> = None;
         self.next_cache.clear();
         for message in messages.filter(|m| m.header.kind == RTM_NEWQDISC) {
             let Some(m) = parse_qdisc(message.payload) else {
@@ -543,10 +564,6 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
             }
             let kind = m.attrs.get(TCA_KIND).unwrap_or(&[]);
             let options = m.attrs.get(TCA_OPTIONS);
-            self.raw.clear();
-            self.raw.extend_from_slice(kind);
-            self.raw.push(0xff);
-            self.raw.extend_from_slice(options.unwrap_or(&[]));
             let key = (m.ifindex, m.handle, m.parent);
             // The dump order is stable: look at the entry after the last match first.
             let hit = match self.cache.get(cursor) {
@@ -554,26 +571,28 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
                 _ => self.cache.iter().position(|e| e.key == key),
             };
             let entry = match hit {
-                Some(i) if self.cache[i].raw == self.raw => {
+                Some(i) if self.cache[i].holds(kind, options) => {
                     cursor = i + 1;
                     CacheEntry {
                         key,
                         raw: std::mem::take(&mut self.cache[i].raw),
+                        kind_len: self.cache[i].kind_len,
                         config: Arc::clone(&self.cache[i].config),
                     }
                 }
-                _ => CacheEntry {
-                    key,
-                    raw: self.raw.clone(),
-                    config: Arc::new(decode_config(kind, options, &self.ticks)),
-                },
+                _ => CacheEntry::new(key, kind, options, &self.ticks),
             };
-            let dev = match self.names.get(&m.ifindex) {
-                Some(n) => Arc::clone(n),
-                None => {
-                    // Named when its link notification triggers the next refresh.
-                    let n = format!("if{}", m.ifindex);
-                    Arc::from(n.as_str())
+            // Consecutive qdiscs mostly share their interface.
+            let dev = match &last_dev {
+                Some((index, name)) if *index == m.ifindex => Arc::clone(name),
+                _ => {
+                    let name = match self.names.get(&m.ifindex) {
+                        Some(n) => Arc::clone(n),
+                        // Named when its link notification triggers the next refresh.
+                        None => Arc::from(format!("if{}", m.ifindex).as_str()),
+                    };
+                    last_dev = Some((m.ifindex, Arc::clone(&name)));
+                    name
                 }
             };
             out.push(assemble(&m, dev, Arc::clone(&entry.config)));
