@@ -1005,3 +1005,109 @@ fn sfb_xstats(x: &[u8], f: &mut Fields) {
 pub fn g(v: f64) -> f64 {
     round_g(v)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KINDS: [&str; 24] = [
+        "pfifo",
+        "bfifo",
+        "pfifo_head_drop",
+        "pfifo_fast",
+        "prio",
+        "htb",
+        "ets",
+        "hfsc",
+        "mq",
+        "drr",
+        "ingress",
+        "clsact",
+        "fq_codel",
+        "codel",
+        "fq",
+        "cake",
+        "tbf",
+        "netem",
+        "sfq",
+        "red",
+        "choke",
+        "pie",
+        "fq_pie",
+        "hhf",
+    ];
+
+    /// Deterministic pseudo-random bytes (xorshift), some shaped like attributes.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed | 1;
+        (0..len)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Every fourth byte pair looks like a small attribute length.
+                if i % 4 == 0 { (x % 24) as u8 } else { x as u8 }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn malformed_options_and_xstats_never_panic() {
+        let ticks = Ticks::default();
+        for kind in KINDS.iter().chain(&["sfb", "unknown_kind"]) {
+            for seed in 0..40u64 {
+                for len in [
+                    0, 1, 3, 4, 7, 8, 15, 16, 19, 20, 23, 24, 35, 36, 40, 44, 72, 104, 200,
+                ] {
+                    let bytes = noise(seed * 1000 + len as u64, len);
+                    let _ = options(kind, &bytes, &ticks);
+                    let _ = xstats(kind, &bytes);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn short_xstats_follow_tc() {
+        // Refused when shorter than the struct, as tc refuses them: kept as raw hex instead.
+        for (kind, full) in [
+            ("pie", 40),
+            ("red", 16),
+            ("choke", 20),
+            ("hhf", 16),
+            ("sfb", 36),
+        ] {
+            assert!(xstats(kind, &vec![1; full - 1]).is_none(), "{kind}");
+            assert!(xstats(kind, &vec![1; full]).is_some(), "{kind}");
+            // A longer (newer kernel) struct is read by its known prefix.
+            assert!(xstats(kind, &vec![1; full + 16]).is_some(), "{kind}");
+        }
+        // Zero-extended, as tc does: every key present, missing fields zero.
+        let f = xstats("fq_pie", &[7, 0, 0, 0]).expect("fq_pie");
+        assert_eq!(f.0.len(), 9);
+        assert_eq!(f.get("pkts_in"), Some(&Value::U(7)));
+        assert_eq!(f.get("memory_used"), Some(&Value::U(0)));
+        let f = xstats("fq", &[]).expect("fq");
+        assert_eq!(f.get("flows"), Some(&Value::U(0)));
+        // An unknown kind has no decoder.
+        assert!(xstats("futureq", &[1, 2, 3]).is_none());
+    }
+
+    #[test]
+    fn truncated_nested_options_keep_what_came_before() {
+        // fq_codel: TCA_FQ_CODEL_LIMIT = 1000, then an attribute that claims 60 bytes.
+        let mut opt = Vec::new();
+        opt.extend_from_slice(&8u16.to_ne_bytes());
+        opt.extend_from_slice(&2u16.to_ne_bytes());
+        opt.extend_from_slice(&1000u32.to_ne_bytes());
+        opt.extend_from_slice(&60u16.to_ne_bytes());
+        opt.extend_from_slice(&5u16.to_ne_bytes());
+        opt.extend_from_slice(&[0; 8]);
+        let f = options("fq_codel", &opt, &Ticks::default()).expect("decoded");
+        assert_eq!(f.get("limit"), Some(&Value::U(1000)));
+        assert_eq!(f.get("flows"), None);
+        // A fixed struct that is too short yields no keys (tc prints `{}`).
+        let f = options("tbf", &[0; 12], &Ticks::default()).expect("decoded");
+        assert!(f.is_empty());
+    }
+}

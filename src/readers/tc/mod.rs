@@ -634,4 +634,43 @@ mod tests {
         assert_eq!(t.to_usec(1_562_500), 100_000);
         assert_eq!(Ticks::from_psched("garbage"), None);
     }
+
+    #[test]
+    fn damaged_messages_never_panic() {
+        // A well-formed message: tcmsg, TCA_KIND "fq_codel", TCA_STATS2 { BASIC, QUEUE, APP }.
+        let attr = |kind: u16, payload: &[u8]| {
+            let len = 4 + payload.len();
+            let mut v = (len as u16).to_ne_bytes().to_vec();
+            v.extend_from_slice(&kind.to_ne_bytes());
+            v.extend_from_slice(payload);
+            v.resize((len + 3) & !3, 0);
+            v
+        };
+        let mut stats2 = attr(1, &[1; 16]);
+        stats2.extend(attr(3, &[2; 20]));
+        stats2.extend(attr(4, &[0; 40]));
+        let mut msg = vec![0u8; 20];
+        msg[4] = 3;
+        msg.extend(attr(1, b"fq_codel\0"));
+        msg.extend(attr(7, &stats2));
+        let full = decode_qdisc(&msg, Arc::from("x"), &Ticks::default()).expect("decode");
+        assert_eq!(full.config.kind, "fq_codel");
+        assert_eq!(
+            full.stats.and_then(|s| s.basic).map(|b| b.packets),
+            Some(0x0101_0101)
+        );
+        // Every truncation and every single-byte corruption decodes or is skipped, never panics.
+        for cut in 0..msg.len() {
+            let _ = decode_qdisc(&msg[..cut], Arc::from("x"), &Ticks::default());
+        }
+        for i in 0..msg.len() {
+            let mut bad = msg.clone();
+            bad[i] ^= 0xff;
+            if let Some(q) = decode_qdisc(&bad, Arc::from("x"), &Ticks::default()) {
+                let _ = serde_json::to_string(&q).expect("serialises");
+            }
+        }
+        // No TCA_KIND: skipped, as tc stops at it.
+        assert!(decode_qdisc(&msg[..20], Arc::from("x"), &Ticks::default()).is_none());
+    }
 }

@@ -108,6 +108,9 @@ impl Serialize for Value {
             Value::I(v) => s.serialize_i64(*v),
             // JSON has no infinity or NaN; tc would print `inf`/`nan`, which no parser accepts.
             Value::F(v) if !v.is_finite() => s.serialize_unit(),
+            // `%g` prints integral values below 1e6 without a fraction or exponent, so a JSON
+            // reader sees an integer there; keep the same type.
+            Value::F(v) if v.fract() == 0.0 && v.abs() < 1e6 => s.serialize_i64(*v as i64),
             Value::F(v) => s.serialize_f64(*v),
             Value::Bool(v) => s.serialize_bool(*v),
             Value::Str(v) => s.serialize_str(v),
@@ -147,6 +150,19 @@ mod tests {
         assert_eq!(round_g(0.1), 0.1);
         assert_eq!(round_g(1e6), 1e6);
         assert_eq!(round_g(0.0), 0.0);
+    }
+
+    #[test]
+    fn floats_serialise_as_percent_g_reads() {
+        let mut f = Fields::new();
+        f.f("a", 0.0);
+        f.f("b", 1.0);
+        f.f("c", 0.25);
+        f.f("d", 1e6);
+        assert_eq!(
+            serde_json::to_string(&f).expect("json"),
+            r#"{"a":0,"b":1,"c":0.25,"d":1000000.0}"#
+        );
     }
 
     #[test]
