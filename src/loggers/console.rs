@@ -187,7 +187,7 @@ impl<W: Write> ConsoleLogger<W> {
                 p => format_classid(p),
             };
             let mut row = vec![
-                q.dev.to_string(),
+                q.config.dev.to_string(),
                 q.config.kind.clone(),
                 format_handle(q.handle),
                 parent,

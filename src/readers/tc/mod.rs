@@ -101,9 +101,12 @@ pub struct RateEst {
     pub pps: u64,
 }
 
-/// What changes only when the qdisc is reconfigured: kind and options.
+/// What changes only when the qdisc is reconfigured or its interface renamed: interface name,
+/// kind and options. Shared between samples (one reference count per qdisc and sample).
 #[derive(Debug, Clone, PartialEq)]
 pub struct QdiscConfig {
+    /// Interface name (`if<N>` when unknown).
+    pub dev: Arc<str>,
     /// `TCA_KIND`.
     pub kind: String,
     /// The options tc prints for this kind.
@@ -126,8 +129,6 @@ pub enum Xstats {
 pub struct Qdisc {
     /// Interface index.
     pub ifindex: u32,
-    /// Interface name (`if<N>` when unknown).
-    pub dev: Arc<str>,
     /// `tcm_handle`.
     pub handle: u32,
     /// `tcm_parent`.
@@ -140,7 +141,7 @@ pub struct Qdisc {
     pub ingress_block: u32,
     /// `TCA_EGRESS_BLOCK` (0 = none).
     pub egress_block: u32,
-    /// Kind and options, shared between samples while unchanged.
+    /// Interface name, kind and options, shared between samples while unchanged.
     pub config: Arc<QdiscConfig>,
     /// Generic statistics, when the kernel sent any.
     pub stats: Option<QdiscStats>,
@@ -281,17 +282,24 @@ fn kind_of(b: &[u8]) -> String {
     String::from_utf8_lossy(&b[..end]).into_owned()
 }
 
-/// Decode kind and options.
-pub fn decode_config(kind: &[u8], options: Option<&[u8]>, ticks: &Ticks) -> QdiscConfig {
+/// Decode kind and options of a qdisc of interface `dev`.
+pub fn decode_config(
+    dev: Arc<str>,
+    kind: &[u8],
+    options: Option<&[u8]>,
+    ticks: &Ticks,
+) -> QdiscConfig {
     let kind = kind_of(kind);
     let opt = options.unwrap_or(&[]);
     match kinds::options(&kind, opt, ticks) {
         Some(options) => QdiscConfig {
+            dev,
             kind,
             options,
             options_raw: None,
         },
         None => QdiscConfig {
+            dev,
             kind,
             options: Fields::new(),
             options_raw: (!opt.is_empty()).then(|| hex(opt)),
@@ -311,19 +319,19 @@ pub fn decode_xstats(kind: &str, x: &[u8]) -> Xstats {
 pub fn decode_qdisc(payload: &[u8], dev: Arc<str>, ticks: &Ticks) -> Option<Qdisc> {
     let m = parse_qdisc(payload)?;
     let config = Arc::new(decode_config(
+        dev,
         m.attrs.get(TCA_KIND)?,
         m.attrs.get(TCA_OPTIONS),
         ticks,
     ));
-    Some(assemble(&m, dev, config))
+    Some(assemble(&m, config))
 }
 
-fn assemble(m: &QdiscMessage<'_>, dev: Arc<str>, config: Arc<QdiscConfig>) -> Qdisc {
+fn assemble(m: &QdiscMessage<'_>, config: Arc<QdiscConfig>) -> Qdisc {
     let (stats, xstats) = decode_stats(&m.attrs);
     let xstats = xstats.map(|x| decode_xstats(&config.kind, x));
     Qdisc {
         ifindex: m.ifindex,
-        dev,
         handle: m.handle,
         parent: m.parent,
         refcnt: m.info,
@@ -341,7 +349,7 @@ impl Serialize for Qdisc {
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("kind", &self.config.kind)?;
         m.serialize_entry("handle", &format_handle(self.handle))?;
-        m.serialize_entry("dev", &*self.dev)?;
+        m.serialize_entry("dev", &*self.config.dev)?;
         match self.parent {
             TC_H_ROOT => m.serialize_entry("root", &true)?,
             0 => {}
@@ -414,11 +422,18 @@ struct CacheEntry {
     /// `TCA_KIND` bytes followed by `TCA_OPTIONS` bytes.
     raw: Vec<u8>,
     kind_len: usize,
-    config: Arc<QdiscConfig>,
+    /// Moved (not cloned) from one sample's cache to the next: `None` once taken.
+    config: Option<Arc<QdiscConfig>>,
 }
 
 impl CacheEntry {
-    fn new(key: (u32, u32, u32), kind: &[u8], options: Option<&[u8]>, ticks: &Ticks) -> Self {
+    fn new(
+        key: (u32, u32, u32),
+        dev: Arc<str>,
+        kind: &[u8],
+        options: Option<&[u8]>,
+        ticks: &Ticks,
+    ) -> Self {
         let mut raw = Vec::with_capacity(kind.len() + options.map_or(0, <[u8]>::len));
         raw.extend_from_slice(kind);
         raw.extend_from_slice(options.unwrap_or(&[]));
@@ -426,7 +441,7 @@ impl CacheEntry {
             key,
             raw,
             kind_len: kind.len(),
-            config: Arc::new(decode_config(kind, options, ticks)),
+            config: Some(Arc::new(decode_config(dev, kind, options, ticks))),
         }
     }
 
@@ -523,6 +538,8 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
 
     fn refresh_names(&mut self) -> Result<(), ReadError> {
         self.refresh = false;
+        // Cached configs carry interface names: decode them again.
+        self.cache.clear();
         let dump = self.dumper.dump(&mut self.getlink)?;
         self.names.clear();
         self.iface_index = None;
@@ -553,7 +570,6 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
         let (partial, sent_at) = (dump.partial, dump.sent_at);
         let messages = dump.messages;
         let mut cursor = 0;
-        let mut last_dev: Option<(u32, Arc<str>)> = None;
         self.next_cache.clear();
         for message in messages.filter(|m| m.header.kind == RTM_NEWQDISC) {
             let Some(m) = parse_qdisc(message.payload) else {
@@ -571,31 +587,28 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
                 _ => self.cache.iter().position(|e| e.key == key),
             };
             let entry = match hit {
-                Some(i) if self.cache[i].holds(kind, options) => {
+                Some(i) if self.cache[i].config.is_some() && self.cache[i].holds(kind, options) => {
                     cursor = i + 1;
+                    let old = &mut self.cache[i];
                     CacheEntry {
                         key,
-                        raw: std::mem::take(&mut self.cache[i].raw),
-                        kind_len: self.cache[i].kind_len,
-                        config: Arc::clone(&self.cache[i].config),
+                        raw: std::mem::take(&mut old.raw),
+                        kind_len: old.kind_len,
+                        config: old.config.take(),
                     }
                 }
-                _ => CacheEntry::new(key, kind, options, &self.ticks),
-            };
-            // Consecutive qdiscs mostly share their interface.
-            let dev = match &last_dev {
-                Some((index, name)) if *index == m.ifindex => Arc::clone(name),
                 _ => {
-                    let name = match self.names.get(&m.ifindex) {
+                    let dev = match self.names.get(&m.ifindex) {
                         Some(n) => Arc::clone(n),
                         // Named when its link notification triggers the next refresh.
                         None => Arc::from(format!("if{}", m.ifindex).as_str()),
                     };
-                    last_dev = Some((m.ifindex, Arc::clone(&name)));
-                    name
+                    CacheEntry::new(key, dev, kind, options, &self.ticks)
                 }
             };
-            out.push(assemble(&m, dev, Arc::clone(&entry.config)));
+            if let Some(config) = &entry.config {
+                out.push(assemble(&m, Arc::clone(config)));
+            }
             self.next_cache.push(entry);
         }
         std::mem::swap(&mut self.cache, &mut self.next_cache);
@@ -655,6 +668,7 @@ mod tests {
         msg.extend(attr(7, &stats2));
         let full = decode_qdisc(&msg, Arc::from("x"), &Ticks::default()).expect("decode");
         assert_eq!(full.config.kind, "fq_codel");
+        assert_eq!(&*full.config.dev, "x");
         assert_eq!(
             full.stats.and_then(|s| s.basic).map(|b| b.packets),
             Some(0x0101_0101)
