@@ -494,19 +494,7 @@ impl Transport for Replay {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn msg(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-        let len = NLMSG_HDRLEN + payload.len();
-        let mut m = Vec::new();
-        m.extend_from_slice(&(len as u32).to_ne_bytes());
-        m.extend_from_slice(&kind.to_ne_bytes());
-        m.extend_from_slice(&flags.to_ne_bytes());
-        m.extend_from_slice(&seq.to_ne_bytes());
-        m.extend_from_slice(&0u32.to_ne_bytes());
-        m.extend_from_slice(payload);
-        m.resize(nlmsg_align(len), 0);
-        m
-    }
+    use crate::netlink::testing::message as msg;
 
     fn packet(packet_type: u16, protocol: u16, datagram: &[u8]) -> Vec<u8> {
         let mut p = cooked_header(packet_type, protocol).to_vec();
@@ -593,14 +581,14 @@ mod tests {
     fn recorded_exchanges_read_back_and_replay() {
         let path = std::env::temp_dir().join(format!("nsp-capture-{}.pcap", std::process::id()));
         let writer = CaptureWriter::create(&path).expect("create").shared();
-        let mut rec = Recording::new(
+        let rec = Recording::new(
             Echo {
                 queue: VecDeque::new(),
             },
             0,
             writer.clone(),
         );
-        let mut d = crate::netlink::Dumper::new(&mut rec);
+        let mut d = crate::netlink::Dumper::new(rec);
         let mut req = crate::netlink::Request {
             name: "TEST",
             bytes: msg(18, 0x301, 0, &[0; 16]),

@@ -142,21 +142,6 @@ pub trait Transport {
     }
 }
 
-impl<T: Transport + ?Sized> Transport for &mut T {
-    fn send(&mut self, request: &[u8]) -> io::Result<()> {
-        (**self).send(request)
-    }
-    fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
-        (**self).recv(buf)
-    }
-    fn reopen(&mut self) -> io::Result<()> {
-        (**self).reopen()
-    }
-    fn sent_at(&self) -> Option<Duration> {
-        (**self).sent_at()
-    }
-}
-
 impl<T: Transport + ?Sized> Transport for Box<T> {
     fn send(&mut self, request: &[u8]) -> io::Result<()> {
         (**self).send(request)
@@ -651,8 +636,30 @@ impl Request {
     }
 }
 
+/// Helpers for tests that build netlink byte streams by hand.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{NLMSG_HDRLEN, nlmsg_align};
+
+    /// One netlink message, written field by field as `struct nlmsghdr` + payload, padded to
+    /// the 4-byte alignment.
+    pub(crate) fn message(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
+        let len = NLMSG_HDRLEN + payload.len();
+        let mut m = Vec::with_capacity(nlmsg_align(len));
+        m.extend_from_slice(&(len as u32).to_ne_bytes());
+        m.extend_from_slice(&kind.to_ne_bytes());
+        m.extend_from_slice(&flags.to_ne_bytes());
+        m.extend_from_slice(&seq.to_ne_bytes());
+        m.extend_from_slice(&0u32.to_ne_bytes());
+        m.extend_from_slice(payload);
+        m.resize(nlmsg_align(len), 0);
+        m
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::message as msg;
     use super::*;
     use std::collections::VecDeque;
 
@@ -692,20 +699,6 @@ mod tests {
             self.steps = self.after_reopen.pop_front().unwrap_or_default().into();
             Ok(())
         }
-    }
-
-    /// One netlink message, written byte by byte as `struct nlmsghdr` + payload, padded.
-    fn msg(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-        let len = NLMSG_HDRLEN + payload.len();
-        let mut m = Vec::new();
-        m.extend_from_slice(&(len as u32).to_ne_bytes());
-        m.extend_from_slice(&kind.to_ne_bytes());
-        m.extend_from_slice(&flags.to_ne_bytes());
-        m.extend_from_slice(&seq.to_ne_bytes());
-        m.extend_from_slice(&0u32.to_ne_bytes());
-        m.extend_from_slice(payload);
-        m.resize(nlmsg_align(len), 0);
-        m
     }
 
     const RTM_NEWLINK: u16 = 16;

@@ -53,111 +53,67 @@ const IF_STATS_MSG_LEN: usize = 12;
 /// `sizeof(struct ifinfomsg)`.
 const IFINFOMSG_LEN: usize = 16;
 
-/// Counters of `struct rtnl_link_stats64` (include/uapi/linux/if_link.h), kernel names.
-///
-/// Kernels before 6.9 send the struct without `rx_otherhost_dropped`; missing trailing fields
-/// read as zero, as iproute2 does.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[allow(missing_docs)]
-pub struct LinkStats64 {
-    pub rx_packets: u64,
-    pub tx_packets: u64,
-    pub rx_bytes: u64,
-    pub tx_bytes: u64,
-    pub rx_errors: u64,
-    pub tx_errors: u64,
-    pub rx_dropped: u64,
-    pub tx_dropped: u64,
-    pub multicast: u64,
-    pub collisions: u64,
-    pub rx_length_errors: u64,
-    pub rx_over_errors: u64,
-    pub rx_crc_errors: u64,
-    pub rx_frame_errors: u64,
-    pub rx_fifo_errors: u64,
-    pub rx_missed_errors: u64,
-    pub tx_aborted_errors: u64,
-    pub tx_carrier_errors: u64,
-    pub tx_fifo_errors: u64,
-    pub tx_heartbeat_errors: u64,
-    pub tx_window_errors: u64,
-    pub rx_compressed: u64,
-    pub tx_compressed: u64,
-    pub rx_nohandler: u64,
-    pub rx_otherhost_dropped: u64,
+/// Declares [`LinkStats64`] with its counters in `struct rtnl_link_stats64` order, once, for
+/// both the struct and its decoder.
+macro_rules! link_stats64 {
+    ($($field:ident),* $(,)?) => {
+        /// Counters of `struct rtnl_link_stats64` (include/uapi/linux/if_link.h), kernel names.
+        ///
+        /// Kernels before 6.9 send the struct without `rx_otherhost_dropped`; missing trailing
+        /// fields read as zero, as iproute2 does.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub struct LinkStats64 {
+            $(pub $field: u64,)*
+        }
+
+        impl LinkStats64 {
+            /// Number of counters in the newest `struct rtnl_link_stats64` known here.
+            pub const COUNTERS: usize = [$(stringify!($field)),*].len();
+
+            /// Decode a `struct rtnl_link_stats64` payload: native-endian `__u64` counters in
+            /// declaration order. A shorter payload (older kernel) leaves the missing trailing
+            /// counters zero; counters a newer kernel appends are ignored. On the hot path (one
+            /// call per interface per sample), so it reads straight from the bytes.
+            pub fn decode(payload: &[u8]) -> LinkStats64 {
+                let mut words = payload
+                    .chunks_exact(8)
+                    .map(|b| u64::from_ne_bytes(b.try_into().unwrap_or_default()));
+                LinkStats64 {
+                    $($field: words.next().unwrap_or(0),)*
+                }
+            }
+        }
+    };
 }
 
-impl LinkStats64 {
-    /// Number of counters in the newest `struct rtnl_link_stats64` known here.
-    pub const COUNTERS: usize = 25;
-
-    /// Decode a `struct rtnl_link_stats64` payload: native-endian `__u64` counters in
-    /// declaration order. A shorter payload (older kernel) leaves the missing trailing counters
-    /// zero, as iproute2 does; counters a newer kernel appends are ignored.
-    ///
-    /// This is on the hot path (one call per interface per sample), so it reads the counters
-    /// straight from the bytes rather than through an intermediate buffer.
-    pub fn decode(payload: &[u8]) -> LinkStats64 {
-        let mut c = [0u64; Self::COUNTERS];
-        for (slot, bytes) in c.iter_mut().zip(payload.chunks_exact(8)) {
-            *slot = u64::from_ne_bytes(bytes.try_into().unwrap_or_default());
-        }
-        let [
-            rx_packets,
-            tx_packets,
-            rx_bytes,
-            tx_bytes,
-            rx_errors,
-            tx_errors,
-            rx_dropped,
-            tx_dropped,
-            multicast,
-            collisions,
-            rx_length_errors,
-            rx_over_errors,
-            rx_crc_errors,
-            rx_frame_errors,
-            rx_fifo_errors,
-            rx_missed_errors,
-            tx_aborted_errors,
-            tx_carrier_errors,
-            tx_fifo_errors,
-            tx_heartbeat_errors,
-            tx_window_errors,
-            rx_compressed,
-            tx_compressed,
-            rx_nohandler,
-            rx_otherhost_dropped,
-        ] = c;
-        LinkStats64 {
-            rx_packets,
-            tx_packets,
-            rx_bytes,
-            tx_bytes,
-            rx_errors,
-            tx_errors,
-            rx_dropped,
-            tx_dropped,
-            multicast,
-            collisions,
-            rx_length_errors,
-            rx_over_errors,
-            rx_crc_errors,
-            rx_frame_errors,
-            rx_fifo_errors,
-            rx_missed_errors,
-            tx_aborted_errors,
-            tx_carrier_errors,
-            tx_fifo_errors,
-            tx_heartbeat_errors,
-            tx_window_errors,
-            rx_compressed,
-            tx_compressed,
-            rx_nohandler,
-            rx_otherhost_dropped,
-        }
-    }
-}
+link_stats64!(
+    rx_packets,
+    tx_packets,
+    rx_bytes,
+    tx_bytes,
+    rx_errors,
+    tx_errors,
+    rx_dropped,
+    tx_dropped,
+    multicast,
+    collisions,
+    rx_length_errors,
+    rx_over_errors,
+    rx_crc_errors,
+    rx_frame_errors,
+    rx_fifo_errors,
+    rx_missed_errors,
+    tx_aborted_errors,
+    tx_carrier_errors,
+    tx_fifo_errors,
+    tx_heartbeat_errors,
+    tx_window_errors,
+    rx_compressed,
+    tx_compressed,
+    rx_nohandler,
+    rx_otherhost_dropped,
+);
 
 /// What changes only when the kernel announces a link change.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -886,6 +842,7 @@ impl Serialize for LinkSample {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::netlink::testing::message as nl;
     use crate::readers::link_watch::LinkWatch;
     use netlink_packet_core::Emitable;
     use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType, State};
@@ -1005,19 +962,6 @@ mod tests {
     struct NoGetStats {
         reply: std::collections::VecDeque<Vec<u8>>,
         requests: Vec<u16>,
-    }
-
-    fn nl(kind: u16, flags: u16, seq: u32, payload: &[u8]) -> Vec<u8> {
-        let len = 16 + payload.len();
-        let mut m = Vec::new();
-        m.extend_from_slice(&(len as u32).to_ne_bytes());
-        m.extend_from_slice(&kind.to_ne_bytes());
-        m.extend_from_slice(&flags.to_ne_bytes());
-        m.extend_from_slice(&seq.to_ne_bytes());
-        m.extend_from_slice(&0u32.to_ne_bytes());
-        m.extend_from_slice(payload);
-        m.resize(crate::netlink::nlmsg_align(len), 0);
-        m
     }
 
     impl Transport for NoGetStats {
