@@ -231,18 +231,6 @@ impl TryFrom<Cli> for Config {
             queue_limits: cli.queue_limits,
             small_queue: cli.small_queue,
         };
-        let unbuilt: Vec<&str> = [(readers.ss, "--ss")]
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, flag)| *flag)
-            .collect();
-        if !unbuilt.is_empty() {
-            return Err(UsageError(format!(
-                "{} not implemented yet in this version (available: ip, --tc, \
-                 --queue-limits, --small-queue)",
-                unbuilt.join(", ")
-            )));
-        }
         if readers == ReaderSet::default() {
             return Err(UsageError(
                 "no reader selected: --no-ip leaves nothing to collect; add --tc, --ss, \
@@ -400,15 +388,6 @@ mod tests {
             assert!(!e.contains('\n'), "one line: {e}");
             assert!(!e.starts_with("error:"), "{e}");
         }
-    }
-
-    #[test]
-    fn readers_not_built_yet_are_refused() {
-        let e = run(&["--ss"]).expect_err("--ss");
-        assert!(
-            e.contains("--ss") && e.contains("not implemented yet"),
-            "{e}"
-        );
     }
 
     #[test]

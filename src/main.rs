@@ -10,6 +10,7 @@ use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::loggers::{Logger, console::ConsoleLogger, json::JsonLogger};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
+use netstatspy::readers::ss::SsReader;
 use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Reader, ip::IpReader};
 use netstatspy::sampler::{Sampler, Schedule, Summary};
@@ -86,6 +87,9 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             &source,
             config.iface.as_deref(),
         )?));
+    }
+    if config.readers.ss {
+        readers.push(Box::new(SsReader::from_source(&source)?));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));

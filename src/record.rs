@@ -7,6 +7,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::readers::ip::LinkSample;
 use crate::readers::queue_limits::QueueLimits;
 use crate::readers::small_queue::SmallQueue;
+use crate::readers::ss::Socket;
 use crate::readers::tc::Qdisc;
 
 /// Statistics of one reader for one sample, typed per reader.
@@ -16,6 +17,8 @@ pub enum Stats {
     Ip(Vec<LinkSample>),
     /// `tc`: one element per qdisc.
     Tc(Vec<Qdisc>),
+    /// `ss`: one element per socket.
+    Ss(Vec<Socket>),
     /// `queue_limits`: one element per transmit queue with byte queue limits.
     QueueLimits(Vec<QueueLimits>),
     /// `small_queue`: one element.
@@ -28,6 +31,7 @@ impl Stats {
         match self {
             Stats::Ip(v) => v.len(),
             Stats::Tc(v) => v.len(),
+            Stats::Ss(v) => v.len(),
             Stats::QueueLimits(v) => v.len(),
             Stats::SmallQueue(v) => v.len(),
         }
@@ -44,6 +48,7 @@ impl Serialize for Stats {
         match self {
             Stats::Ip(v) => v.serialize(s),
             Stats::Tc(v) => v.serialize(s),
+            Stats::Ss(v) => v.serialize(s),
             Stats::QueueLimits(v) => v.serialize(s),
             Stats::SmallQueue(v) => v.serialize(s),
         }

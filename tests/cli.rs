@@ -169,7 +169,6 @@ fn usage_errors_exit_2_with_one_line() {
         &["-t", "-5"],
         &["-t", "1e300"],
         &["--no-ip"],
-        &["--ss"],
         &["--iface", "x/y"],
         &["--iface", &"a".repeat(300)],
         &["--unknown-flag"],

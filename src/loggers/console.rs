@@ -14,6 +14,7 @@ use crate::clock;
 use crate::readers::ip::{LinkSample, LinkStats64, operstate_name};
 use crate::readers::queue_limits::QueueLimits;
 use crate::readers::small_queue::SmallQueue;
+use crate::readers::ss::{Netid, Socket, state_name};
 use crate::readers::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
 use crate::record::{Record, Stats};
 
@@ -158,7 +159,105 @@ impl<W: Write> ConsoleLogger<W> {
     }
 }
 
+/// Sockets listed on the console per sample; JSON always has all of them.
+pub const SS_TOP: usize = 20;
+
+/// ss's send rate: cwnd × mss × 8 / rtt, in bits per second.
+pub fn send_rate_bps(s: &Socket) -> Option<f64> {
+    let t = s.tcp_info.as_ref()?;
+    (t.rtt() != 0)
+        .then(|| f64::from(t.snd_cwnd()) * f64::from(t.snd_mss()) * 8.0 * 1e6 / f64::from(t.rtt()))
+}
+
 impl<W: Write> ConsoleLogger<W> {
+    fn ss_table(&mut self, record: &Record, sockets: &[Socket]) {
+        let partial = if record.partial { " (partial)" } else { "" };
+        let tcp = sockets.iter().filter(|s| s.netid == Netid::Tcp).count();
+        let recv_q: u64 = sockets.iter().map(|s| u64::from(s.recv_q)).sum();
+        let send_q: u64 = sockets.iter().map(|s| u64::from(s.send_q)).sum();
+        let retrans: u64 = sockets
+            .iter()
+            .filter_map(|s| s.tcp_info.as_ref())
+            .map(|t| u64::from(t.total_retrans()))
+            .sum();
+        let _ = writeln!(
+            self.block,
+            "ss: {} sockets (tcp {tcp}, udp {}){partial}, recv-q {} B, send-q {} B, retrans {retrans}",
+            sockets.len(),
+            sockets.len() - tcp,
+            human(recv_q as f64),
+            human(send_q as f64),
+        );
+        if sockets.is_empty() {
+            return;
+        }
+        // The busiest sockets: by the kernel's delivery rate, then by queued bytes.
+        let key = |s: &Socket| {
+            (
+                s.tcp_info.as_ref().map_or(0, |t| t.delivery_rate()),
+                u64::from(s.send_q) + u64::from(s.recv_q),
+            )
+        };
+        let mut order: Vec<&Socket> = sockets.iter().collect();
+        if order.len() > SS_TOP {
+            order.select_nth_unstable_by(SS_TOP, |a, b| key(b).cmp(&key(a)));
+            order.truncate(SS_TOP);
+        }
+        order.sort_by_key(|s| std::cmp::Reverse(key(s)));
+        let mut table = Table::new(&[
+            "netid",
+            "state",
+            "recv-q",
+            "send-q",
+            "local",
+            "peer",
+            "rtt ms",
+            "cwnd",
+            "send bps",
+            "retrans",
+            "skmem r/t/d",
+        ]);
+        for s in &order {
+            let addr = |(ip, port): &(std::net::IpAddr, u16)| match ip {
+                std::net::IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+                std::net::IpAddr::V4(v4) => format!("{v4}:{port}"),
+            };
+            let t = s.tcp_info.as_ref();
+            table.row(vec![
+                s.netid.name().to_owned(),
+                state_name(s.state).to_owned(),
+                s.recv_q.to_string(),
+                s.send_q.to_string(),
+                addr(&s.local),
+                addr(&s.peer),
+                t.map_or("-".into(), |t| {
+                    format!(
+                        "{:.3}/{:.3}",
+                        f64::from(t.rtt()) / 1000.0,
+                        f64::from(t.rttvar()) / 1000.0
+                    )
+                }),
+                t.map_or("-".into(), |t| t.snd_cwnd().to_string()),
+                send_rate_bps(s).map_or("-".into(), human),
+                t.map_or("-".into(), |t| {
+                    format!("{}/{}", t.retrans(), t.total_retrans())
+                }),
+                s.skmem.map_or("-".into(), |m| {
+                    format!("{}/{}/{}", human(m[0].into()), human(m[2].into()), m[8])
+                }),
+            ]);
+        }
+        table.render(&mut self.block);
+        if sockets.len() > order.len() {
+            let _ = writeln!(
+                self.block,
+                "… {} more sockets (busiest {} shown; all in JSON)",
+                sockets.len() - order.len(),
+                order.len()
+            );
+        }
+    }
+
     fn tc_table(&mut self, record: &Record, qdiscs: &[Qdisc]) {
         let partial = if record.partial { " (partial)" } else { "" };
         let _ = writeln!(self.block, "tc: {} qdiscs{partial}", qdiscs.len());
@@ -277,6 +376,7 @@ impl<W: Write> Logger for ConsoleLogger<W> {
         match &record.stats {
             Stats::Ip(links) => self.ip_tables(record, links),
             Stats::Tc(qdiscs) => self.tc_table(record, qdiscs),
+            Stats::Ss(sockets) => self.ss_table(record, sockets),
             Stats::QueueLimits(queues) => self.queue_limits_table(queues),
             Stats::SmallQueue(values) => self.small_queue_line(values),
         }

@@ -5,11 +5,13 @@ use std::time::Duration;
 use crate::netlink::{DumpCounters, NetlinkError};
 use crate::record::Stats;
 
+pub mod attrs;
 pub mod ip;
 pub mod kernel_file;
 pub mod link_watch;
 pub mod queue_limits;
 pub mod small_queue;
+pub mod ss;
 pub mod tc;
 
 /// What one [`Reader::collect`] returns.

@@ -7,7 +7,6 @@
 //! from an `RTM_GETLINK` dump at the start and after link notifications; an ifindex not (yet)
 //! known is named `if<N>`, as tc names it.
 
-pub mod attrs;
 pub mod kinds;
 pub mod value;
 
@@ -20,9 +19,9 @@ use netlink_packet_route::tc::TcMessage;
 use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
-use self::attrs::{Attrs, Padded, hex};
 use self::kinds::Ticks;
 use self::value::Fields;
+use super::attrs::{Attrs, Padded, hex};
 use super::ip::decode_link;
 use super::link_watch::{LinkEvents, LinkWatch};
 use super::{Collected, ReadError, Reader};

@@ -1,6 +1,6 @@
-//! Netlink attribute tables and fixed-layout field reads for the qdisc decoders.
+//! Netlink attribute tables and fixed-layout field reads, shared by the decoders.
 //!
-//! The rules follow how iproute2 reads these attributes, so the values match what tc prints:
+//! The rules follow how iproute2 reads attributes, so the values match what it prints:
 //! the `NLA_F_NESTED` bit (0x8000) is masked from the type, types above the table are ignored,
 //! the first occurrence of a type wins, and the walk stops at the first malformed attribute
 //! (what came before it is kept). Structs shorter than the layout read as zero past their end.
