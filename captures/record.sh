@@ -5,20 +5,25 @@
 # taken just before and just after; the two readings must agree, so the capture and iproute2's
 # output describe the same moment. Run as root.
 #
-# usage: captures/record.sh [--tc] [--iproute2] NAME [NETSTATSPY OPTIONS...]
+# usage: captures/record.sh [--tc|--ss] [--iproute2] NAME [NETSTATSPY OPTIONS...]
 #   default   netstatspy's ip reader; oracle `ip -s -s -j link show`  -> NAME.ip-s-s-j-link.json
 #   --tc      netstatspy's tc reader; oracle `tc -s -j qdisc show`    -> NAME.tc-s-j-qdisc.json
+#   --ss      netstatspy's ss reader over loopback TCP (IPv4, IPv6, keepalive, unread data, a
+#             retransmitting connection) and connected UDP; oracle
+#             `ss -tuinmHOn -o state established`, read just before and just after (values that
+#             move with time lie between them) -> NAME.ss.before.txt, NAME.ss.after.txt
 #   --iproute2  the capture is of iproute2 itself: the oracle command runs under strace, whose
 #             dump of the bytes sent and received becomes the pcap (captures/strace2pcap.py; this
 #             kernel has no nlmon), and its own output is the reading beside it.
 # Writes captures/NAME.pcap, the oracle file and captures/NAME.txt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-usage="usage: captures/record.sh [--tc] [--iproute2] NAME [NETSTATSPY OPTIONS...]"
-tc=false; iproute2=false
+usage="usage: captures/record.sh [--tc|--ss] [--iproute2] NAME [NETSTATSPY OPTIONS...]"
+tc=false; ss=false; iproute2=false
 while [ $# -gt 0 ]; do
   case "$1" in
     --tc) tc=true; shift ;;
+    --ss) ss=true; shift ;;
     --iproute2) iproute2=true; shift ;;
     *) break ;;
   esac
@@ -28,11 +33,17 @@ shift
 opts=("$@")
 samples=3
 $iproute2 && samples=1
+if [ -z "${NETSTATSPY:-}" ]; then
+  cargo build --quiet --release --manifest-path "$here/../Cargo.toml"
+fi
 bin=${NETSTATSPY:-$here/../target/release/netstatspy}
-[ -x "$bin" ] || cargo build --quiet --release --manifest-path "$here/../Cargo.toml"
 
 a=nsp-rec-a-$$; b=nsp-rec-b-$$
-cleanup() { ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true; }
+holder=
+cleanup() {
+  [ -n "$holder" ] && kill $holder 2>/dev/null
+  ip netns del "$a" 2>/dev/null || true; ip netns del "$b" 2>/dev/null || true
+}
 trap cleanup EXIT
 ip netns add "$a"; ip netns add "$b"
 for ns in "$a" "$b"; do
@@ -75,13 +86,66 @@ qdisc replace dev vx1 root handle 3: estimator 250ms 1sec bfifo limit 4000
 qdisc replace dev ifbt0 root pfifo_fast
 BATCH
 fi
+if $ss; then
+  # IPv6 on loopback, a listener across the veth pair in the second namespace, then sockets
+  # held by a small program until the recording is done.
+  ip netns exec "$a" sh -c 'echo 0 > /proc/sys/net/ipv6/conf/lo/disable_ipv6'
+  ip netns exec "$b" python3 -c '
+import socket, time
+srv = socket.socket(); srv.bind(("10.9.0.2", 7000)); srv.listen(4)
+c, _ = srv.accept(); time.sleep(600)' &
+  listener=$!
+  sleep 0.3
+  ip netns exec "$a" python3 - "/tmp/$a.go" > "/tmp/$a.ready" <<'PY' &
+import os, socket, sys, time
+keep = []
+for fam, host, n in ((socket.AF_INET, "127.0.0.1", 12), (socket.AF_INET6, "::1", 6)):
+    srv = socket.socket(fam); srv.bind((host, 0)); srv.listen(64); keep.append(srv)
+    for i in range(n):
+        c = socket.socket(fam); c.connect(srv.getsockname()); s, _ = srv.accept()
+        if i % 3 == 0:
+            c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+        c.sendall(b"x" * (1000 + 997 * i))
+        if i % 2 == 0:
+            got = 0
+            while got < 1000 + 997 * i:
+                got += len(s.recv(65536))
+        if i % 4 == 0:
+            s.sendall(b"y" * (100 + i))
+        keep += [c, s]
+for i, (fam, host) in enumerate(((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1"))):
+    u1 = socket.socket(fam, socket.SOCK_DGRAM); u1.bind((host, 0))
+    u2 = socket.socket(fam, socket.SOCK_DGRAM); u2.bind((host, 0))
+    u1.connect(u2.getsockname()); u2.connect(u1.getsockname()); u1.send(b"z" * 50)
+    keep += [u1, u2]
+# A connection whose peer's link goes down: data sent after that is retransmitted.
+r = socket.create_connection(("10.9.0.2", 7000)); keep.append(r)
+print("READY", flush=True)
+while not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+r.send(b"r" * 5000)
+print("SENT", flush=True)
+time.sleep(600)
+PY
+  holder=$!
+  for _ in $(seq 100); do grep -q READY "/tmp/$a.ready" 2>/dev/null && break; sleep 0.1; done
+  ip -n "$b" link set vb0 down
+  touch "/tmp/$a.go"
+  for _ in $(seq 100); do grep -q SENT "/tmp/$a.ready" 2>/dev/null && break; sleep 0.1; done
+  rm -f "/tmp/$a.ready" "/tmp/$a.go"
+  holder="$holder $listener"
+fi
 sleep 0.5
-# Traffic both ways across the veth pair (bash's /dev/udp: no other tool needed).
-ip netns exec "$a" bash -c 'for i in $(seq 300); do echo "$i payload" > /dev/udp/10.9.0.2/9; done' || true
-ip netns exec "$b" bash -c 'for i in $(seq 120); do echo "$i reply" > /dev/udp/10.9.0.1/9; done' || true
+if ! $ss; then
+  # Traffic both ways across the veth pair (bash's /dev/udp: no other tool needed).
+  ip netns exec "$a" bash -c 'for i in $(seq 300); do echo "$i payload" > /dev/udp/10.9.0.2/9; done' || true
+  ip netns exec "$b" bash -c 'for i in $(seq 120); do echo "$i reply" > /dev/udp/10.9.0.1/9; done' || true
+fi
 
 if $tc; then
   oracle=(tc -s -j qdisc show); suffix=tc-s-j-qdisc.json; readers=(--no-ip --tc)
+elif $ss; then
+  oracle=(ss -tuinmHOn -o state established); suffix=ss.after.txt; readers=(--no-ip --ss)
 else
   oracle=(ip -s -s -j link show); suffix=ip-s-s-j-link.json; readers=()
 fi
@@ -113,15 +177,30 @@ META
 
 out=$here/$name
 if $iproute2; then
-  settled >/dev/null
+  if $ss; then sleep 0.5; else settled >/dev/null; fi
   trace=$(mktemp)
   ip netns exec "$a" strace -f -ttt -e trace=socket,sendto,sendmsg,recvmsg,recvfrom \
     -e read=all -e write=all -s 0 -o "$trace" "${oracle[@]}" > "$out.$suffix"
   python3 "$here/strace2pcap.py" "$trace" "$out.pcap"
   rm -f "$trace"
+  # One reading: it is both the before and the after of the capture.
+  $ss && cp "$out.$suffix" "$out.ss.before.txt"
   describe "--iproute2" "strace ... ${oracle[*]}, converted by captures/strace2pcap.py" \
     "${readers[*]}" "$name.$suffix = the output of the traced command itself"
   echo "recorded $out.pcap from iproute2's own exchange with the kernel"
+  exit 0
+fi
+if $ss; then
+  # Socket readings never repeat exactly (lastsnd and timers move with time): bracket instead.
+  sleep 0.5
+  reading > "$out.ss.before.txt"
+  ip netns exec "$a" "$bin" --record "$out.pcap" -c -f 10 -t 0.1 "${readers[@]}" "${opts[@]}"
+  reading > "$out.$suffix"
+  samples=1
+  describe "--ss" "netstatspy --record $name.pcap -c -f 10 -t 0.1 ${readers[*]} ${opts[*]}" \
+    "${readers[*]} ${opts[*]}" \
+    "$name.ss.before.txt and $name.$suffix = ${oracle[*]}, read just before and just after"
+  echo "recorded $out.pcap with ss's readings beside it"
   exit 0
 fi
 for attempt in 1 2 3 4 5; do

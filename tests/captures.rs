@@ -42,6 +42,7 @@ fn link_captures() -> Vec<PathBuf> {
 fn all_captures() -> Vec<PathBuf> {
     let mut all = link_captures();
     all.extend(captures_with("tc-s-j-qdisc.json"));
+    all.extend(captures_with("ss.after.txt"));
     all
 }
 
@@ -147,6 +148,67 @@ fn replayed_tc_captures_equal_tc_readings() {
 }
 
 #[test]
+fn replayed_ss_captures_equal_ss_readings() {
+    for pcap in captures_with("ss.after.txt") {
+        let read = |suffix: &str| {
+            common::ss::parse_ss(
+                &std::fs::read_to_string(pcap.with_extension(suffix)).expect("oracle"),
+            )
+        };
+        let (before, after) = (read("ss.before.txt"), read("ss.after.txt"));
+        let (out, file) = replay(&pcap, &["--no-ip", "--ss"]);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            pcap.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let records = json_lines(&file);
+        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        let ours = common::ss::keyed(&records[0]["stats"]);
+        let mut keys: Vec<_> = ours.keys().cloned().collect();
+        let mut expected: Vec<_> = after.keys().cloned().collect();
+        keys.sort();
+        expected.sort();
+        assert_eq!(keys, expected, "{}: the same sockets", pcap.display());
+        let mut timers = Vec::new();
+        for (key, s) in &ours {
+            let ctx = format!("{} {key:?}", pcap.display());
+            timers.extend(common::ss::assert_socket(
+                s,
+                &before[key],
+                &after[key],
+                &ctx,
+            ));
+        }
+        // Every capture holds keepalive and retransmit timers, IPv6 and UDP sockets.
+        assert!(
+            timers.iter().any(|t| t == "keepalive"),
+            "{}: {timers:?}",
+            pcap.display()
+        );
+        assert!(
+            timers.iter().any(|t| t == "on"),
+            "{}: {timers:?}",
+            pcap.display()
+        );
+        assert!(
+            keys.iter().any(|k| k.1.starts_with('[')),
+            "{}: IPv6",
+            pcap.display()
+        );
+        assert!(keys.iter().any(|k| k.0 == "udp"), "{}: UDP", pcap.display());
+        if pcap.to_string_lossy().contains("short") {
+            for s in ours.values().filter(|s| s["netid"] == "tcp") {
+                assert_eq!(s["tcp_info"]["len"], 104);
+                assert!(s["tcp_info"].get("pacing_rate").is_none());
+                assert!(s["tcp_info"].get("total_retrans").is_some());
+            }
+        }
+    }
+}
+
+#[test]
 fn replay_honours_iface() {
     let pcap = captures_dir().join("link-kinds.pcap");
     let ip: Vec<Value> = serde_json::from_str(
@@ -207,7 +269,10 @@ fn every_capture_is_valid_pcap_for_tshark() {
                 "{line}"
             );
         }
-        let route = text.lines().filter(|l| l.contains("netlink-route")).count();
+        let route = text
+            .lines()
+            .filter(|l| l.contains("netlink-route") || l.contains("netlink-sock_diag"))
+            .count();
         assert!(
             route >= 2,
             "requests and link replies dissected as rtnetlink: {text}"

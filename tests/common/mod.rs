@@ -2,6 +2,8 @@
 //! as the independent oracle.
 #![allow(dead_code)]
 
+pub mod ss;
+
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};

@@ -525,3 +525,115 @@ impl<T: Transport> Reader for SsReader<T> {
         self.dumper.counters()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let len = 4 + payload.len();
+        let mut v = (len as u16).to_ne_bytes().to_vec();
+        v.extend_from_slice(&kind.to_ne_bytes());
+        v.extend_from_slice(payload);
+        v.resize((len + 3) & !3, 0);
+        v
+    }
+
+    /// `struct inet_diag_msg`, field by field, for an IPv4 socket 127.0.0.1:5001 -> :40000.
+    fn header(timer: u8) -> Vec<u8> {
+        let mut h = vec![AF_INET, 1, timer, 2];
+        h.extend_from_slice(&5001u16.to_be_bytes()); // sport
+        h.extend_from_slice(&40000u16.to_be_bytes()); // dport
+        let mut src = [0u8; 16];
+        src[..4].copy_from_slice(&[127, 0, 0, 1]);
+        h.extend_from_slice(&src);
+        let mut dst = [0u8; 16];
+        dst[..4].copy_from_slice(&[127, 0, 0, 2]);
+        h.extend_from_slice(&dst);
+        h.extend_from_slice(&0u32.to_ne_bytes()); // if
+        h.extend_from_slice(&7u32.to_ne_bytes()); // cookie[0]
+        h.extend_from_slice(&1u32.to_ne_bytes()); // cookie[1]
+        for v in [1500u32, 11, 22, 1000, 4242] {
+            // expires, rqueue, wqueue, uid, inode
+            h.extend_from_slice(&v.to_ne_bytes());
+        }
+        assert_eq!(h.len(), INET_DIAG_MSG_LEN);
+        h
+    }
+
+    #[test]
+    fn decodes_header_timer_and_attributes() {
+        let mut m = header(2);
+        m.extend(attr(INET_DIAG_CONG as u16, b"cubic\0"));
+        let skmem: Vec<u8> = (1..=9u32).flat_map(|v| v.to_ne_bytes()).collect();
+        m.extend(attr(INET_DIAG_SKMEMINFO as u16, &skmem));
+        let mut info = vec![0u8; 104];
+        info[80..84].copy_from_slice(&10u32.to_ne_bytes());
+        m.extend(attr(INET_DIAG_INFO as u16, &info));
+        m.extend(attr(
+            INET_DIAG_BBRINFO as u16,
+            &[1, 0, 0, 0, 2, 0, 0, 0, 9, 0, 0, 0],
+        ));
+        m.extend(attr(200, &[1, 2, 3])); // unknown attribute: skipped
+        let s = decode_socket(Netid::Tcp, &m).expect("socket");
+        assert_eq!(s.local, (IpAddr::V4(Ipv4Addr::new(127, 0, 0, 1)), 5001));
+        assert_eq!(s.peer.1, 40000);
+        assert_eq!((s.recv_q, s.send_q, s.uid, s.inode), (11, 22, 1000, 4242));
+        assert_eq!(s.cookie, (1 << 32) | 7);
+        let t = s.timer.expect("timer");
+        assert_eq!((t.name(), t.expires_ms, t.retrans), ("keepalive", 1500, 2));
+        assert_eq!(s.skmem, Some([1, 2, 3, 4, 5, 6, 7, 8, 9]));
+        assert_eq!(
+            s.cong.map(|c| c.as_str().to_owned()).as_deref(),
+            Some("cubic")
+        );
+        let info = s.tcp_info.as_ref().expect("info");
+        assert_eq!((info.len, info.snd_cwnd()), (104, 10));
+        // A 12-byte BBR struct (shorter than 20) is zero-extended.
+        assert_eq!(
+            s.cc_info,
+            Some(CcInfo::Bbr {
+                bw: (2 << 32) | 1,
+                min_rtt: 9,
+                pacing_gain: 0,
+                cwnd_gain: 0
+            })
+        );
+        let json = serde_json::to_value(&s).expect("json");
+        assert_eq!(json["timer"]["name"], "keepalive");
+        assert_eq!(json["skmem"]["bl"], 8);
+        assert_eq!(json["bbr"]["min_rtt"], 9);
+        // The delayed-ACK timer of newer kernels has its name; others are "unknown".
+        let delack = decode_socket(Netid::Tcp, &header(5)).expect("socket");
+        assert_eq!(delack.timer.map(|t| t.name()), Some("delack"));
+        let odd = decode_socket(Netid::Tcp, &header(9)).expect("socket");
+        assert_eq!(odd.timer.map(|t| t.name()), Some("unknown"));
+    }
+
+    #[test]
+    fn damaged_messages_never_panic() {
+        let mut m = header(1);
+        m.extend(attr(INET_DIAG_INFO as u16, &[0xff; 280]));
+        m.extend(attr(
+            INET_DIAG_CONG as u16,
+            b"a-name-longer-than-sixteen-bytes",
+        ));
+        assert_eq!(
+            decode_socket(Netid::Tcp, &m)
+                .and_then(|s| s.cong)
+                .map(|c| c.as_str().len()),
+            Some(16)
+        );
+        for cut in 0..m.len() {
+            let _ = decode_socket(Netid::Tcp, &m[..cut]);
+        }
+        for i in INET_DIAG_MSG_LEN..m.len() {
+            let mut bad = m.clone();
+            bad[i] ^= 0xa5;
+            if let Some(s) = decode_socket(Netid::Udp, &bad) {
+                let _ = serde_json::to_string(&s).expect("serialises");
+            }
+        }
+        assert!(decode_socket(Netid::Tcp, &m[..71]).is_none());
+    }
+}

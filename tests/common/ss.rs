@@ -1,0 +1,343 @@
+//! Reading `ss -tuinmHOn -o state established` (iproute2 6.1) as the oracle for the ss reader,
+//! and comparing our sockets with it.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+/// One socket line: the queue columns, `key:value` tokens and bare words.
+#[derive(Debug, Clone, Default)]
+pub struct SsLine {
+    pub recv_q: u64,
+    pub send_q: u64,
+    pub values: HashMap<String, String>,
+    pub words: HashSet<String>,
+}
+
+/// `(netid, local, peer)` as ss prints them.
+pub type Key = (String, String, String);
+
+/// Parse the one-line, header-less output (`-HO`); trailing padding is ignored.
+pub fn parse_ss(text: &str) -> HashMap<Key, SsLine> {
+    let mut out = HashMap::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let mut tokens = line.split_whitespace();
+        let mut next = || tokens.next().expect("column").to_owned();
+        let (netid, recv_q, send_q, local, peer) = (next(), next(), next(), next(), next());
+        let mut s = SsLine {
+            recv_q: recv_q.parse().expect("recv-q"),
+            send_q: send_q.parse().expect("send-q"),
+            ..SsLine::default()
+        };
+        let rest: Vec<&str> = tokens.collect();
+        let mut i = 0;
+        while i < rest.len() {
+            let t = rest[i];
+            // Rates are printed as "name VALUEbps".
+            if ["send", "pacing_rate", "delivery_rate"].contains(&t) && i + 1 < rest.len() {
+                s.values.insert(t.to_owned(), rest[i + 1].to_owned());
+                i += 2;
+                continue;
+            }
+            match t.split_once(':') {
+                Some((k, v)) => {
+                    s.values.insert(k.to_owned(), v.to_owned());
+                }
+                None => {
+                    s.words.insert(t.to_owned());
+                }
+            }
+            i += 1;
+        }
+        out.insert((netid, local, peer), s);
+    }
+    out
+}
+
+/// ss's address column for an endpoint of our JSON.
+pub fn endpoint(e: &Value) -> String {
+    let a = e["address"].as_str().expect("address");
+    let port = e["port"].as_u64().expect("port");
+    if a.contains(':') {
+        format!("[{a}]:{port}")
+    } else {
+        format!("{a}:{port}")
+    }
+}
+
+/// Our sockets by ss's key.
+pub fn keyed(stats: &Value) -> HashMap<Key, &Value> {
+    stats
+        .as_array()
+        .expect("stats")
+        .iter()
+        .map(|s| {
+            let netid = s["netid"].as_str().expect("netid").to_owned();
+            ((netid, endpoint(&s["local"]), endpoint(&s["peer"])), s)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn timer_strings_round_trip() {
+        for ms in [
+            7_186_080, 600_500, 65_432, 90_000, 12_345, 5000, 1440, 6400, 200, 3,
+        ] {
+            let text = super::ms_timer(ms);
+            let back = super::ms_of_timer(&text);
+            assert!(back <= ms && ms - back < 60_000, "{ms} -> {text} -> {back}");
+        }
+        assert_eq!(super::ms_of_timer("1.440ms"), 1440);
+        assert_eq!(super::ms_of_timer("1min5sec"), 65_000);
+    }
+}
+
+/// ss 6.1's `print_ms_timer`, to format our expiry as ss does.
+pub fn ms_timer(t: u64) -> String {
+    let mut secs = t / 1000;
+    let minutes = secs / 60;
+    secs %= 60;
+    let mut msecs = t % 1000;
+    let mut buf = String::new();
+    if minutes > 0 {
+        msecs = 0;
+        buf += &format!("{minutes}min");
+        if minutes > 9 {
+            secs = 0;
+        }
+    }
+    if secs > 0 {
+        if secs > 9 {
+            msecs = 0;
+        }
+        buf += &format!("{secs}{}", if msecs > 0 { "." } else { "sec" });
+    }
+    if msecs > 0 {
+        buf += &format!("{msecs:03}ms");
+    }
+    buf
+}
+
+/// The milliseconds a `print_ms_timer` string stands for (its lower bound when coarse).
+pub fn ms_of_timer(s: &str) -> u64 {
+    let mut ms = 0;
+    let mut rest = s;
+    if let Some((m, r)) = rest.split_once("min") {
+        ms += m.parse::<u64>().expect("minutes") * 60_000;
+        rest = r;
+    }
+    if let Some(r) = rest.strip_suffix("sec") {
+        ms += r.parse::<u64>().expect("seconds") * 1000;
+    } else if let Some(r) = rest.strip_suffix("ms") {
+        match r.split_once('.') {
+            // ss 6.1 prints 1.44 s as "1.440ms".
+            Some((sec, milli)) => {
+                ms += sec.parse::<u64>().expect("s") * 1000 + milli.parse::<u64>().expect("ms");
+            }
+            None => ms += r.parse::<u64>().expect("ms"),
+        }
+    }
+    ms
+}
+
+fn num(s: &str) -> f64 {
+    s.trim_end_matches("bps")
+        .parse()
+        .unwrap_or_else(|_| panic!("number: {s}"))
+}
+
+/// `ours` lies between ss's two readings of a token (absent = 0: ss omits zeros).
+pub fn between(ours: f64, before: Option<&str>, after: Option<&str>, what: &str) {
+    let b = before.map_or(0.0, num);
+    let a = after.map_or(0.0, num);
+    let (lo, hi) = if a < b { (a, b) } else { (b, a) };
+    let eps = 1e-9 * hi.abs().max(1.0);
+    assert!(
+        ours >= lo - eps && ours <= hi + eps,
+        "{what}: ours {ours}, ss {b} .. {a}"
+    );
+}
+
+/// (ss token, tcp_info field, divisor from the kernel's unit to ss's)
+const FIELDS: &[(&str, &str, f64)] = &[
+    ("rto", "rto", 1000.0),
+    ("ato", "ato", 1000.0),
+    ("mss", "snd_mss", 1.0),
+    ("pmtu", "pmtu", 1.0),
+    ("rcvmss", "rcv_mss", 1.0),
+    ("advmss", "advmss", 1.0),
+    ("cwnd", "snd_cwnd", 1.0),
+    ("bytes_sent", "bytes_sent", 1.0),
+    ("bytes_retrans", "bytes_retrans", 1.0),
+    ("bytes_acked", "bytes_acked", 1.0),
+    ("bytes_received", "bytes_received", 1.0),
+    ("segs_out", "segs_out", 1.0),
+    ("segs_in", "segs_in", 1.0),
+    ("data_segs_out", "data_segs_out", 1.0),
+    ("data_segs_in", "data_segs_in", 1.0),
+    ("lastsnd", "last_data_sent", 1.0),
+    ("lastrcv", "last_data_recv", 1.0),
+    ("lastack", "last_ack_recv", 1.0),
+    ("delivered", "delivered", 1.0),
+    ("unacked", "unacked", 1.0),
+    ("lost", "lost", 1.0),
+    ("backoff", "backoff", 1.0),
+    ("rcv_rtt", "rcv_rtt", 1000.0),
+    ("rcv_space", "rcv_space", 1.0),
+    ("rcv_ssthresh", "rcv_ssthresh", 1.0),
+    ("notsent", "notsent_bytes", 1.0),
+    ("minrtt", "min_rtt", 1000.0),
+    ("snd_wnd", "snd_wnd", 1.0),
+];
+
+fn skmem(l: &SsLine) -> HashMap<String, String> {
+    let v = l.values.get("skmem").expect("skmem printed");
+    v.trim_start_matches('(')
+        .trim_end_matches(')')
+        .split(',')
+        .map(|kv| {
+            let split = kv.find(|c: char| c.is_ascii_digit()).expect("digits");
+            (kv[..split].to_owned(), kv[split..].to_owned())
+        })
+        .collect()
+}
+
+/// Every value ss printed for this socket equals ours in ss's units, or lies between the two
+/// readings for values that move with time. A `tcp_info` shorter than ss 6.1's struct (an
+/// older kernel's) is compared on the fields it has. Returns the ss timer name, if any.
+pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<String> {
+    let q = |v: u64| v.to_string();
+    between(
+        s["recv_q"].as_f64().expect("q"),
+        Some(&q(b.recv_q)),
+        Some(&q(a.recv_q)),
+        &format!("{ctx} recv_q"),
+    );
+    between(
+        s["send_q"].as_f64().expect("q"),
+        Some(&q(b.send_q)),
+        Some(&q(a.send_q)),
+        &format!("{ctx} send_q"),
+    );
+    let (sb, sa) = (skmem(b), skmem(a));
+    for letter in ["r", "rb", "t", "tb", "f", "w", "o", "bl", "d"] {
+        between(
+            s["skmem"][letter].as_f64().expect("skmem"),
+            sb.get(letter).map(String::as_str),
+            sa.get(letter).map(String::as_str),
+            &format!("{ctx} skmem {letter}"),
+        );
+    }
+    if s["netid"] == "udp" {
+        assert!(
+            s.get("tcp_info").is_none() && s.get("timer").is_none(),
+            "{ctx}"
+        );
+        return None;
+    }
+    let t = &s["tcp_info"];
+    let short = t["len"].as_u64().expect("len") < 232;
+    assert!(
+        a.words.contains(s["cong"].as_str().expect("cong")),
+        "{ctx}: cong"
+    );
+    if t.get("snd_wscale").is_some() {
+        assert_eq!(
+            a.values["wscale"],
+            format!("{},{}", t["snd_wscale"], t["rcv_wscale"]),
+            "{ctx}"
+        );
+    }
+    let get = |f: &str| t.get(f).and_then(Value::as_f64);
+    let split = |v: &String| {
+        let (x, y) = v.split_once('/').expect("a/b");
+        (x.to_owned(), y.to_owned())
+    };
+    let ((rtt_b, var_b), (rtt_a, var_a)) = (split(&b.values["rtt"]), split(&a.values["rtt"]));
+    between(
+        get("rtt").expect("rtt") / 1000.0,
+        Some(&rtt_b),
+        Some(&rtt_a),
+        &format!("{ctx} rtt"),
+    );
+    between(
+        get("rttvar").expect("rttvar") / 1000.0,
+        Some(&var_b),
+        Some(&var_a),
+        &format!("{ctx} rttvar"),
+    );
+    for (token, field, div) in FIELDS {
+        let Some(v) = get(field) else {
+            assert!(short, "{ctx}: tcp_info.{field} missing");
+            continue;
+        };
+        if *token == "rto" && v == 3_000_000.0 {
+            continue;
+        }
+        let (tb, ta) = (b.values.get(*token), a.values.get(*token));
+        between(
+            v / div,
+            tb.map(String::as_str),
+            ta.map(String::as_str),
+            &format!("{ctx} {token}"),
+        );
+    }
+    let retrans = |l: &SsLine| {
+        let v = l.values.get("retrans").cloned().unwrap_or("0/0".into());
+        let (x, y) = v
+            .split_once('/')
+            .map(|(x, y)| (x.to_owned(), y.to_owned()))
+            .expect("a/b");
+        (x, y)
+    };
+    let ((now_b, total_b), (now_a, total_a)) = (retrans(b), retrans(a));
+    between(
+        get("retrans").expect("retrans"),
+        Some(&now_b),
+        Some(&now_a),
+        &format!("{ctx} retrans"),
+    );
+    between(
+        get("total_retrans").expect("total"),
+        Some(&total_b),
+        Some(&total_a),
+        &format!("{ctx} total_retrans"),
+    );
+    match (s.get("timer"), a.values.get("timer")) {
+        (None, None) => None,
+        (Some(ours), Some(theirs)) => {
+            let inner = theirs.trim_start_matches('(').trim_end_matches(')');
+            let parts: Vec<&str> = inner.split(',').collect();
+            assert_eq!(ours["name"], parts[0], "{ctx} timer name");
+            let retrans = ours["retrans"].as_u64().map(|r| r.to_string());
+            let before_timer = b.values.get("timer").cloned().unwrap_or_default();
+            assert!(
+                retrans.as_deref() == Some(parts[2])
+                    || before_timer.ends_with(&format!(",{}", parts[2])),
+                "{ctx} timer retrans"
+            );
+            let ours_ms = ours["expires_ms"].as_u64().expect("expires");
+            let expiry = ms_timer(ours_ms);
+            let before_ms = before_timer
+                .trim_start_matches('(')
+                .split(',')
+                .nth(1)
+                .map(ms_of_timer);
+            let after_ms = ms_of_timer(parts[1]);
+            let (lo, hi) = match before_ms {
+                Some(b) => (b.min(after_ms), b.max(after_ms)),
+                None => (after_ms, after_ms),
+            };
+            assert!(
+                parts[1] == expiry
+                    || before_timer.contains(&format!(",{expiry},"))
+                    || (lo..=hi).contains(&ours_ms),
+                "{ctx} timer expiry {expiry} vs {theirs} / {before_timer}"
+            );
+            Some(parts[0].to_owned())
+        }
+        (o, t) => panic!("{ctx}: timer ours {o:?} ss {t:?}"),
+    }
+}
