@@ -161,3 +161,16 @@ fn every_socket_and_value_equals_ss() {
         "half the servers leave data unread: {unread}"
     );
 }
+
+#[test]
+fn ss_timer_strings_round_trip() {
+    for ms in [
+        7_186_080, 600_500, 65_432, 90_000, 12_345, 5000, 1440, 6400, 200, 3,
+    ] {
+        let text = common::ss::ms_timer(ms);
+        let back = common::ss::ms_of_timer(&text);
+        assert!(back <= ms && ms - back < 60_000, "{ms} -> {text} -> {back}");
+    }
+    assert_eq!(common::ss::ms_of_timer("1.440ms"), 1440);
+    assert_eq!(common::ss::ms_of_timer("1min5sec"), 65_000);
+}

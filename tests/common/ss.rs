@@ -78,22 +78,6 @@ pub fn keyed(stats: &Value) -> HashMap<Key, &Value> {
         .collect()
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn timer_strings_round_trip() {
-        for ms in [
-            7_186_080, 600_500, 65_432, 90_000, 12_345, 5000, 1440, 6400, 200, 3,
-        ] {
-            let text = super::ms_timer(ms);
-            let back = super::ms_of_timer(&text);
-            assert!(back <= ms && ms - back < 60_000, "{ms} -> {text} -> {back}");
-        }
-        assert_eq!(super::ms_of_timer("1.440ms"), 1440);
-        assert_eq!(super::ms_of_timer("1min5sec"), 65_000);
-    }
-}
-
 /// ss 6.1's `print_ms_timer`, to format our expiry as ss does.
 pub fn ms_timer(t: u64) -> String {
     let mut secs = t / 1000;
