@@ -37,6 +37,11 @@ ip_spawn=$(spawn_ns 100 ip -s -s link)
 qdisc=$(in_ns "$floor" qdisc "$iters" | awk '{print $4}')
 tc_cost=$(in_ns "$cost" tc "$iters" | awk '{print $4}')
 tc_spawn=$(spawn_ns 100 tc -s qdisc)
+sock_iters=$(( iters / 20 > 20 ? iters / 20 : 20 ))
+sock=$(in_ns "$floor" sock "$sock_iters" | awk '{print $4}')
+ss_cost=$(in_ns "$cost" ss "$sock_iters" | awk '{print $4}')
+ss_json=$(in_ns "$cost" ss-json "$sock_iters" | awk '{print $4}')
+ss_spawn=$(spawn_ns 10 ss -inm --tcp --udp -o state established)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %12s %14s %14s\n' "what" "ns/sample" "÷ GETLINK floor" "÷ GETSTATS floor"
@@ -53,3 +58,10 @@ printf '%-34s %12s %14s\n' "floor: RTM_GETQDISC dump (nlfloor)" "$qdisc" "1.00"
 printf '%-34s %12s %14s\n' "netstatspy tc (as sampled)" "$tc_cost" "$(ratio "$tc_cost" "$qdisc")"
 printf '%-34s %12s %14s\n' "spawn tc -s qdisc" "$tc_spawn" "$(ratio "$tc_spawn" "$qdisc")"
 echo "tc -s qdisc spawn ÷ netstatspy tc: $(ratio "$tc_spawn" "$tc_cost")×"
+echo
+printf '%-34s %12s %14s\n' "what" "ns/sample" "÷ sock floor"
+printf '%-34s %12s %14s\n' "floor: sock_diag tcp+udp v4+v6" "$sock" "1.00"
+printf '%-34s %12s %14s\n' "netstatspy ss (as sampled)" "$ss_cost" "$(ratio "$ss_cost" "$sock")"
+printf '%-34s %12s %14s\n' "netstatspy ss + JSON serialising" "$ss_json" "$(ratio "$ss_json" "$sock")"
+printf '%-34s %12s %14s\n' "spawn ss -inm --tcp --udp ..." "$ss_spawn" "$(ratio "$ss_spawn" "$sock")"
+echo "ss spawn ÷ netstatspy ss: $(ratio "$ss_spawn" "$ss_cost")×"

@@ -5,6 +5,8 @@
 //! - `ip`: the reader as the sampler runs it (RTM_GETSTATS, metadata refreshed on change);
 //! - `ip-getlink`: the same reader forced to refresh metadata with RTM_GETLINK every sample;
 //! - `tc`: the qdisc reader as the sampler runs it;
+//! - `ss`: the socket reader (four sock_diag dumps: TCP and UDP, IPv4 and IPv6);
+//! - `ss-json`: the socket reader plus serialising the record to JSON, as `-j` does;
 //! - `queue_limits [SYSROOT]`, `small_queue [PROCROOT]`: the sysfs/procfs readers (files kept
 //!   open, `pread` each sample);
 //! - `queue_limits-reopen [SYSROOT]`, `small_queue-reopen [PROCROOT]`: the baseline, reading the
@@ -22,6 +24,7 @@ use netstatspy::readers::ip::IpReader;
 use netstatspy::readers::link_watch::{AlwaysRefresh, Unwatched};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES};
+use netstatspy::readers::ss::SsReader;
 use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Collected, ReadError, Reader};
 use netstatspy::record::Stats;
@@ -46,6 +49,9 @@ fn main() -> ExitCode {
             .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
             .map(|r| Box::new(r) as Box<dyn Reader>),
         "tc" => TcReader::from_source(&Source::Live, None)
+            .map(|r| Box::new(r) as Box<dyn Reader>)
+            .map_err(|e| e.to_string()),
+        "ss" | "ss-json" => SsReader::from_source(&Source::Live)
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
@@ -73,10 +79,20 @@ fn main() -> ExitCode {
         eprintln!("sample_cost: {e}");
         return ExitCode::from(1);
     }
+    let json = what.ends_with("-json");
+    let mut line = Vec::with_capacity(1 << 20);
     let start = Instant::now();
     for _ in 0..iterations {
         match reader.collect() {
-            Ok(c) => elements = c.stats.len(),
+            Ok(c) => {
+                elements = c.stats.len();
+                if json {
+                    line.clear();
+                    if serde_json::to_writer(&mut line, &c.stats).is_err() {
+                        return ExitCode::from(1);
+                    }
+                }
+            }
             Err(e) => {
                 eprintln!("sample_cost: {e}");
                 return ExitCode::from(1);
