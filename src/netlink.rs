@@ -655,6 +655,16 @@ pub(crate) mod testing {
         m.resize(nlmsg_align(len), 0);
         m
     }
+
+    /// One netlink attribute (`struct nlattr` + payload), padded to the 4-byte alignment.
+    pub(crate) fn attribute(kind: u16, payload: &[u8]) -> Vec<u8> {
+        let len = 4 + payload.len();
+        let mut v = (len as u16).to_ne_bytes().to_vec();
+        v.extend_from_slice(&kind.to_ne_bytes());
+        v.extend_from_slice(payload);
+        v.resize(nlmsg_align(len), 0);
+        v
+    }
 }
 
 #[cfg(test)]

@@ -72,6 +72,15 @@ pub struct Record {
     pub stats: Stats,
 }
 
+/// Serialises any `Display` value as a JSON string, without an intermediate `String`.
+pub struct AsStr<T>(pub T);
+
+impl<T: std::fmt::Display> Serialize for AsStr<T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
 /// Seconds with microsecond precision, as a JSON number.
 fn seconds(d: Duration) -> f64 {
     d.as_micros() as f64 / 1e6

@@ -168,15 +168,7 @@ pub fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
-        let len = 4 + payload.len();
-        let mut v = (len as u16).to_ne_bytes().to_vec();
-        v.extend_from_slice(&kind.to_ne_bytes());
-        v.extend_from_slice(payload);
-        v.resize((len + 3) & !3, 0);
-        v
-    }
+    use crate::netlink::testing::attribute as attr;
 
     #[test]
     fn first_wins_nested_bit_masked_and_bad_tail_ignored() {

@@ -27,7 +27,7 @@ use super::link_watch::{LinkEvents, LinkWatch};
 use super::{Collected, ReadError, Reader};
 use crate::capture::SharedReplay;
 use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
-use crate::record::Stats;
+use crate::record::{AsStr, Stats};
 use crate::source::Source;
 
 // Message types and attributes from include/uapi/linux/rtnetlink.h and if_link.h.
@@ -708,14 +708,6 @@ impl Serialize for Flags {
     }
 }
 
-struct Display<T>(T);
-
-impl<T: fmt::Display> Serialize for Display<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
-    }
-}
-
 struct Rx<'a>(&'a LinkStats64);
 struct Tx<'a>(&'a LinkStats64, Option<u32>);
 
@@ -814,13 +806,13 @@ impl Serialize for LinkSample {
         if let Some(q) = l.txqlen.filter(|&q| q != 0) {
             m.serialize_entry("txqlen", &q)?;
         }
-        m.serialize_entry("link_type", &Display(LinkTypeName(l.link_type)))?;
+        m.serialize_entry("link_type", &AsStr(LinkTypeName(l.link_type)))?;
         if let Some(a) = &l.address {
             let addr = LinkAddress {
                 bytes: a,
                 link_type: l.link_type,
             };
-            m.serialize_entry("address", &Display(addr))?;
+            m.serialize_entry("address", &AsStr(addr))?;
         }
         if let Some(b) = &l.broadcast {
             if l.flags & IFF_POINTOPOINT != 0 {
@@ -830,7 +822,7 @@ impl Serialize for LinkSample {
                 bytes: b,
                 link_type: l.link_type,
             };
-            m.serialize_entry("broadcast", &Display(addr))?;
+            m.serialize_entry("broadcast", &AsStr(addr))?;
         }
         if let Some(st) = &self.stats64 {
             m.serialize_entry("stats64", &RxTx(st, l.carrier_changes))?;

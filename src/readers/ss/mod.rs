@@ -21,7 +21,7 @@ use self::tcp_info::TcpInfo;
 use super::attrs::{Attrs, Padded};
 use super::{Collected, ReadError, Reader};
 use crate::netlink::{DumpCounters, Dumper, NetlinkError, Request, Transport};
-use crate::record::Stats;
+use crate::record::{AsStr, Stats};
 use crate::source::Source;
 
 /// `SOCK_DIAG_BY_FAMILY`: the request and reply message type.
@@ -305,17 +305,9 @@ struct Endpoint<'a>(&'a (IpAddr, u16));
 impl Serialize for Endpoint<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
-        m.serialize_entry("address", &Display(&self.0.0))?;
+        m.serialize_entry("address", &AsStr(&self.0.0))?;
         m.serialize_entry("port", &self.0.1)?;
         m.end()
-    }
-}
-
-struct Display<T>(T);
-
-impl<T: fmt::Display> Serialize for Display<T> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0)
     }
 }
 
@@ -529,15 +521,7 @@ impl<T: Transport> Reader for SsReader<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
-        let len = 4 + payload.len();
-        let mut v = (len as u16).to_ne_bytes().to_vec();
-        v.extend_from_slice(&kind.to_ne_bytes());
-        v.extend_from_slice(payload);
-        v.resize((len + 3) & !3, 0);
-        v
-    }
+    use crate::netlink::testing::attribute as attr;
 
     /// `struct inet_diag_msg`, field by field, for an IPv4 socket 127.0.0.1:5001 -> :40000.
     fn header(timer: u8) -> Vec<u8> {

@@ -650,14 +650,7 @@ mod tests {
     #[test]
     fn damaged_messages_never_panic() {
         // A well-formed message: tcmsg, TCA_KIND "fq_codel", TCA_STATS2 { BASIC, QUEUE, APP }.
-        let attr = |kind: u16, payload: &[u8]| {
-            let len = 4 + payload.len();
-            let mut v = (len as u16).to_ne_bytes().to_vec();
-            v.extend_from_slice(&kind.to_ne_bytes());
-            v.extend_from_slice(payload);
-            v.resize((len + 3) & !3, 0);
-            v
-        };
+        use crate::netlink::testing::attribute as attr;
         let mut stats2 = attr(1, &[1; 16]);
         stats2.extend(attr(3, &[2; 20]));
         stats2.extend(attr(4, &[0; 40]));
