@@ -13,7 +13,7 @@
 //!   same files with open/read/close every sample.
 
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -27,7 +27,7 @@ use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES}
 use netstatspy::readers::ss::SsReader;
 use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Collected, ReadError, Reader};
-use netstatspy::record::Stats;
+use netstatspy::record::{Record, Stats};
 use netstatspy::source::Source;
 
 fn main() -> ExitCode {
@@ -88,7 +88,15 @@ fn main() -> ExitCode {
                 elements = c.stats.len();
                 if json {
                     line.clear();
-                    if serde_json::to_writer(&mut line, &c.stats).is_err() {
+                    let record = Record {
+                        kind: reader.kind(),
+                        sample: 0,
+                        timestamp: Duration::ZERO,
+                        elapsed: Duration::ZERO,
+                        partial: c.partial,
+                        stats: c.stats,
+                    };
+                    if record.write_json(&mut line).is_err() {
                         return ExitCode::from(1);
                     }
                 }

@@ -101,6 +101,33 @@ impl Serialize for Record {
     }
 }
 
+impl Record {
+    /// Append this record as one JSON line (without the newline): the bytes of its `Serialize`
+    /// implementation, with the socket list written directly (the bulk of a large sample).
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        match &self.stats {
+            Stats::Ss(sockets) => {
+                out.extend_from_slice(b"{\"type\":");
+                serde_json::to_writer(&mut *out, self.kind)?;
+                out.extend_from_slice(b",\"sample\":");
+                serde_json::to_writer(&mut *out, &self.sample)?;
+                out.extend_from_slice(b",\"timestamp\":");
+                serde_json::to_writer(&mut *out, &seconds(self.timestamp))?;
+                out.extend_from_slice(b",\"elapsed\":");
+                serde_json::to_writer(&mut *out, &seconds(self.elapsed))?;
+                if self.partial {
+                    out.extend_from_slice(b",\"partial\":true");
+                }
+                out.extend_from_slice(b",\"stats\":");
+                crate::readers::ss::json::write_sockets(out, sockets);
+                out.push(b'}');
+                Ok(())
+            }
+            _ => serde_json::to_writer(&mut *out, self),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +146,21 @@ mod tests {
         assert_eq!(
             line,
             r#"{"type":"ip","sample":3,"timestamp":1764000000.123456,"elapsed":0.000012,"stats":[]}"#
+        );
+        let mut direct = Vec::new();
+        r.write_json(&mut direct).expect("direct");
+        assert_eq!(String::from_utf8_lossy(&direct), line);
+        let ss = Record {
+            kind: "ss",
+            partial: true,
+            stats: Stats::Ss(Vec::new()),
+            ..r.clone()
+        };
+        let mut direct = Vec::new();
+        ss.write_json(&mut direct).expect("direct");
+        assert_eq!(
+            String::from_utf8_lossy(&direct),
+            serde_json::to_string(&ss).expect("serde")
         );
         let partial = Record { partial: true, ..r };
         let v: serde_json::Value =

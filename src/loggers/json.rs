@@ -73,7 +73,7 @@ impl JsonLogger {
 impl Logger for JsonLogger {
     fn log(&mut self, record: &Record) -> Result<(), LogError> {
         let mark = self.pending.len();
-        if let Err(e) = serde_json::to_writer(&mut self.pending, record) {
+        if let Err(e) = record.write_json(&mut self.pending) {
             self.pending.truncate(mark);
             return Err(self.error(io::Error::other(e)));
         }

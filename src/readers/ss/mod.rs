@@ -7,6 +7,7 @@
 //! retransmit count and unknown timer kinds); attributes are walked lazily and only the ones
 //! reported are kept. Nothing is allocated per socket beyond the output element.
 
+pub mod json;
 pub mod tcp_info;
 
 use std::fmt;
@@ -592,6 +593,44 @@ mod tests {
         assert_eq!(delack.timer.map(|t| t.name()), Some("delack"));
         let odd = decode_socket(Netid::Tcp, &header(9)).expect("socket");
         assert_eq!(odd.timer.map(|t| t.name()), Some("unknown"));
+    }
+
+    #[test]
+    fn direct_json_equals_serde_json() {
+        let mut sockets = Vec::new();
+        for (i, extra) in [
+            attr(INET_DIAG_BBRINFO as u16, &[7; 20]),
+            attr(INET_DIAG_DCTCPINFO as u16, &[3; 16]),
+            attr(INET_DIAG_VEGASINFO as u16, &[5; 16]),
+            Vec::new(),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut m = header(i as u8);
+            if i == 1 {
+                // An IPv6 socket.
+                m[0] = AF_INET6;
+                m[8..24].copy_from_slice(&[0x20, 1, 0xd, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9]);
+            }
+            m.extend(attr(INET_DIAG_CONG as u16, b"cubic\0"));
+            let skmem: Vec<u8> = (1..=9u32).flat_map(|v| (v * 1000).to_ne_bytes()).collect();
+            m.extend(attr(INET_DIAG_SKMEMINFO as u16, &skmem));
+            // Every tcp_info byte distinct-ish, lengths of several kernel eras.
+            let len = [280, 232, 104, 300][i];
+            let info: Vec<u8> = (0..len).map(|b| (b * 7 + i) as u8).collect();
+            m.extend(attr(INET_DIAG_INFO as u16, &info));
+            m.extend(extra);
+            sockets.push(decode_socket(Netid::Tcp, &m).expect("socket"));
+        }
+        sockets.push(decode_socket(Netid::Udp, &header(0)).expect("udp"));
+        let mut fast = Vec::new();
+        json::write_sockets(&mut fast, &sockets);
+        let slow = serde_json::to_vec(&sockets).expect("serde");
+        assert_eq!(
+            String::from_utf8_lossy(&fast),
+            String::from_utf8_lossy(&slow)
+        );
     }
 
     #[test]
