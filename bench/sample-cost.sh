@@ -9,7 +9,7 @@ pairs=${1:-100}; conns=${2:-5000}; udp=${3:-200}; iters=${4:-2000}
 export NS=${NS:-nsp-cost}
 
 [ -f "$shared/scenario.sh" ] || { echo "no scenario at $shared (set SHARED_BENCH)" >&2; exit 1; }
-cargo build --quiet --release --example sample_cost --manifest-path "$here/../Cargo.toml"
+cargo build --quiet --release --example sample_cost --bin netstatspy --manifest-path "$here/../Cargo.toml"
 cost="$here/../target/release/examples/sample_cost"
 floor=$(mktemp -d)/nlfloor
 gcc -O2 -o "$floor" "$shared/nlfloor.c"
@@ -65,3 +65,14 @@ printf '%-34s %12s %14s\n' "netstatspy ss (as sampled)" "$ss_cost" "$(ratio "$ss
 printf '%-34s %12s %14s\n' "netstatspy ss + JSON serialising" "$ss_json" "$(ratio "$ss_json" "$sock")"
 printf '%-34s %12s %14s\n' "spawn ss -inm --tcp --udp ..." "$ss_spawn" "$(ratio "$ss_spawn" "$sock")"
 echo "ss spawn ÷ netstatspy ss: $(ratio "$ss_spawn" "$ss_cost")×"
+
+# Sustained sampling of the whole binary, JSON logging on, as a user runs it (its own -v summary).
+json=$(mktemp -d)/stats.jsonl
+echo
+echo "sustained: netstatspy --tc --queue-limits --small-queue -c -j -f 1000 -t 10 -v"
+in_ns "$here/../target/release/netstatspy" --tc --queue-limits --small-queue -c -j \
+  --file-name "$json" -f 1000 -t 10 -v 2>&1 | tail -2
+echo "sustained: netstatspy --ss -c -j -f 10 -t 10 -v (10,000 sockets)"
+in_ns "$here/../target/release/netstatspy" --no-ip --ss -c -j --file-name "$json" -f 10 -t 10 -v \
+  2>&1 | tail -2
+rm -f "$json"

@@ -17,8 +17,9 @@ pub const MAX_IFNAME: usize = 15;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "netstatspy", version)]
 pub struct Cli {
-    /// Verbose output: raw totals beside the rates on the console, and a timing summary
-    /// (samples, overruns, schedule lateness, dump retries) on standard error at exit.
+    /// Verbose output: raw totals beside the rates on the console; on standard error a timing
+    /// line every second (samples, overruns, schedule lateness, collect time per reader, log
+    /// time) and a summary at exit (with CPU use and dump retries).
     #[arg(short, long)]
     pub verbose: bool,
 

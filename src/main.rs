@@ -110,7 +110,7 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
-    let mut sampler = Sampler::new(readers, loggers, schedule, stop);
+    let mut sampler = Sampler::new(readers, loggers, schedule, stop).with_progress(config.verbose);
     let summary = sampler.run();
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {
@@ -141,11 +141,18 @@ fn report(s: &Summary) {
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
     );
+    let mut quiet = true;
     for (kind, d) in &s.dumps {
-        eprintln!(
-            "netstatspy: {kind} dumps: {} redone (interrupted), {} partial, {} socket reopens, \
-             {} buffer regrowths",
-            d.redone_interrupted, d.partial, d.reopened, d.regrown
-        );
+        if *d != Default::default() {
+            quiet = false;
+            eprintln!(
+                "netstatspy: {kind} dumps: {} redone (interrupted), {} partial, {} socket \
+                 reopens, {} buffer regrowths",
+                d.redone_interrupted, d.partial, d.reopened, d.regrown
+            );
+        }
+    }
+    if quiet {
+        eprintln!("netstatspy: netlink dumps: none redone, partial or reopened");
     }
 }
