@@ -103,28 +103,30 @@ impl Serialize for Record {
 
 impl Record {
     /// Append this record as one JSON line (without the newline): the bytes of its `Serialize`
-    /// implementation, with the socket list written directly (the bulk of a large sample).
+    /// implementation, with the bulk of large samples (interfaces, sockets) written directly.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        match &self.stats {
-            Stats::Ss(sockets) => {
-                out.extend_from_slice(b"{\"type\":");
-                serde_json::to_writer(&mut *out, self.kind)?;
-                out.extend_from_slice(b",\"sample\":");
-                serde_json::to_writer(&mut *out, &self.sample)?;
-                out.extend_from_slice(b",\"timestamp\":");
-                serde_json::to_writer(&mut *out, &seconds(self.timestamp))?;
-                out.extend_from_slice(b",\"elapsed\":");
-                serde_json::to_writer(&mut *out, &seconds(self.elapsed))?;
-                if self.partial {
-                    out.extend_from_slice(b",\"partial\":true");
-                }
-                out.extend_from_slice(b",\"stats\":");
-                crate::readers::ss::json::write_sockets(out, sockets);
-                out.push(b'}');
-                Ok(())
-            }
-            _ => serde_json::to_writer(&mut *out, self),
+        if !matches!(self.stats, Stats::Ip(_) | Stats::Ss(_)) {
+            return serde_json::to_writer(&mut *out, self);
         }
+        out.extend_from_slice(b"{\"type\":");
+        serde_json::to_writer(&mut *out, self.kind)?;
+        out.extend_from_slice(b",\"sample\":");
+        serde_json::to_writer(&mut *out, &self.sample)?;
+        out.extend_from_slice(b",\"timestamp\":");
+        serde_json::to_writer(&mut *out, &seconds(self.timestamp))?;
+        out.extend_from_slice(b",\"elapsed\":");
+        serde_json::to_writer(&mut *out, &seconds(self.elapsed))?;
+        if self.partial {
+            out.extend_from_slice(b",\"partial\":true");
+        }
+        out.extend_from_slice(b",\"stats\":");
+        match &self.stats {
+            Stats::Ip(links) => crate::readers::ip::write_links(out, links),
+            Stats::Ss(sockets) => crate::readers::ss::json::write_sockets(out, sockets),
+            other => serde_json::to_writer(&mut *out, other)?,
+        }
+        out.push(b'}');
+        Ok(())
     }
 }
 

@@ -149,6 +149,9 @@ pub struct LinkMeta {
     /// Resolved from the other links of the same dump: the name of `link` (when in this
     /// namespace), the name of `master`, and whether `link` is down (`M-DOWN`).
     pub resolved: Resolved,
+    /// This metadata as JSON (the element's keys before `stats64`, without the closing brace),
+    /// rendered once per refresh so a sample only writes its counters. Empty until rendered.
+    pub json: Vec<u8>,
 }
 
 /// What a link's metadata says about other links, resolved against the whole link list.
@@ -369,6 +372,9 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         let (mut metas, stats): (Vec<LinkMeta>, Vec<Option<LinkStats64>>) =
             decoded.into_iter().unzip();
         resolve_links(&mut metas);
+        for meta in &mut metas {
+            meta.render_json();
+        }
         let mut links = Vec::with_capacity(metas.len());
         for (meta, stats64) in metas.into_iter().zip(stats) {
             // Keep the shared allocation when nothing changed.
@@ -774,61 +780,182 @@ impl Serialize for RxTx<'_> {
     }
 }
 
+/// The metadata keys of a link element, in `ip -j` order.
+fn serialize_meta<M: SerializeMap>(l: &LinkMeta, m: &mut M) -> Result<(), M::Error> {
+    m.serialize_entry("ifindex", &l.ifindex)?;
+    match (l.link, l.link_netnsid, &l.resolved.link_name) {
+        (Some(0), _, _) => m.serialize_entry("link", &())?,
+        (Some(index), Some(_), _) => m.serialize_entry("link_index", &index)?,
+        (Some(_), None, Some(name)) => m.serialize_entry("link", name)?,
+        _ => {}
+    }
+    m.serialize_entry("ifname", &l.ifname)?;
+    m.serialize_entry("flags", &Flags(l.flags, l.resolved.link_down))?;
+    if let Some(mtu) = l.mtu {
+        m.serialize_entry("mtu", &mtu)?;
+    }
+    if let Some(q) = &l.qdisc {
+        m.serialize_entry("qdisc", q)?;
+    }
+    if let Some(master) = &l.resolved.master_name {
+        m.serialize_entry("master", master)?;
+    }
+    if let Some(state) = l.operstate {
+        match operstate_name(state) {
+            Some(name) => m.serialize_entry("operstate", name)?,
+            None => m.serialize_entry("operstate_index", &state)?,
+        }
+    }
+    // iproute2 prints the queue length only when it is not zero.
+    if let Some(q) = l.txqlen.filter(|&q| q != 0) {
+        m.serialize_entry("txqlen", &q)?;
+    }
+    m.serialize_entry("link_type", &AsStr(LinkTypeName(l.link_type)))?;
+    if let Some(a) = &l.address {
+        let addr = LinkAddress {
+            bytes: a,
+            link_type: l.link_type,
+        };
+        m.serialize_entry("address", &AsStr(addr))?;
+    }
+    if let Some(b) = &l.broadcast {
+        if l.flags & IFF_POINTOPOINT != 0 {
+            m.serialize_entry("link_pointtopoint", &true)?;
+        }
+        let addr = LinkAddress {
+            bytes: b,
+            link_type: l.link_type,
+        };
+        m.serialize_entry("broadcast", &AsStr(addr))?;
+    }
+    Ok(())
+}
+
 impl Serialize for LinkSample {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let l = &*self.link;
         let mut m = s.serialize_map(None)?;
-        m.serialize_entry("ifindex", &l.ifindex)?;
-        match (l.link, l.link_netnsid, &l.resolved.link_name) {
-            (Some(0), _, _) => m.serialize_entry("link", &())?,
-            (Some(index), Some(_), _) => m.serialize_entry("link_index", &index)?,
-            (Some(_), None, Some(name)) => m.serialize_entry("link", name)?,
-            _ => {}
-        }
-        m.serialize_entry("ifname", &l.ifname)?;
-        m.serialize_entry("flags", &Flags(l.flags, l.resolved.link_down))?;
-        if let Some(mtu) = l.mtu {
-            m.serialize_entry("mtu", &mtu)?;
-        }
-        if let Some(q) = &l.qdisc {
-            m.serialize_entry("qdisc", q)?;
-        }
-        if let Some(master) = &l.resolved.master_name {
-            m.serialize_entry("master", master)?;
-        }
-        if let Some(state) = l.operstate {
-            match operstate_name(state) {
-                Some(name) => m.serialize_entry("operstate", name)?,
-                None => m.serialize_entry("operstate_index", &state)?,
-            }
-        }
-        // iproute2 prints the queue length only when it is not zero.
-        if let Some(q) = l.txqlen.filter(|&q| q != 0) {
-            m.serialize_entry("txqlen", &q)?;
-        }
-        m.serialize_entry("link_type", &AsStr(LinkTypeName(l.link_type)))?;
-        if let Some(a) = &l.address {
-            let addr = LinkAddress {
-                bytes: a,
-                link_type: l.link_type,
-            };
-            m.serialize_entry("address", &AsStr(addr))?;
-        }
-        if let Some(b) = &l.broadcast {
-            if l.flags & IFF_POINTOPOINT != 0 {
-                m.serialize_entry("link_pointtopoint", &true)?;
-            }
-            let addr = LinkAddress {
-                bytes: b,
-                link_type: l.link_type,
-            };
-            m.serialize_entry("broadcast", &AsStr(addr))?;
-        }
+        serialize_meta(l, &mut m)?;
         if let Some(st) = &self.stats64 {
             m.serialize_entry("stats64", &RxTx(st, l.carrier_changes))?;
         }
         m.end()
     }
+}
+
+struct MetaOnly<'a>(&'a LinkMeta);
+
+impl Serialize for MetaOnly<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        serialize_meta(self.0, &mut m)?;
+        m.end()
+    }
+}
+
+impl LinkMeta {
+    /// Render [`LinkMeta::json`].
+    pub fn render_json(&mut self) {
+        let mut v = serde_json::to_vec(&MetaOnly(self)).unwrap_or_default();
+        v.pop(); // the closing brace: counters follow
+        self.json = v;
+    }
+}
+
+fn num(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+}
+
+/// Append `sample` as JSON: the bytes of its `Serialize` implementation, from the rendered
+/// metadata and the counters.
+pub fn write_link(out: &mut Vec<u8>, sample: &LinkSample) {
+    let l = &*sample.link;
+    if l.json.is_empty() {
+        let mut meta = l.clone();
+        meta.render_json();
+        out.extend_from_slice(&meta.json);
+    } else {
+        out.extend_from_slice(&l.json);
+    }
+    if let Some(st) = &sample.stats64 {
+        out.extend_from_slice(b",\"stats64\":{\"rx\":{\"bytes\":");
+        num(out, st.rx_bytes);
+        for (k, v) in [
+            (&b",\"packets\":"[..], st.rx_packets),
+            (b",\"errors\":", st.rx_errors),
+            (b",\"dropped\":", st.rx_dropped),
+            (b",\"over_errors\":", st.rx_over_errors),
+            (b",\"multicast\":", st.multicast),
+        ] {
+            out.extend_from_slice(k);
+            num(out, v);
+        }
+        if st.rx_compressed != 0 {
+            out.extend_from_slice(b",\"compressed\":");
+            num(out, st.rx_compressed);
+        }
+        for (k, v) in [
+            (&b",\"length_errors\":"[..], st.rx_length_errors),
+            (b",\"crc_errors\":", st.rx_crc_errors),
+            (b",\"frame_errors\":", st.rx_frame_errors),
+            (b",\"fifo_errors\":", st.rx_fifo_errors),
+            (b",\"missed_errors\":", st.rx_missed_errors),
+        ] {
+            out.extend_from_slice(k);
+            num(out, v);
+        }
+        if st.rx_nohandler != 0 {
+            out.extend_from_slice(b",\"nohandler\":");
+            num(out, st.rx_nohandler);
+        }
+        if st.rx_otherhost_dropped != 0 {
+            out.extend_from_slice(b",\"otherhost\":");
+            num(out, st.rx_otherhost_dropped);
+        }
+        out.extend_from_slice(b"},\"tx\":{\"bytes\":");
+        num(out, st.tx_bytes);
+        for (k, v) in [
+            (&b",\"packets\":"[..], st.tx_packets),
+            (b",\"errors\":", st.tx_errors),
+            (b",\"dropped\":", st.tx_dropped),
+            (b",\"carrier_errors\":", st.tx_carrier_errors),
+            (b",\"collisions\":", st.collisions),
+        ] {
+            out.extend_from_slice(k);
+            num(out, v);
+        }
+        if st.tx_compressed != 0 {
+            out.extend_from_slice(b",\"compressed\":");
+            num(out, st.tx_compressed);
+        }
+        for (k, v) in [
+            (&b",\"aborted_errors\":"[..], st.tx_aborted_errors),
+            (b",\"fifo_errors\":", st.tx_fifo_errors),
+            (b",\"window_errors\":", st.tx_window_errors),
+            (b",\"heartbeat_errors\":", st.tx_heartbeat_errors),
+        ] {
+            out.extend_from_slice(k);
+            num(out, v);
+        }
+        if let Some(cc) = l.carrier_changes {
+            out.extend_from_slice(b",\"carrier_changes\":");
+            num(out, cc.into());
+        }
+        out.extend_from_slice(b"}}");
+    }
+    out.push(b'}');
+}
+
+/// Append `links` as a JSON array.
+pub fn write_links(out: &mut Vec<u8>, links: &[LinkSample]) {
+    out.push(b'[');
+    for (i, l) in links.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_link(out, l);
+    }
+    out.push(b']');
 }
 
 #[cfg(test)]
@@ -909,6 +1036,43 @@ mod tests {
         assert!(v["stats64"]["rx"].get("compressed").is_none());
         assert_eq!(v["stats64"]["tx"]["packets"], 2);
         assert_eq!(v["stats64"]["tx"]["carrier_changes"], 3);
+    }
+
+    #[test]
+    fn direct_json_equals_serde_json() {
+        let (mut meta, _) = decode_link(&emitted(&veth_message())).expect("decode");
+        meta.link = Some(9);
+        meta.resolved.link_name = Some("peer0".into());
+        meta.resolved.master_name = Some("br0".into());
+        let mut samples = vec![LinkSample {
+            link: Arc::new(meta.clone()),
+            stats64: Some(LinkStats64::decode(
+                &(1..=25u64)
+                    .flat_map(|v| (v * 1001).to_ne_bytes())
+                    .collect::<Vec<u8>>(),
+            )),
+        }];
+        meta.render_json();
+        samples.push(LinkSample {
+            link: Arc::new(meta.clone()),
+            stats64: Some(LinkStats64 {
+                rx_bytes: 5,
+                ..Default::default()
+            }),
+        });
+        meta.carrier_changes = None;
+        meta.render_json();
+        samples.push(LinkSample {
+            link: Arc::new(meta),
+            stats64: None,
+        });
+        let mut fast = Vec::new();
+        write_links(&mut fast, &samples);
+        let slow = serde_json::to_vec(&samples).expect("serde");
+        assert_eq!(
+            String::from_utf8_lossy(&fast),
+            String::from_utf8_lossy(&slow)
+        );
     }
 
     #[test]
