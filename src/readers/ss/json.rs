@@ -55,60 +55,10 @@ fn tcp_info(out: &mut Vec<u8>, t: &TcpInfo) {
 }
 
 fn cc_info(out: &mut Vec<u8>, cc: &CcInfo) {
-    let fields: [(&str, u64); 5];
-    let n = match *cc {
-        CcInfo::Bbr {
-            bw,
-            min_rtt,
-            pacing_gain,
-            cwnd_gain,
-        } => {
-            key(out, false, "bbr");
-            fields = [
-                ("bw", bw),
-                ("min_rtt", min_rtt.into()),
-                ("pacing_gain", pacing_gain.into()),
-                ("cwnd_gain", cwnd_gain.into()),
-                ("", 0),
-            ];
-            4
-        }
-        CcInfo::Dctcp {
-            enabled,
-            ce_state,
-            alpha,
-            ab_ecn,
-            ab_tot,
-        } => {
-            key(out, false, "dctcp");
-            fields = [
-                ("enabled", enabled.into()),
-                ("ce_state", ce_state.into()),
-                ("alpha", alpha.into()),
-                ("ab_ecn", ab_ecn.into()),
-                ("ab_tot", ab_tot.into()),
-            ];
-            5
-        }
-        CcInfo::Vegas {
-            enabled,
-            rttcnt,
-            rtt,
-            minrtt,
-        } => {
-            key(out, false, "vegas");
-            fields = [
-                ("enabled", enabled.into()),
-                ("rttcnt", rttcnt.into()),
-                ("rtt", rtt.into()),
-                ("minrtt", minrtt.into()),
-                ("", 0),
-            ];
-            4
-        }
-    };
+    let (name, fields) = cc.entries();
+    key(out, false, name);
     out.push(b'{');
-    for (i, (k, v)) in fields[..n].iter().enumerate() {
+    for (i, (k, v)) in fields.iter().enumerate() {
         key(out, i == 0, k);
         num(out, *v);
     }

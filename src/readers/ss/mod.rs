@@ -336,45 +336,64 @@ impl Serialize for Skmem<'_> {
     }
 }
 
-impl Serialize for CcInfo {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
+impl CcInfo {
+    /// The JSON key (`bbr`, `dctcp`, `vegas`) and the fields, in order.
+    pub fn entries(&self) -> (&'static str, Vec<(&'static str, u64)>) {
         match *self {
             CcInfo::Bbr {
                 bw,
                 min_rtt,
                 pacing_gain,
                 cwnd_gain,
-            } => {
-                m.serialize_entry("bw", &bw)?;
-                m.serialize_entry("min_rtt", &min_rtt)?;
-                m.serialize_entry("pacing_gain", &pacing_gain)?;
-                m.serialize_entry("cwnd_gain", &cwnd_gain)?;
-            }
+            } => (
+                "bbr",
+                vec![
+                    ("bw", bw),
+                    ("min_rtt", min_rtt.into()),
+                    ("pacing_gain", pacing_gain.into()),
+                    ("cwnd_gain", cwnd_gain.into()),
+                ],
+            ),
             CcInfo::Dctcp {
                 enabled,
                 ce_state,
                 alpha,
                 ab_ecn,
                 ab_tot,
-            } => {
-                m.serialize_entry("enabled", &enabled)?;
-                m.serialize_entry("ce_state", &ce_state)?;
-                m.serialize_entry("alpha", &alpha)?;
-                m.serialize_entry("ab_ecn", &ab_ecn)?;
-                m.serialize_entry("ab_tot", &ab_tot)?;
-            }
+            } => (
+                "dctcp",
+                vec![
+                    ("enabled", enabled.into()),
+                    ("ce_state", ce_state.into()),
+                    ("alpha", alpha.into()),
+                    ("ab_ecn", ab_ecn.into()),
+                    ("ab_tot", ab_tot.into()),
+                ],
+            ),
             CcInfo::Vegas {
                 enabled,
                 rttcnt,
                 rtt,
                 minrtt,
-            } => {
-                m.serialize_entry("enabled", &enabled)?;
-                m.serialize_entry("rttcnt", &rttcnt)?;
-                m.serialize_entry("rtt", &rtt)?;
-                m.serialize_entry("minrtt", &minrtt)?;
-            }
+            } => (
+                "vegas",
+                vec![
+                    ("enabled", enabled.into()),
+                    ("rttcnt", rttcnt.into()),
+                    ("rtt", rtt.into()),
+                    ("minrtt", minrtt.into()),
+                ],
+            ),
+        }
+    }
+}
+
+impl Serialize for CcInfo {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (_, fields) = self.entries();
+        let mut m = s.serialize_map(Some(fields.len()))?;
+        for (k, v) in &fields {
+            m.serialize_entry(k, v)?;
         }
         m.end()
     }
@@ -404,11 +423,8 @@ impl Serialize for Socket {
         if let Some(t) = &self.tcp_info {
             m.serialize_entry("tcp_info", t)?;
         }
-        match &self.cc_info {
-            Some(cc @ CcInfo::Bbr { .. }) => m.serialize_entry("bbr", cc)?,
-            Some(cc @ CcInfo::Dctcp { .. }) => m.serialize_entry("dctcp", cc)?,
-            Some(cc @ CcInfo::Vegas { .. }) => m.serialize_entry("vegas", cc)?,
-            None => {}
+        if let Some(cc) = &self.cc_info {
+            m.serialize_entry(cc.entries().0, cc)?;
         }
         m.end()
     }
