@@ -105,7 +105,7 @@ impl Record {
     /// Append this record as one JSON line (without the newline): the bytes of its `Serialize`
     /// implementation, with the bulk of large samples (interfaces, sockets) written directly.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        if !matches!(self.stats, Stats::Ip(_) | Stats::Ss(_)) {
+        if !matches!(self.stats, Stats::Ip(_) | Stats::Tc(_) | Stats::Ss(_)) {
             return serde_json::to_writer(&mut *out, self);
         }
         out.extend_from_slice(b"{\"type\":");
@@ -122,6 +122,7 @@ impl Record {
         out.extend_from_slice(b",\"stats\":");
         match &self.stats {
             Stats::Ip(links) => crate::readers::ip::write_links(out, links),
+            Stats::Tc(qdiscs) => crate::readers::tc::write_qdiscs(out, qdiscs),
             Stats::Ss(sockets) => crate::readers::ss::json::write_sockets(out, sockets),
             other => serde_json::to_writer(&mut *out, other)?,
         }

@@ -23,6 +23,7 @@ use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use super::json_out::num;
 use super::link_watch::{LinkEvents, LinkWatch};
 use super::{Collected, ReadError, Reader};
 use crate::capture::SharedReplay;
@@ -862,10 +863,6 @@ impl LinkMeta {
     }
 }
 
-fn num(out: &mut Vec<u8>, v: u64) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
 /// Append `sample` as JSON: the bytes of its `Serialize` implementation, from the rendered
 /// metadata and the counters.
 pub fn write_link(out: &mut Vec<u8>, sample: &LinkSample) {
@@ -939,7 +936,7 @@ pub fn write_link(out: &mut Vec<u8>, sample: &LinkSample) {
         }
         if let Some(cc) = l.carrier_changes {
             out.extend_from_slice(b",\"carrier_changes\":");
-            num(out, cc.into());
+            num(out, cc);
         }
         out.extend_from_slice(b"}}");
     }

@@ -7,6 +7,7 @@ use crate::record::Stats;
 
 pub mod attrs;
 pub mod ip;
+pub mod json_out;
 pub mod kernel_file;
 pub mod link_watch;
 pub mod queue_limits;

@@ -6,34 +6,7 @@ use std::io::Write;
 
 use super::tcp_info::{FIELDS, TcpInfo};
 use super::{CcInfo, SKMEM_NAMES, Socket, state_name};
-
-fn num(out: &mut Vec<u8>, v: impl itoa::Integer) {
-    out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
-}
-
-/// `,"key":` (or `"key":` first in an object).
-fn key(out: &mut Vec<u8>, first: bool, k: &str) {
-    if !first {
-        out.push(b',');
-    }
-    out.push(b'"');
-    out.extend_from_slice(k.as_bytes());
-    out.extend_from_slice(b"\":");
-}
-
-/// A JSON string; names here are kernel identifiers, but escape anyway.
-fn string(out: &mut Vec<u8>, s: &str) {
-    if s.bytes()
-        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b < 0x7f)
-    {
-        out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
-        out.push(b'"');
-    } else {
-        // Writing into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
-    }
-}
+use crate::readers::json_out::{key, num, string};
 
 fn endpoint(out: &mut Vec<u8>, (ip, port): &(std::net::IpAddr, u16)) {
     out.extend_from_slice(b"{\"address\":\"");

@@ -112,6 +112,22 @@ pub struct QdiscConfig {
     pub options: Fields,
     /// Options of a kind not decoded here, as hex.
     pub options_raw: Option<String>,
+    /// `"options":{…}` (and `,"options_raw":"…"`) as JSON, rendered once per config.
+    pub options_json: Vec<u8>,
+}
+
+impl QdiscConfig {
+    fn rendered(mut self) -> QdiscConfig {
+        let mut out = b"\"options\":".to_vec();
+        // Writing into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut out, &self.options);
+        if let Some(raw) = &self.options_raw {
+            out.extend_from_slice(b",\"options_raw\":");
+            let _ = serde_json::to_writer(&mut out, raw);
+        }
+        self.options_json = out;
+        self
+    }
 }
 
 /// Extended statistics.
@@ -296,14 +312,17 @@ pub fn decode_config(
             kind,
             options,
             options_raw: None,
+            options_json: Vec::new(),
         },
         None => QdiscConfig {
             dev,
             kind,
             options: Fields::new(),
             options_raw: (!opt.is_empty()).then(|| hex(opt)),
+            options_json: Vec::new(),
         },
     }
+    .rendered()
 }
 
 /// Decode xstats for `kind`.
@@ -413,6 +432,120 @@ impl Serialize for Qdisc {
         }
         m.end()
     }
+}
+
+/// Append `q` as JSON: the bytes of its `Serialize` implementation, with the options as
+/// rendered once per config.
+pub fn write_qdisc(out: &mut Vec<u8>, q: &Qdisc) {
+    use super::json_out::{key, num, string};
+    use std::io::Write;
+    out.extend_from_slice(b"{\"kind\":");
+    string(out, &q.config.kind);
+    let _ = write!(out, ",\"handle\":\"{:x}:\"", q.handle >> 16);
+    key(out, false, "dev");
+    string(out, &q.config.dev);
+    match q.parent {
+        TC_H_ROOT => out.extend_from_slice(b",\"root\":true"),
+        0 => {}
+        p => {
+            key(out, false, "parent");
+            string(out, &format_classid(p));
+        }
+    }
+    if q.refcnt != 1 {
+        key(out, false, "refcnt");
+        num(out, q.refcnt);
+    }
+    if q.offloaded {
+        out.extend_from_slice(b",\"offloaded\":true");
+    }
+    for (k, v) in [
+        ("ingress_block", q.ingress_block),
+        ("egress_block", q.egress_block),
+    ] {
+        if v != 0 {
+            key(out, false, k);
+            num(out, v);
+        }
+    }
+    out.push(b',');
+    if q.config.options_json.is_empty() {
+        let cfg = q.config.as_ref().clone().rendered();
+        out.extend_from_slice(&cfg.options_json);
+    } else {
+        out.extend_from_slice(&q.config.options_json);
+    }
+    if let Some(st) = &q.stats {
+        if let Some(b) = &st.basic {
+            key(out, false, "bytes");
+            num(out, b.bytes);
+            key(out, false, "packets");
+            num(out, b.packets);
+        }
+        if let Some(qu) = &st.queue {
+            key(out, false, "drops");
+            num(out, qu.drops);
+            key(out, false, "overlimits");
+            num(out, qu.overlimits);
+            if !st.legacy {
+                key(out, false, "requeues");
+                num(out, qu.requeues);
+            }
+        }
+        if let Some(hw) = st.hw.filter(|h| h.bytes != 0 || h.packets != 0) {
+            if let Some(b) = st
+                .basic
+                .filter(|b| b.bytes >= hw.bytes && b.packets >= hw.packets)
+            {
+                key(out, false, "sw_bytes");
+                num(out, b.bytes - hw.bytes);
+                key(out, false, "sw_packets");
+                num(out, b.packets - hw.packets);
+            }
+            key(out, false, "hw_bytes");
+            num(out, hw.bytes);
+            key(out, false, "hw_packets");
+            num(out, hw.packets);
+        }
+        if let Some(r) = &st.rate {
+            key(out, false, "rate");
+            num(out, r.bps);
+            key(out, false, "pps");
+            num(out, r.pps);
+        }
+        if let Some(qu) = &st.queue {
+            key(out, false, "backlog");
+            num(out, qu.backlog);
+            key(out, false, "qlen");
+            num(out, qu.qlen);
+        }
+    }
+    match &q.xstats {
+        Some(Xstats::Decoded(f)) => {
+            for (k, v) in &f.0 {
+                key(out, false, k);
+                let _ = serde_json::to_writer(&mut *out, v);
+            }
+        }
+        Some(Xstats::Raw(raw)) => {
+            key(out, false, "xstats_raw");
+            string(out, raw);
+        }
+        None => {}
+    }
+    out.push(b'}');
+}
+
+/// Append `qdiscs` as a JSON array.
+pub fn write_qdiscs(out: &mut Vec<u8>, qdiscs: &[Qdisc]) {
+    out.push(b'[');
+    for (i, q) in qdiscs.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_qdisc(out, q);
+    }
+    out.push(b']');
 }
 
 /// A cached config: the raw `TCA_KIND` and `TCA_OPTIONS` bytes it was decoded from.
