@@ -74,6 +74,11 @@ pub struct Cli {
     #[arg(long, value_name = "FILE", conflicts_with = "replay")]
     pub record: Option<PathBuf>,
 
+    /// Sample another network namespace: a name under /var/run/netns (`ip netns add`) or a
+    /// path such as /proc/PID/ns/net. All readers then see that namespace (needs root).
+    #[arg(long, value_name = "NAME|PATH", conflicts_with = "replay")]
+    pub netns: Option<String>,
+
     /// Read netlink replies from this capture (made with --record or `tcpdump -i nlmon0`)
     /// instead of the kernel; every sample it holds is replayed, -f and -t are ignored.
     #[arg(long, value_name = "FILE")]
@@ -175,6 +180,8 @@ pub struct Config {
     pub record: Option<PathBuf>,
     /// Replay this capture instead of asking the kernel.
     pub replay: Option<PathBuf>,
+    /// Enter this network namespace (name or path) before opening anything.
+    pub netns: Option<String>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -289,6 +296,7 @@ impl TryFrom<Cli> for Config {
             readers,
             record: cli.record,
             replay: cli.replay,
+            netns: cli.netns,
             warnings,
         })
     }

@@ -21,6 +21,7 @@ pub mod cli;
 pub mod clock;
 pub mod loggers;
 pub mod netlink;
+pub mod netns;
 pub mod readers;
 pub mod record;
 pub mod sampler;

@@ -46,6 +46,9 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> anyhow::Result<Summary> {
+    if let Some(spec) = &config.netns {
+        netstatspy::netns::enter(&netstatspy::netns::resolve(spec))?;
+    }
     let (source, schedule) = match (&config.record, &config.replay) {
         (_, Some(path)) => {
             let capture = Capture::read(path)?;

@@ -1,0 +1,159 @@
+//! `--netns`: sampling another network namespace from outside it. Every reader must see that
+//! namespace — compared with iproute2 and sysfs/procfs read inside it with `ip netns exec`.
+
+mod common;
+
+use std::collections::HashSet;
+use std::process::Command;
+
+use common::ss::{keyed, parse_ss};
+use common::{
+    Netns, assert_covers, assert_same_links, bin, check, json_lines, live_tests_possible, scratch,
+};
+use serde_json::Value;
+
+#[test]
+fn every_reader_sees_the_named_namespace() {
+    if !live_tests_possible("every_reader_sees_the_named_namespace") {
+        return;
+    }
+    let a = Netns::new("nsa");
+    let b = Netns::new("nsb");
+    a.ip(&[
+        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
+    ]);
+    a.ip(&["addr", "add", "10.9.2.1/24", "dev", "va0"]);
+    b.ip(&["addr", "add", "10.9.2.2/24", "dev", "vb0"]);
+    a.ip(&["link", "set", "va0", "up"]);
+    b.ip(&["link", "set", "vb0", "up"]);
+    a.ip(&["link", "add", "ifbn0", "numtxqueues", "3", "type", "ifb"]);
+    check(Command::new("tc").args([
+        "-n", &a.name, "qdisc", "replace", "dev", "va0", "root", "pfifo", "limit", "77",
+    ]));
+    // A value the host does not have, so reading the host's procfs would show.
+    a.sh("echo 123457 > /proc/sys/net/ipv4/tcp_limit_output_bytes");
+    a.send_udp("10.9.2.2:9", 50, 300);
+    // A connected UDP socket pair inside the namespace, held by this test.
+    let path = format!("/var/run/netns/{}", a.name);
+    let (tx, rx) = std::sync::mpsc::channel::<()>();
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<()>();
+    let holder = std::thread::spawn(move || {
+        use std::os::fd::AsRawFd;
+        let f = std::fs::File::open(&path).expect("netns");
+        // SAFETY: a valid namespace fd; changes only this thread.
+        assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
+        let u1 = std::net::UdpSocket::bind("10.9.2.1:0").expect("udp");
+        let u2 = std::net::UdpSocket::bind("10.9.2.1:0").expect("udp");
+        u1.connect(u2.local_addr().expect("addr")).expect("connect");
+        u2.connect(u1.local_addr().expect("addr")).expect("connect");
+        let _ = ready_tx.send(());
+        let _ = rx.recv();
+        drop((u1, u2));
+    });
+    ready_rx.recv().expect("sockets");
+
+    let file = scratch("netns").join("out.jsonl");
+    let links_before = a.settled_links();
+    let tc_before = check(Command::new("tc").args(["-n", &a.name, "-s", "-j", "qdisc", "show"]));
+    // The path form of --netns; the name form is the same file.
+    let spec = format!("/var/run/netns/{}", a.name);
+    let out = check(
+        Command::new(bin())
+            .args([
+                "--netns",
+                &spec,
+                "--tc",
+                "--ss",
+                "--queue-limits",
+                "--small-queue",
+            ])
+            .args(["-c", "-j", "-t", "0.5", "--file-name"])
+            .arg(&file),
+    );
+    assert!(out.is_empty());
+    let links_after = a.ip_link_json();
+    let tc_after = check(Command::new("tc").args(["-n", &a.name, "-s", "-j", "qdisc", "show"]));
+    let ss = parse_ss(&check(
+        Command::new("ip").args(["netns", "exec", &a.name]).args([
+            "ss",
+            "-tuinmHOn",
+            "-o",
+            "state",
+            "established",
+        ]),
+    ));
+    drop(tx);
+    holder.join().expect("holder");
+    assert_eq!(
+        links_before, links_after,
+        "link counters moved during the run"
+    );
+    assert_eq!(tc_before, tc_after, "qdisc counters moved during the run");
+
+    let records = json_lines(&file);
+    let of = |kind: &str| {
+        records
+            .iter()
+            .find(|r| r["type"] == kind)
+            .unwrap_or_else(|| panic!("{kind}"))
+    };
+    assert_same_links(
+        of("ip")["stats"].as_array().expect("ip"),
+        &links_after,
+        "--netns ip",
+    );
+    let tc: Vec<Value> = serde_json::from_str(&tc_after).expect("tc json");
+    let ours = of("tc")["stats"].as_array().expect("tc");
+    assert_eq!(ours.len(), tc.len());
+    for (o, t) in ours.iter().zip(&tc) {
+        assert_covers(o, t, "--netns tc");
+    }
+    let sockets = keyed(&of("ss")["stats"]);
+    let ours_keys: HashSet<_> = sockets.keys().cloned().collect();
+    let ss_keys: HashSet<_> = ss.keys().cloned().collect();
+    assert_eq!(ours_keys, ss_keys, "--netns ss");
+    assert_eq!(
+        ours_keys.len(),
+        2,
+        "the two connected UDP sockets: {ours_keys:?}"
+    );
+    let queues = of("queue_limits")["stats"].as_array().expect("ql");
+    let names: Vec<String> = queues
+        .iter()
+        .map(|q| {
+            format!(
+                "{}/{}",
+                q["ifname"].as_str().expect("s"),
+                q["queue"].as_str().expect("s")
+            )
+        })
+        .collect();
+    // Only the namespace's ifb: the host's interfaces (eth0, ifb0) are not visible.
+    assert_eq!(names, ["ifbn0/tx-0", "ifbn0/tx-1", "ifbn0/tx-2"]);
+    for q in queues {
+        let limit_max = a.sh(&format!(
+            "cat /sys/class/net/ifbn0/queues/{}/byte_queue_limits/limit_max",
+            q["queue"].as_str().expect("queue")
+        ));
+        assert_eq!(q["limit_max"].as_u64(), limit_max.trim().parse().ok());
+    }
+    assert_eq!(
+        of("small_queue")["stats"][0]["tcp_limit_output_bytes"],
+        123_457
+    );
+    // The host's own sysfs was not changed by the run.
+    assert!(std::path::Path::new("/sys/class/net/lo").exists());
+    assert!(!std::path::Path::new("/sys/class/net/ifbn0").exists());
+}
+
+#[test]
+fn unknown_namespace_is_a_clear_error() {
+    let out = common::run(Command::new(bin()).args(["--netns", "no-such-namespace-x", "-t", "1"]));
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("netstatspy: error: network namespace /var/run/netns/no-such-namespace-x"),
+        "{err}"
+    );
+}
