@@ -228,3 +228,49 @@ fn verbose_prints_a_summary_at_exit() {
     assert!(err.contains("10 samples"), "{err}");
     assert!(err.contains("lateness p50"), "{err}");
 }
+
+#[test]
+fn man_page_and_completions_cover_every_option() {
+    // `cargo test` builds the examples next to the binary.
+    let gen_docs = bin()
+        .parent()
+        .expect("target dir")
+        .join("examples/gen_docs");
+    let dir = scratch("docs");
+    let out = run(Command::new(&gen_docs).arg(&dir));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let man = std::fs::read_to_string(dir.join("netstatspy.1")).expect("man page");
+    let bash = std::fs::read_to_string(dir.join("netstatspy.bash")).expect("bash");
+    assert!(dir.join("_netstatspy").exists() && dir.join("netstatspy.fish").exists());
+    for opt in [
+        "verbose",
+        "iface",
+        "frequency",
+        "time",
+        "no\\-console",
+        "json",
+        "file\\-name",
+        "no\\-ip",
+        "tc",
+        "ss",
+        "queue\\-limits",
+        "small\\-queue",
+        "record",
+        "replay",
+        "netns",
+    ] {
+        assert!(
+            man.contains(&format!("\\-\\-{opt}")),
+            "--{opt} missing from the man page"
+        );
+        let plain = opt.replace("\\-", "-");
+        assert!(
+            bash.contains(&format!("--{plain}")),
+            "--{plain} missing from bash completions"
+        );
+    }
+}
