@@ -58,15 +58,34 @@ impl JsonLogger {
             return Ok(());
         }
         let before = self.file.metadata().map(|m| m.len());
-        if let Err(e) = self.file.write_all(&self.pending) {
-            // Cut a partly written block back so the file ends with a complete line.
-            if let Ok(len) = before {
-                let _ = self.file.set_len(len);
+        let mut written = 0;
+        while written < self.pending.len() {
+            match self.file.write(&self.pending[written..]) {
+                Ok(0) => {
+                    return Err(self.cut_back(before, written, io::ErrorKind::WriteZero.into()));
+                }
+                Ok(n) => written += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(self.cut_back(before, written, e)),
             }
-            return Err(self.error(e));
         }
         self.pending.clear();
         Ok(())
+    }
+}
+
+impl JsonLogger {
+    /// After a failed write (disk full, I/O error): keep the complete lines that reached the
+    /// file and cut off a partial last one, so the file still ends with a complete line.
+    fn cut_back(&mut self, before: io::Result<u64>, written: usize, e: io::Error) -> LogError {
+        if let Ok(len) = before {
+            let complete = self.pending[..written]
+                .iter()
+                .rposition(|&b| b == b'\n')
+                .map_or(0, |i| i + 1);
+            let _ = self.file.set_len(len + complete as u64);
+        }
+        self.error(e)
     }
 }
 

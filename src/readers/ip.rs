@@ -276,6 +276,11 @@ struct DumpInfo {
     sent_at: Option<std::time::Duration>,
 }
 
+/// The warning for an `--iface` interface that went away (shown once per run).
+pub fn gone_warning(name: &str) -> String {
+    format!("interface {name:?} is gone; sampling goes on and resumes when it returns")
+}
+
 /// True when `--iface` (if any) selects this link.
 fn wanted(iface: Option<&str>, meta: &LinkMeta) -> bool {
     iface.is_none_or(|name| meta.ifname == name)
@@ -472,11 +477,15 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
                 Err(e) => return Err(e),
             }
         };
+        let warnings = match &self.iface {
+            Some(name) if out.is_empty() => vec![gone_warning(name)],
+            _ => Vec::new(),
+        };
         Ok(Collected {
             stats: Stats::Ip(out),
             partial: info.partial,
             captured_at: info.sent_at,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 

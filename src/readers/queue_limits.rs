@@ -220,6 +220,12 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
                 values,
             });
         }
+        if let Some(name) = &self.iface
+            && out.is_empty()
+            && !self.net_dir().join(name).exists()
+        {
+            self.warnings.push(super::ip::gone_warning(name));
+        }
         Ok(Collected {
             stats: Stats::QueueLimits(out),
             partial: false,

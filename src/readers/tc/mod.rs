@@ -744,11 +744,15 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
             self.next_cache.push(entry);
         }
         std::mem::swap(&mut self.cache, &mut self.next_cache);
+        let warnings = match &self.iface {
+            Some(name) if self.iface_index.is_none() => vec![super::ip::gone_warning(name)],
+            _ => Vec::new(),
+        };
         Ok(Collected {
             stats: Stats::Tc(out),
             partial,
             captured_at: sent_at,
-            warnings: Vec::new(),
+            warnings,
         })
     }
 

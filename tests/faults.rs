@@ -1,0 +1,185 @@
+//! Faults a long-running sampler meets: a full file system (filled by its own output, or by
+//! someone else mid-run), SIGKILL, and running without privileges. Each must end clearly, and
+//! every line already in the file must stay complete JSON.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{bin, check, json_lines, live_tests_possible, run, scratch};
+
+/// A small tmpfs mounted for one test, unmounted when dropped.
+struct SmallFs(PathBuf);
+
+impl SmallFs {
+    fn new(size: &str) -> SmallFs {
+        let dir = scratch("tmpfs");
+        check(
+            Command::new("mount")
+                .args(["-t", "tmpfs", "-o", &format!("size={size}"), "nsp"])
+                .arg(&dir),
+        );
+        SmallFs(dir)
+    }
+}
+
+impl Drop for SmallFs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+fn assert_one_error_line(stderr: &[u8], needle: &str) {
+    let err = String::from_utf8_lossy(stderr);
+    let errors: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("netstatspy: error: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains(needle), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+/// The file holds only complete lines, and at least one.
+fn assert_complete(path: &Path) -> usize {
+    let lines = json_lines(path);
+    assert!(!lines.is_empty(), "nothing was kept");
+    lines.len()
+}
+
+#[test]
+fn full_file_system_from_own_output_is_a_clear_error() {
+    if !live_tests_possible("full_file_system_from_own_output_is_a_clear_error") {
+        return;
+    }
+    let fs = SmallFs::new("256k");
+    let file = fs.0.join("stats.jsonl");
+    // ~3 KB per sample at 200 samples/s: full within a second or two.
+    let out = run(Command::new(bin())
+        .args([
+            "-c",
+            "-j",
+            "--tc",
+            "--queue-limits",
+            "-f",
+            "200",
+            "-t",
+            "30",
+            "--file-name",
+        ])
+        .arg(&file));
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_error_line(&out.stderr, "No space left on device");
+    let kept = assert_complete(&file);
+    // Nearly the whole file system holds complete lines: only the partial tail was cut.
+    let size = std::fs::metadata(&file).expect("size").len();
+    assert!(size > 200 * 1024, "{size} bytes kept in {kept} lines");
+}
+
+#[test]
+fn file_system_filled_by_another_writer_mid_run() {
+    if !live_tests_possible("file_system_filled_by_another_writer_mid_run") {
+        return;
+    }
+    let fs = SmallFs::new("4m");
+    let file = fs.0.join("stats.jsonl");
+    let child = Command::new(bin())
+        .args(["-c", "-j", "-f", "50", "-t", "60", "--file-name"])
+        .arg(&file)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(1500));
+    let written_before = json_lines(&file).len();
+    // Someone else fills the disk.
+    let _ = Command::new("dd")
+        .args(["if=/dev/zero", "bs=64k", "status=none"])
+        .arg(format!("of={}", fs.0.join("filler").display()))
+        .stderr(Stdio::null())
+        .status();
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_error_line(&out.stderr, "No space left on device");
+    let kept = assert_complete(&file);
+    assert!(
+        kept >= written_before,
+        "lines written before the fault were lost"
+    );
+}
+
+#[test]
+fn sigkill_loses_at_most_the_last_second() {
+    let dir = scratch("sigkill");
+    let file = dir.join("stats.jsonl");
+    for run_ms in [1300u64, 2700] {
+        let _ = std::fs::remove_file(&file);
+        let mut child = Command::new(bin())
+            .args(["-c", "-j", "-f", "100", "-t", "none", "--file-name"])
+            .arg(&file)
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(run_ms));
+        child.kill().expect("SIGKILL");
+        let _ = child.wait();
+        let lines = json_lines(&file);
+        let last = lines.last().expect("some lines")["elapsed"]
+            .as_f64()
+            .expect("elapsed");
+        // Written at least once a second: the last kept record is at most ~1 s old.
+        assert!(
+            last + 1.0 + 0.3 >= run_ms as f64 / 1000.0 - 0.2,
+            "killed after {run_ms} ms, last record at {last} s"
+        );
+    }
+}
+
+#[test]
+fn unprivileged_user_gets_what_needs_no_privilege() {
+    if !live_tests_possible("unprivileged_user_gets_what_needs_no_privilege") {
+        return;
+    }
+    let dir = scratch("nobody");
+    std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777))
+        .expect("chmod");
+    let file = dir.join("stats.jsonl");
+    let as_nobody = |args: &[&str]| {
+        run(Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(bin())
+            .args(args))
+    };
+    // Every reader reads what any user may read.
+    let out = as_nobody(&[
+        "--tc",
+        "--ss",
+        "--queue-limits",
+        "--small-queue",
+        "-c",
+        "-j",
+        "-t",
+        "0.5",
+        "-f",
+        "4",
+        "--file-name",
+        file.to_str().expect("utf8"),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let kinds: Vec<String> = json_lines(&file)
+        .iter()
+        .filter_map(|r| r["type"].as_str().map(str::to_owned))
+        .collect();
+    for kind in ["ip", "tc", "ss", "queue_limits", "small_queue"] {
+        assert!(kinds.iter().any(|k| k == kind), "{kind} missing: {kinds:?}");
+    }
+    // Entering a namespace needs CAP_SYS_ADMIN: the message says so.
+    let ns = common::Netns::new("priv");
+    let out = as_nobody(&["--netns", &ns.name, "-t", "1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_error_line(&out.stderr, "CAP_SYS_ADMIN");
+}
