@@ -46,6 +46,13 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> anyhow::Result<Summary> {
+    // First of all, so a signal during start-up also ends the run cleanly.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        // A second signal while the first is being honoured ends the process at once.
+        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
     if let Some(spec) = &config.netns {
         netstatspy::netns::enter(&netstatspy::netns::resolve(spec))?;
     }
@@ -106,12 +113,6 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     if config.console {
         loggers.push(Box::new(ConsoleLogger::stdout(config.verbose)));
-    }
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        // A second signal while the first is being honoured ends the process at once.
-        signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
     let mut sampler = Sampler::new(readers, loggers, schedule, stop).with_progress(config.verbose);
     let summary = sampler.run();

@@ -87,7 +87,13 @@ fn json_run_appends_exactly_the_scheduled_lines() {
 fn sigint_mid_run_leaves_only_complete_lines() {
     let dir = scratch("sigint");
     let file = dir.join("out.jsonl");
-    for (i, delay_ms) in [150u64, 420, 777, 1010].into_iter().enumerate() {
+    // Moments spread over start-up, the first flush and later samples.
+    for (i, delay_ms) in [
+        37u64, 60, 150, 233, 420, 512, 777, 901, 1010, 1234, 1333, 1499,
+    ]
+    .into_iter()
+    .enumerate()
+    {
         let child = Command::new(bin())
             .args(["-j", "-c", "-f", "200", "-t", "none", "--file-name"])
             .arg(&file)
@@ -114,10 +120,10 @@ fn sigint_mid_run_leaves_only_complete_lines() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        // json_lines fails on a partial or invalid line.
-        let lines = json_lines(&file);
-        assert!(!lines.is_empty());
+        // json_lines fails on a partial or invalid line (a very early signal may leave none).
+        json_lines(&file);
     }
+    assert!(!json_lines(&file).is_empty());
 }
 
 #[test]
