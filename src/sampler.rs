@@ -245,7 +245,8 @@ impl Sampler {
             }
             if !self.replay && (now - deadline.min(now)) as f64 >= period_ns {
                 let due = ((now - start) as f64 / period_ns).floor() as u64;
-                let due = due.max(slot);
+                // Skipped slots past the end of the run are not overruns: the run is over.
+                let due = due.max(slot).min(self.samples.unwrap_or(u64::MAX));
                 summary.overruns += due - slot;
                 if let Some(p) = self.progress.as_mut() {
                     p.overruns += due - slot;

@@ -173,11 +173,25 @@ fn churn_while_sampling_at_100_hz() {
     // The exit summary reports the dump recoveries (whatever the kernel made necessary).
     assert!(err.contains("samples in"), "{err}");
     assert!(err.contains("dumps"), "{err}");
+    // Every scheduled slot is either a sample (one record per reader) or a counted overrun.
+    let summary = err
+        .lines()
+        .find(|l| l.contains(" samples in "))
+        .expect("summary line");
+    let number_before = |word: &str| -> usize {
+        let words: Vec<&str> = summary.split_whitespace().collect();
+        let i = words
+            .iter()
+            .position(|w| w.trim_end_matches(',') == word)
+            .expect(word);
+        words[i - 1].parse().expect("number")
+    };
+    let (samples, overruns) = (number_before("samples"), number_before("overruns"));
+    assert_eq!(samples + overruns, 1200, "{summary}");
     let records = json_lines(&file);
-    let samples = records.iter().filter(|r| r["type"] == "ip").count();
-    assert!(
-        samples >= 1000,
-        "at most a few overruns: {samples} of 1200 samples"
-    );
+    for kind in ["ip", "tc", "ss", "queue_limits", "small_queue"] {
+        let n = records.iter().filter(|r| r["type"] == kind).count();
+        assert_eq!(n, samples, "{kind} records: {summary}");
+    }
     assert!(records.iter().all(|r| r["stats"].is_array()));
 }
