@@ -24,16 +24,14 @@ use netlink_sys::constants::NETLINK_ROUTE;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use super::json_out::num;
-use super::link_watch::{LinkEvents, LinkWatch};
+use super::link_watch::{self, LinkEvents, LinkWatch};
 use super::{Collected, ReadError, Reader};
-use crate::capture::SharedReplay;
-use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
+use crate::netlink::{DumpCounters, Dumper, NetlinkSocket, Request, Transport};
 use crate::record::{AsStr, Stats};
 use crate::source::Source;
 
 // Message types and attributes from include/uapi/linux/rtnetlink.h and if_link.h.
 const RTM_NEWLINK: u16 = 16;
-const RTM_GETLINK: u16 = 18;
 const RTM_NEWSTATS: u16 = 92;
 const RTM_GETSTATS: u16 = 94;
 const IFLA_ADDRESS: u16 = 1;
@@ -259,16 +257,6 @@ fn c_string(v: &[u8]) -> String {
     String::from_utf8_lossy(&v[..end]).into_owned()
 }
 
-/// The link watch of a replayed capture: a change is reported when the capture's next link
-/// exchange is a full `RTM_GETLINK` dump, so the reader asks what the recorded reader asked.
-pub struct ReplayedLinkWatch(pub SharedReplay);
-
-impl LinkWatch for ReplayedLinkWatch {
-    fn changed(&mut self) -> bool {
-        self.0.borrow().next_kind(0, &[RTM_GETLINK, RTM_GETSTATS]) == Some(RTM_GETLINK)
-    }
-}
-
 /// What a dump says besides its messages.
 #[derive(Debug, Clone, Copy)]
 struct DumpInfo {
@@ -301,34 +289,19 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     getstats_works: bool,
 }
 
-impl IpReader {
-    /// Open the netlink sockets; with `iface`, only that interface is reported, and it must
-    /// exist now.
-    pub fn open(iface: Option<&str>) -> Result<IpReader, ReadError> {
-        let open_err = |source| NetlinkError::Open {
-            protocol: "NETLINK_ROUTE",
-            source,
-        };
-        // Subscribe before the first dump so no change falls between the two.
-        let watch = LinkEvents::subscribe().map_err(open_err)?;
-        let socket = NetlinkSocket::open(NETLINK_ROUTE).map_err(open_err)?;
-        IpReader::with_source(socket, watch, iface)
-    }
-}
-
 impl IpReader<Box<dyn Transport>, Box<dyn LinkWatch>> {
+    /// A reader of the live kernel; with `iface`, only that interface is reported, and it must
+    /// exist now.
+    pub fn open(iface: Option<&str>) -> Result<Self, ReadError> {
+        IpReader::from_source(&Source::Live, iface)
+    }
+
     /// A reader whose kernel input comes from `source` (live, recorded or replayed).
     pub fn from_source(source: &Source, iface: Option<&str>) -> Result<Self, ReadError> {
-        let open_err = |source| NetlinkError::Open {
-            protocol: "NETLINK_ROUTE",
-            source,
-        };
-        let watch: Box<dyn LinkWatch> = match source {
-            Source::Replay(replay) => Box::new(ReplayedLinkWatch(replay.clone())),
-            // Subscribe before the first dump so no change falls between the two.
-            _ => Box::new(LinkEvents::subscribe().map_err(open_err)?),
-        };
-        let transport = source.transport(NETLINK_ROUTE).map_err(open_err)?;
+        let watch = link_watch::for_source(source, RTM_GETSTATS)?;
+        let transport = source
+            .transport(NETLINK_ROUTE)
+            .map_err(link_watch::route_open_error)?;
         IpReader::with_source(transport, watch, iface)
     }
 }

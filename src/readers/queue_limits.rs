@@ -13,9 +13,8 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::kernel_file::KernelFile;
-use super::link_watch::{LinkEvents, LinkWatch};
+use super::link_watch::{LinkEvents, LinkWatch, route_open_error};
 use super::{Collected, ReadError, Reader};
-use crate::netlink::NetlinkError;
 use crate::record::Stats;
 
 /// The files of a `byte_queue_limits` directory, in the order they are reported; the `stall_*`
@@ -73,10 +72,7 @@ pub struct QueueLimitsReader<W = LinkEvents> {
 impl QueueLimitsReader {
     /// Read the live `/sys`, rescanning on link notifications.
     pub fn open(iface: Option<&str>) -> Result<QueueLimitsReader, ReadError> {
-        let watch = LinkEvents::subscribe().map_err(|source| NetlinkError::Open {
-            protocol: "NETLINK_ROUTE",
-            source,
-        })?;
+        let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         QueueLimitsReader::with_root(Path::new("/sys"), watch, iface)
     }
 }

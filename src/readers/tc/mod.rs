@@ -23,16 +23,14 @@ use self::kinds::Ticks;
 use self::value::Fields;
 use super::attrs::{Attrs, Padded, hex};
 use super::ip::decode_link;
-use super::link_watch::{LinkEvents, LinkWatch};
+use super::link_watch::{self, LinkWatch};
 use super::{Collected, ReadError, Reader};
-use crate::capture::SharedReplay;
-use crate::netlink::{DumpCounters, Dumper, NetlinkError, Request, Transport};
+use crate::netlink::{DumpCounters, Dumper, Request, Transport};
 use crate::record::Stats;
 use crate::source::Source;
 
 // include/uapi/linux/rtnetlink.h
 const RTM_NEWLINK: u16 = 16;
-const RTM_GETLINK: u16 = 18;
 const RTM_NEWQDISC: u16 = 36;
 const RTM_GETQDISC: u16 = 38;
 const TCA_KIND: usize = 1;
@@ -600,29 +598,14 @@ pub struct TcReader<T, W> {
     next_cache: Vec<CacheEntry>,
 }
 
-/// The link watch of a replayed capture for the tc reader: a change when the capture's next
-/// link or qdisc exchange is a link dump.
-pub struct ReplayedTcWatch(pub SharedReplay);
-
-impl LinkWatch for ReplayedTcWatch {
-    fn changed(&mut self) -> bool {
-        self.0.borrow().next_kind(0, &[RTM_GETLINK, RTM_GETQDISC]) == Some(RTM_GETLINK)
-    }
-}
-
 impl TcReader<Box<dyn Transport>, Box<dyn LinkWatch>> {
     /// A reader whose kernel input comes from `source`; with `iface`, only that interface's
     /// qdiscs, and it must exist now.
     pub fn from_source(source: &Source, iface: Option<&str>) -> Result<Self, ReadError> {
-        let open_err = |source| NetlinkError::Open {
-            protocol: "NETLINK_ROUTE",
-            source,
-        };
-        let watch: Box<dyn LinkWatch> = match source {
-            Source::Replay(replay) => Box::new(ReplayedTcWatch(replay.clone())),
-            _ => Box::new(LinkEvents::subscribe().map_err(open_err)?),
-        };
-        let transport = source.transport(NETLINK_ROUTE).map_err(open_err)?;
+        let watch = link_watch::for_source(source, RTM_GETQDISC)?;
+        let transport = source
+            .transport(NETLINK_ROUTE)
+            .map_err(link_watch::route_open_error)?;
         // Tick length for tbf and netem, as tc reads it.
         let ticks = std::fs::read_to_string("/proc/net/psched")
             .ok()
