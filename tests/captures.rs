@@ -72,6 +72,20 @@ fn replay(pcap: &Path, extra: &[&str]) -> (Output, PathBuf) {
     (out, out_file)
 }
 
+/// Replay `pcap` with `args`: it must succeed and yield the samples its description records.
+fn replay_recorded(pcap: &Path, args: &[&str]) -> Vec<Value> {
+    let (out, file) = replay(pcap, args);
+    assert!(
+        out.status.success(),
+        "{}: {}",
+        pcap.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&file);
+    assert_eq!(records.len(), recorded_samples(pcap), "{}", pcap.display());
+    records
+}
+
 #[test]
 fn replayed_captures_equal_iproute2_readings() {
     for pcap in link_captures() {
@@ -89,14 +103,7 @@ fn replayed_captures_equal_iproute2_readings() {
                 .collect(),
             None => ip,
         };
-        let (out, file) = replay(&pcap, &options);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let records = json_lines(&file);
-        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        let records = replay_recorded(&pcap, &options);
         let mut last_ts = 0.0;
         for r in &records {
             assert_eq!(r["type"], "ip");
@@ -120,15 +127,7 @@ fn replayed_tc_captures_equal_tc_readings() {
         .expect("oracle JSON");
         let options = described(&pcap, "options");
         let options: Vec<&str> = options.split_whitespace().collect();
-        let (out, file) = replay(&pcap, &options);
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            pcap.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let records = json_lines(&file);
-        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        let records = replay_recorded(&pcap, &options);
         for r in &records {
             assert_eq!(r["type"], "tc");
             let ours = r["stats"].as_array().expect("stats");
@@ -156,15 +155,7 @@ fn replayed_ss_captures_equal_ss_readings() {
             )
         };
         let (before, after) = (read("ss.before.txt"), read("ss.after.txt"));
-        let (out, file) = replay(&pcap, &["--no-ip", "--ss"]);
-        assert!(
-            out.status.success(),
-            "{}: {}",
-            pcap.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let records = json_lines(&file);
-        assert_eq!(records.len(), recorded_samples(&pcap), "{}", pcap.display());
+        let records = replay_recorded(&pcap, &["--no-ip", "--ss"]);
         let ours = common::ss::keyed(&records[0]["stats"]);
         let mut keys: Vec<_> = ours.keys().cloned().collect();
         let mut expected: Vec<_> = after.keys().cloned().collect();

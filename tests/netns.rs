@@ -8,7 +8,8 @@ use std::process::Command;
 
 use common::ss::{keyed, parse_ss};
 use common::{
-    Netns, assert_covers, assert_same_links, bin, check, json_lines, live_tests_possible, scratch,
+    Netns, assert_covers, assert_same_links, bin, check, json_lines, live_tests_possible,
+    queue_names, scratch,
 };
 use serde_json::Value;
 
@@ -118,16 +119,7 @@ fn every_reader_sees_the_named_namespace() {
         "the two connected UDP sockets: {ours_keys:?}"
     );
     let queues = of("queue_limits")["stats"].as_array().expect("ql");
-    let names: Vec<String> = queues
-        .iter()
-        .map(|q| {
-            format!(
-                "{}/{}",
-                q["ifname"].as_str().expect("s"),
-                q["queue"].as_str().expect("s")
-            )
-        })
-        .collect();
+    let names = queue_names(of("queue_limits"));
     // Only the namespace's ifb: the host's interfaces (eth0, ifb0) are not visible.
     assert_eq!(names, ["ifbn0/tx-0", "ifbn0/tx-1", "ifbn0/tx-2"]);
     for q in queues {

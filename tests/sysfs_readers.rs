@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::{Netns, bin, json_lines, live_tests_possible, scratch};
+use common::{Netns, bin, json_lines, live_tests_possible, queue_names, scratch};
 use netstatspy::readers::link_watch::{LinkWatch, Unwatched};
 use netstatspy::readers::queue_limits::{QueueLimits, QueueLimitsReader};
 use netstatspy::readers::small_queue::SmallQueueReader;
@@ -256,22 +256,8 @@ fn live_values_and_changes_during_a_run() {
         of("queue_limits")[0],
         *of("queue_limits").last().expect("last"),
     );
-    let names = |r: &serde_json::Value| -> Vec<String> {
-        r["stats"]
-            .as_array()
-            .expect("stats")
-            .iter()
-            .map(|q| {
-                format!(
-                    "{}/{}",
-                    q["ifname"].as_str().expect("s"),
-                    q["queue"].as_str().expect("s")
-                )
-            })
-            .collect()
-    };
     assert_eq!(
-        names(first),
+        queue_names(first),
         [
             "ifbq0/tx-0",
             "ifbq0/tx-1",
@@ -281,7 +267,7 @@ fn live_values_and_changes_during_a_run() {
         ]
     );
     assert_eq!(
-        names(last),
+        queue_names(last),
         [
             "ifbq0/tx-0",
             "ifbq0/tx-1",

@@ -238,3 +238,19 @@ pub fn assert_covers(ours: &Value, theirs: &Value, context: &str) {
         _ => assert_eq!(ours, theirs, "{context}"),
     }
 }
+
+/// `ifname/queue` of every element of a `queue_limits` record.
+pub fn queue_names(record: &Value) -> Vec<String> {
+    record["stats"]
+        .as_array()
+        .expect("stats")
+        .iter()
+        .map(|q| {
+            format!(
+                "{}/{}",
+                q["ifname"].as_str().expect("ifname"),
+                q["queue"].as_str().expect("queue")
+            )
+        })
+        .collect()
+}
