@@ -188,6 +188,80 @@ fn skmem(l: &SsLine) -> HashMap<String, String> {
         .collect()
 }
 
+/// The `name:(k:v,k:v)` block ss prints for a congestion control, as a map.
+fn cc_block(l: &SsLine, name: &str) -> Option<HashMap<String, String>> {
+    let v = l.values.get(name)?;
+    Some(
+        v.trim_start_matches('(')
+            .trim_end_matches(')')
+            .split(',')
+            .filter_map(|kv| kv.split_once(':'))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect(),
+    )
+}
+
+/// BBR's and DCTCP's own info as ss 6.1 prints it: `bbr:(bw:Nbps,mrtt:MS,pacing_gain:G,
+/// cwnd_gain:G)` (bw in bit/s, `%.0f` with `-n`; gains /256, printed when non-zero) and
+/// `dctcp:(ce_state:..,alpha:..,ab_ecn:..,ab_tot:..)` or `dctcp:fallback_mode`.
+fn assert_cc_info(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) {
+    if let Some(bbr) = s.get("bbr") {
+        let (tb, ta) = (
+            cc_block(b, "bbr").unwrap_or_else(|| panic!("{ctx}: ss printed no bbr")),
+            cc_block(a, "bbr").unwrap_or_else(|| panic!("{ctx}: ss printed no bbr")),
+        );
+        let field = |k: &str| bbr[k].as_f64().unwrap_or_else(|| panic!("{ctx}: bbr.{k}"));
+        let pair = |k: &str| (tb.get(k).map(String::as_str), ta.get(k).map(String::as_str));
+        let (x, y) = pair("bw");
+        between(field("bw") * 8.0, x, y, &format!("{ctx} bbr bw"));
+        // `%g`: six significant digits.
+        let g = |v: f64| format!("{:.5e}", v).parse::<f64>().expect("float");
+        let (x, y) = pair("mrtt");
+        between(
+            g(field("min_rtt") / 1000.0),
+            x,
+            y,
+            &format!("{ctx} bbr mrtt"),
+        );
+        for (ours, theirs) in [("pacing_gain", "pacing_gain"), ("cwnd_gain", "cwnd_gain")] {
+            let (x, y) = pair(theirs);
+            between(g(field(ours) / 256.0), x, y, &format!("{ctx} bbr {theirs}"));
+        }
+    } else {
+        assert!(
+            !a.values.contains_key("bbr"),
+            "{ctx}: ss printed bbr, we did not"
+        );
+    }
+    if let Some(d) = s.get("dctcp") {
+        let theirs = a
+            .values
+            .get("dctcp")
+            .unwrap_or_else(|| panic!("{ctx}: ss printed no dctcp"));
+        if d["enabled"] == 0 {
+            assert_eq!(theirs, "fallback_mode", "{ctx} dctcp");
+        } else {
+            let (tb, ta) = (
+                cc_block(b, "dctcp").expect("dctcp"),
+                cc_block(a, "dctcp").expect("dctcp"),
+            );
+            for k in ["ce_state", "alpha", "ab_ecn", "ab_tot"] {
+                between(
+                    d[k].as_f64().expect("dctcp field"),
+                    tb.get(k).map(String::as_str),
+                    ta.get(k).map(String::as_str),
+                    &format!("{ctx} dctcp {k}"),
+                );
+            }
+        }
+    } else {
+        assert!(
+            !a.values.contains_key("dctcp"),
+            "{ctx}: ss printed dctcp, we did not"
+        );
+    }
+}
+
 /// Every value ss printed for this socket equals ours in ss's units, or lies between the two
 /// readings for values that move with time. A `tcp_info` shorter than ss 6.1's struct (an
 /// older kernel's) is compared on the fields it has. Returns the ss timer name, if any.
@@ -261,6 +335,17 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
             continue;
         }
         let (tb, ta) = (b.values.get(*token), a.values.get(*token));
+        // Times since the last send, receive or ACK grow until the event recurs (a zero-window
+        // probe's ACK, say). When ss's later reading is the smaller, the event came between
+        // the readings: ours was read either before it (no smaller than the first reading)
+        // or after it (no larger than the second).
+        if token.starts_with("last") {
+            let (x, y) = (tb.map_or(0.0, |t| num(t)), ta.map_or(0.0, |t| num(t)));
+            if y < x {
+                assert!(v >= x || v <= y, "{ctx} {token}: ours {v}, ss {x} then {y}");
+                continue;
+            }
+        }
         between(
             v / div,
             tb.map(String::as_str),
@@ -289,6 +374,7 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
         Some(&total_a),
         &format!("{ctx} total_retrans"),
     );
+    assert_cc_info(s, b, a, ctx);
     match (s.get("timer"), a.values.get("timer")) {
         (None, None) => None,
         (Some(ours), Some(theirs)) => {
@@ -314,10 +400,18 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
                 Some(b) => (b.min(after_ms), b.max(after_ms)),
                 None => (after_ms, after_ms),
             };
+            // The time left shrinks until the timer fires and is set again (a zero-window
+            // probe, a keepalive): when ss's later reading is the larger, it fired between the
+            // readings, and ours was read either before (no more than the first reading) or
+            // after (no less than the second).
+            let fired = before_ms.is_some_and(|b| after_ms > b);
+            let in_range = if fired {
+                ours_ms <= lo || ours_ms >= hi
+            } else {
+                (lo..=hi).contains(&ours_ms)
+            };
             assert!(
-                parts[1] == expiry
-                    || before_timer.contains(&format!(",{expiry},"))
-                    || (lo..=hi).contains(&ours_ms),
+                parts[1] == expiry || before_timer.contains(&format!(",{expiry},")) || in_range,
                 "{ctx} timer expiry {expiry} vs {theirs} / {before_timer}"
             );
             Some(parts[0].to_owned())
