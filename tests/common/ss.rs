@@ -174,6 +174,19 @@ const FIELDS: &[(&str, &str, f64)] = &[
     ("notsent", "notsent_bytes", 1.0),
     ("minrtt", "min_rtt", 1000.0),
     ("snd_wnd", "snd_wnd", 1.0),
+    ("sacked", "sacked", 1.0),
+    ("fackets", "fackets", 1.0),
+    ("dsack_dups", "dsack_dups", 1.0),
+    ("reord_seen", "reord_seen", 1.0),
+];
+
+/// `tcpi_options` bits and the words ss prints for them.
+const OPTION_WORDS: &[(u64, &str)] = &[
+    (1, "ts"),
+    (2, "sack"),
+    (8, "ecn"),
+    (16, "ecnseen"),
+    (32, "fastopen"),
 ];
 
 fn skmem(l: &SsLine) -> HashMap<String, String> {
@@ -186,6 +199,106 @@ fn skmem(l: &SsLine) -> HashMap<String, String> {
             (kv[..split].to_owned(), kv[split..].to_owned())
         })
         .collect()
+}
+
+/// The leading number of a token such as `12ms(40.0%)` or `8000bps/9000bps`.
+fn lead(v: &str) -> String {
+    v.chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect()
+}
+
+/// What ss 6.1 prints from `tcp_info` beyond the plain `name:value` fields: the option words,
+/// `app_limited`, `ssthresh` (below 0xFFFF only), `reordering` (when not 3), `pacing_rate` and
+/// `delivery_rate` (bytes/s × 8, with `/max` when a maximum pacing rate is set), `busy`,
+/// `rwnd_limited` and `sndbuf_limited` (µs / 1000, in ms), and `send`, which ss derives as
+/// cwnd × mss × 8 / rtt (Vegas's rtt where Vegas reports one).
+fn assert_rates_and_flags(t: &Value, s: &Value, b: &SsLine, a: &SsLine, ctx: &str) {
+    let get = |f: &str| t.get(f).and_then(Value::as_u64);
+    if let Some(options) = get("options") {
+        for (bit, word) in OPTION_WORDS {
+            assert_eq!(
+                options & bit != 0,
+                a.words.contains(*word),
+                "{ctx}: option {word}"
+            );
+        }
+    }
+    if let Some(app_limited) = get("delivery_rate_app_limited") {
+        assert_eq!(
+            app_limited != 0,
+            a.words.contains("app_limited"),
+            "{ctx}: app_limited"
+        );
+    }
+    let pair = |k: &str| {
+        (
+            b.values.get(k).map(|v| lead(v)),
+            a.values.get(k).map(|v| lead(v)),
+        )
+    };
+    let check = |ours: f64, k: &str| {
+        let (x, y) = pair(k);
+        between(ours, x.as_deref(), y.as_deref(), &format!("{ctx} {k}"));
+    };
+    if let Some(v) = get("snd_ssthresh") {
+        check(if v < 0xFFFF { v as f64 } else { 0.0 }, "ssthresh");
+    }
+    if let Some(v) = get("reordering") {
+        if v == 3 {
+            assert!(!a.values.contains_key("reordering"), "{ctx}: reordering");
+        } else {
+            check(v as f64, "reordering");
+        }
+    }
+    if let Some(v) = get("pacing_rate") {
+        check(v as f64 * 8.0, "pacing_rate");
+        let max = get("max_pacing_rate").unwrap_or(u64::MAX);
+        if v != 0 && max != u64::MAX {
+            let shown = a.values["pacing_rate"]
+                .split_once('/')
+                .map(|(_, m)| lead(m));
+            assert_eq!(
+                shown,
+                Some(format!("{}", max * 8)),
+                "{ctx}: max pacing rate"
+            );
+        }
+    }
+    if let Some(v) = get("delivery_rate") {
+        check(v as f64 * 8.0, "delivery_rate");
+    }
+    if let Some(busy) = get("busy_time") {
+        check((busy / 1000) as f64, "busy");
+        if busy != 0 {
+            for k in ["rwnd_limited", "sndbuf_limited"] {
+                check((get(k).expect("limited") / 1000) as f64, k);
+            }
+        }
+    }
+    let mut rtt = t["rtt"].as_f64().expect("rtt");
+    let vegas = &s["vegas"];
+    if vegas["enabled"].as_u64().is_some_and(|e| e != 0) {
+        let v = vegas["rtt"].as_f64().expect("vegas rtt");
+        if v != 0.0 && v != f64::from(0x7fff_ffff_u32) {
+            rtt = v;
+        }
+    }
+    let cwnd_mss = t["snd_cwnd"].as_f64().expect("cwnd") * t["snd_mss"].as_f64().expect("mss");
+    if rtt > 0.0 {
+        // %.0f of a value that moves with rtt: compare within a unit either side.
+        let send = cwnd_mss * 8_000_000.0 / rtt;
+        let (x, y) = pair("send");
+        let (x, y) = (
+            num(x.as_deref().unwrap_or("0")),
+            num(y.as_deref().unwrap_or("0")),
+        );
+        let (lo, hi) = (x.min(y) - 1.0, x.max(y) + 1.0);
+        assert!(
+            send >= lo && send <= hi,
+            "{ctx} send: ours {send}, ss {x} .. {y}"
+        );
+    }
 }
 
 /// The `name:(k:v,k:v)` block ss prints for a congestion control, as a map.
@@ -375,6 +488,7 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
         &format!("{ctx} total_retrans"),
     );
     assert_cc_info(s, b, a, ctx);
+    assert_rates_and_flags(t, s, b, a, ctx);
     match (s.get("timer"), a.values.get("timer")) {
         (None, None) => None,
         (Some(ours), Some(theirs)) => {
