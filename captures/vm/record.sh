@@ -29,6 +29,7 @@ if [ -z "$work" ]; then
   keep=false
 fi
 mkdir -p "$work" "$out"
+chmod 755 "$work"   # apt-get download hands the file to the _apt user
 say() { printf '== %s\n' "$*"; }
 
 say "packages"
