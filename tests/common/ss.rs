@@ -189,11 +189,14 @@ const OPTION_WORDS: &[(u64, &str)] = &[
     (32, "fastopen"),
 ];
 
+/// The comma-separated items of a `(a,b,c)` value.
+fn items(v: &str) -> std::str::Split<'_, char> {
+    v.trim_start_matches('(').trim_end_matches(')').split(',')
+}
+
 fn skmem(l: &SsLine) -> HashMap<String, String> {
     let v = l.values.get("skmem").expect("skmem printed");
-    v.trim_start_matches('(')
-        .trim_end_matches(')')
-        .split(',')
+    items(v)
         .map(|kv| {
             let split = kv.find(|c: char| c.is_ascii_digit()).expect("digits");
             (kv[..split].to_owned(), kv[split..].to_owned())
@@ -305,9 +308,7 @@ fn assert_rates_and_flags(t: &Value, s: &Value, b: &SsLine, a: &SsLine, ctx: &st
 fn cc_block(l: &SsLine, name: &str) -> Option<HashMap<String, String>> {
     let v = l.values.get(name)?;
     Some(
-        v.trim_start_matches('(')
-            .trim_end_matches(')')
-            .split(',')
+        items(v)
             .filter_map(|kv| kv.split_once(':'))
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect(),
@@ -492,8 +493,7 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
     match (s.get("timer"), a.values.get("timer")) {
         (None, None) => None,
         (Some(ours), Some(theirs)) => {
-            let inner = theirs.trim_start_matches('(').trim_end_matches(')');
-            let parts: Vec<&str> = inner.split(',').collect();
+            let parts: Vec<&str> = items(theirs).collect();
             assert_eq!(ours["name"], parts[0], "{ctx} timer name");
             let retrans = ours["retrans"].as_u64().map(|r| r.to_string());
             let before_timer = b.values.get("timer").cloned().unwrap_or_default();
@@ -504,11 +504,7 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
             );
             let ours_ms = ours["expires_ms"].as_u64().expect("expires");
             let expiry = ms_timer(ours_ms);
-            let before_ms = before_timer
-                .trim_start_matches('(')
-                .split(',')
-                .nth(1)
-                .map(ms_of_timer);
+            let before_ms = items(&before_timer).nth(1).map(ms_of_timer);
             let after_ms = ms_of_timer(parts[1]);
             let (lo, hi) = match before_ms {
                 Some(b) => (b.min(after_ms), b.max(after_ms)),
