@@ -16,15 +16,7 @@ use serde_json::Value;
 /// an ifb in the
 /// first, and traffic across the veth.
 fn topology() -> (Netns, Netns) {
-    let a = Netns::new("ipa");
-    let b = Netns::new("ipb");
-    a.ip(&[
-        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
-    ]);
-    a.ip(&["addr", "add", "10.9.0.1/24", "dev", "va0"]);
-    b.ip(&["addr", "add", "10.9.0.2/24", "dev", "vb0"]);
-    a.ip(&["link", "set", "va0", "up"]);
-    b.ip(&["link", "set", "vb0", "up"]);
+    let (a, b) = Netns::joined("ipa", "ipb", 0);
     a.ip(&["link", "add", "br0", "type", "bridge"]);
     a.ip(&["link", "add", "vp0", "type", "veth", "peer", "name", "vp1"]);
     a.ip(&["link", "set", "vp0", "master", "br0"]);

@@ -18,15 +18,8 @@ fn every_reader_sees_the_named_namespace() {
     if !live_tests_possible("every_reader_sees_the_named_namespace") {
         return;
     }
-    let a = Netns::new("nsa");
-    let b = Netns::new("nsb");
-    a.ip(&[
-        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
-    ]);
-    a.ip(&["addr", "add", "10.9.2.1/24", "dev", "va0"]);
-    b.ip(&["addr", "add", "10.9.2.2/24", "dev", "vb0"]);
-    a.ip(&["link", "set", "va0", "up"]);
-    b.ip(&["link", "set", "vb0", "up"]);
+    // The peer namespace lives as long as the test: vb0 is in it.
+    let (a, _b) = Netns::joined("nsa", "nsb", 2);
     a.ip(&["link", "add", "ifbn0", "numtxqueues", "3", "type", "ifb"]);
     check(Command::new("tc").args([
         "-n", &a.name, "qdisc", "replace", "dev", "va0", "root", "pfifo", "limit", "77",

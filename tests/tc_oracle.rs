@@ -27,15 +27,8 @@ fn every_qdisc_key_equals_tc() {
     if !live_tests_possible("every_qdisc_key_equals_tc") {
         return;
     }
-    let a = Netns::new("tca");
-    let b = Netns::new("tcb");
-    a.ip(&[
-        "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
-    ]);
-    a.ip(&["addr", "add", "10.9.1.1/24", "dev", "va0"]);
-    b.ip(&["addr", "add", "10.9.1.2/24", "dev", "vb0"]);
-    a.ip(&["link", "set", "va0", "up"]);
-    b.ip(&["link", "set", "vb0", "up"]);
+    // The peer namespace lives as long as the test: vb0 is in it.
+    let (a, _b) = Netns::joined("tca", "tcb", 1);
     // htb with two classes and leaf qdiscs; traffic into the default class, which is slow and
     // has a small byte fifo, so drops and overlimits are not zero.
     tc(

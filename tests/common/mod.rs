@@ -85,6 +85,21 @@ impl Netns {
         ns
     }
 
+    /// Two new namespaces joined by a veth pair, `va0` in the first (10.9.SUBNET.1/24) and
+    /// `vb0` in the second (10.9.SUBNET.2/24), both up.
+    pub fn joined(tag_a: &str, tag_b: &str, subnet: u8) -> (Netns, Netns) {
+        let a = Netns::new(tag_a);
+        let b = Netns::new(tag_b);
+        a.ip(&[
+            "link", "add", "va0", "type", "veth", "peer", "name", "vb0", "netns", &b.name,
+        ]);
+        a.ip(&["addr", "add", &format!("10.9.{subnet}.1/24"), "dev", "va0"]);
+        b.ip(&["addr", "add", &format!("10.9.{subnet}.2/24"), "dev", "vb0"]);
+        a.ip(&["link", "set", "va0", "up"]);
+        b.ip(&["link", "set", "vb0", "up"]);
+        (a, b)
+    }
+
     /// `ip -n NS ARGS`, which must succeed.
     pub fn ip(&self, args: &[&str]) -> String {
         check(Command::new("ip").arg("-n").arg(&self.name).args(args))
