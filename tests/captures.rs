@@ -712,3 +712,69 @@ fn direct_json_writers_equal_serde_on_every_capture() {
     ss::json::write_sockets(&mut out, &sockets);
     same(out, serde_json::to_vec(&sockets).expect("ss"), "ss");
 }
+
+/// The options a capture was recorded with (its description's `options:` line).
+fn recorded_options(pcap: &Path) -> Vec<String> {
+    described_if_any(pcap, "options")
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every capture replayed with the options it was recorded with writes exactly the bytes of the
+/// reference in tests/golden/json (see its README): the JSON writer keeps every key, its order,
+/// omission rules and number formats.
+#[test]
+fn replayed_json_is_byte_identical_to_the_reference() {
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/json");
+    let mut pcaps: Vec<PathBuf> = std::fs::read_dir(captures_dir())
+        .expect("captures/ exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .collect();
+    pcaps.sort();
+    assert!(pcaps.len() >= 20, "captures are missing: {pcaps:?}");
+    for pcap in pcaps {
+        let name = pcap
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        let options = recorded_options(&pcap);
+        let args: Vec<&str> = options.iter().map(String::as_str).collect();
+        let (out, file) = replay(&pcap, &args);
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let ours = std::fs::read(&file).expect("replayed JSON");
+        let reference = std::fs::read(golden.join(format!("{name}.jsonl")))
+            .unwrap_or_else(|e| panic!("{name}: no reference JSON: {e}"));
+        if ours != reference {
+            let ours = String::from_utf8_lossy(&ours);
+            let reference = String::from_utf8_lossy(&reference);
+            let (line, (o, r)) = ours
+                .lines()
+                .chain(std::iter::repeat(""))
+                .zip(reference.lines().chain(std::iter::repeat("")))
+                .enumerate()
+                .find(|(_, (o, r))| o != r)
+                .expect("a differing line");
+            let at = o.bytes().zip(r.bytes()).take_while(|(a, b)| a == b).count();
+            let tail = |s: &str| {
+                s.chars()
+                    .skip(at.saturating_sub(80))
+                    .take(240)
+                    .collect::<String>()
+            };
+            panic!(
+                "{name}: line {} differs from the reference at byte {at}:\n ours: …{}\n  ref: …{}",
+                line + 1,
+                tail(o),
+                tail(r)
+            );
+        }
+    }
+}
