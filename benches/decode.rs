@@ -9,11 +9,24 @@ use std::sync::Arc;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netstatspy::capture::Capture;
 use netstatspy::netlink::Messages;
-use netstatspy::readers::ip::{LinkSample, decode_link, decode_stats, write_links};
-use netstatspy::readers::ss::json::write_sockets;
-use netstatspy::readers::ss::{Netid, decode_socket};
-use netstatspy::readers::tc::decode_qdisc;
+use netstatspy::model::Describe;
+use netstatspy::model::ip::LinkSample;
+use netstatspy::model::ss::Netid;
+use netstatspy::netlink::link::{decode_link, decode_stats};
+use netstatspy::output::json::encoder::JsonEncoder;
+use netstatspy::readers::ss::decode::decode_socket;
+use netstatspy::readers::tc::decode::decode_qdisc;
 use netstatspy::readers::tc::kinds::Ticks;
+
+/// Encode every element as JSON with one encoder kept across iterations, as the JSON output
+/// keeps it across samples (shared metadata is encoded once).
+fn encode_all<D: Describe>(enc: &mut JsonEncoder, out: &mut Vec<u8>, items: &[D]) -> usize {
+    out.clear();
+    for item in items {
+        enc.object(item, out);
+    }
+    out.len()
+}
 
 /// The data messages (payload after the netlink header) of every reply in a capture, by type.
 fn payloads(capture: &str, kind: u16) -> Vec<Vec<u8>> {
@@ -49,22 +62,16 @@ fn ip(c: &mut Criterion) {
     let samples: Vec<LinkSample> = links
         .iter()
         .filter_map(|p| decode_link(p))
-        .map(|(mut meta, stats64)| {
-            meta.render_json();
-            LinkSample {
-                link: Arc::new(meta),
-                stats64,
-            }
+        .map(|(meta, stats64)| LinkSample {
+            link: Arc::new(meta),
+            stats64,
         })
         .collect();
     let mut out = Vec::with_capacity(1 << 16);
     g.throughput(Throughput::Elements(samples.len() as u64));
-    g.bench_function("write_links (JSON)", |b| {
-        b.iter(|| {
-            out.clear();
-            write_links(&mut out, &samples);
-            out.len()
-        })
+    let mut enc = JsonEncoder::new();
+    g.bench_function("encode links (JSON)", |b| {
+        b.iter(|| encode_all(&mut enc, &mut out, &samples))
     });
     g.finish();
 }
@@ -91,6 +98,15 @@ fn tc(c: &mut Criterion) {
                 .count()
         })
     });
+    let decoded: Vec<_> = qdiscs
+        .iter()
+        .filter_map(|p| decode_qdisc(p, Arc::clone(&dev), &ticks))
+        .collect();
+    let mut out = Vec::with_capacity(1 << 16);
+    let mut enc = JsonEncoder::new();
+    g.bench_function("encode qdiscs (JSON)", |b| {
+        b.iter(|| encode_all(&mut enc, &mut out, &decoded))
+    });
     g.finish();
 }
 
@@ -111,18 +127,9 @@ fn ss(c: &mut Criterion) {
         .filter_map(|p| decode_socket(Netid::Tcp, p))
         .collect();
     let mut out = Vec::with_capacity(1 << 20);
-    g.bench_function("write_sockets (JSON)", |b| {
-        b.iter(|| {
-            out.clear();
-            write_sockets(&mut out, &decoded);
-            out.len()
-        })
-    });
-    g.bench_function("serde_json (reference)", |b| {
-        b.iter(|| {
-            out.clear();
-            serde_json::to_writer(&mut out, &decoded).map(|()| out.len())
-        })
+    let mut enc = JsonEncoder::new();
+    g.bench_function("encode sockets (JSON)", |b| {
+        b.iter(|| encode_all(&mut enc, &mut out, &decoded))
     });
     g.finish();
 }

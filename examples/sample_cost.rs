@@ -19,16 +19,16 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use netlink_sys::constants::NETLINK_ROUTE;
+use netstatspy::model::{Record, Stats};
 use netstatspy::netlink::NetlinkSocket;
+use netstatspy::netlink::watch::{AlwaysRefresh, Unwatched};
+use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::readers::ip::IpReader;
-use netstatspy::readers::link_watch::{AlwaysRefresh, Unwatched};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES};
 use netstatspy::readers::ss::SsReader;
 use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Collected, ReadError, Reader};
-use netstatspy::record::{Record, Stats};
-use netstatspy::source::Source;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
@@ -48,10 +48,10 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string())
             .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
             .map(|r| Box::new(r) as Box<dyn Reader>),
-        "tc" => TcReader::from_source(&Source::Live, None)
+        "tc" => TcReader::open(None)
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
-        "ss" | "ss-json" => SsReader::from_source(&Source::Live)
+        "ss" | "ss-json" => SsReader::open()
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
@@ -81,6 +81,7 @@ fn main() -> ExitCode {
     }
     let json = what.ends_with("-json");
     let mut line = Vec::with_capacity(1 << 20);
+    let mut encoder = JsonEncoder::new();
     let start = Instant::now();
     for _ in 0..iterations {
         match reader.collect() {
@@ -96,9 +97,7 @@ fn main() -> ExitCode {
                         partial: c.partial,
                         stats: c.stats,
                     };
-                    if record.write_json(&mut line).is_err() {
-                        return ExitCode::from(1);
-                    }
+                    encoder.record(&record, &mut line);
                 }
             }
             Err(e) => {

@@ -34,6 +34,7 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
 use crate::clock;
+use crate::netlink::watch::LinkWatch;
 use crate::netlink::{Header, Messages, NLM_F_MULTI, NLMSG_HDRLEN, Transport, nlmsg_align};
 
 /// `ARPHRD_NETLINK`.
@@ -91,6 +92,8 @@ pub struct CaptureWriter {
     scratch: Vec<u8>,
     last_flush_ns: u64,
     error: Option<io::Error>,
+    /// Why the recording stopped, until a transport has reported it.
+    stopped: Option<String>,
 }
 
 /// A capture writer shared by every recording transport of a run.
@@ -125,6 +128,7 @@ impl CaptureWriter {
             scratch: Vec::with_capacity(64 * 1024),
             last_flush_ns: clock::monotonic_ns(),
             error: None,
+            stopped: None,
         })
     }
 
@@ -158,10 +162,7 @@ impl CaptureWriter {
             result = writer.flush();
         }
         if let Err(e) = result {
-            eprintln!(
-                "netstatspy: warning: recording to {} stopped: {e}",
-                self.path.display()
-            );
+            self.stopped = Some(format!("recording to {} stopped: {e}", self.path.display()));
             self.error = Some(e);
             self.writer = None;
         }
@@ -226,6 +227,10 @@ impl<T: Transport> Transport for Recording<T> {
 
     fn sent_at(&self) -> Option<Duration> {
         self.inner.sent_at()
+    }
+
+    fn take_warning(&mut self) -> Option<String> {
+        self.writer.borrow_mut().stopped.take()
     }
 }
 
@@ -414,6 +419,34 @@ impl ReplayState {
             .zip(&self.used)
             .find(|(e, used)| !**used && e.key.protocol == protocol && kinds.contains(&e.key.kind))
             .map(|(e, _)| e.key.kind)
+    }
+}
+
+/// The link change feed of a replayed capture: a change is reported when the capture's next
+/// exchange among the reader's two requests is a full `RTM_GETLINK` dump, so the reader asks
+/// what the recorded reader asked.
+pub struct ReplayedLinkWatch {
+    replay: SharedReplay,
+    other_request: u16,
+}
+
+impl ReplayedLinkWatch {
+    /// The feed of a reader that sends `other_request` when links did not change.
+    pub fn new(replay: SharedReplay, other_request: u16) -> ReplayedLinkWatch {
+        ReplayedLinkWatch {
+            replay,
+            other_request,
+        }
+    }
+}
+
+impl LinkWatch for ReplayedLinkWatch {
+    fn changed(&mut self) -> bool {
+        let next = self
+            .replay
+            .borrow()
+            .next_kind(0, &[libc::RTM_GETLINK, self.other_request]);
+        next == Some(libc::RTM_GETLINK)
     }
 }
 

@@ -1,29 +1,43 @@
 //! netstatspy: sample Linux network statistics at high frequency, straight from netlink.
 //!
-//! The pipeline is `Config → Sampler → Reader::collect() → Record → Logger::log()`:
-//! - [`readers`] own their kernel handles and decode netlink replies into typed, serialisable
-//!   statistics (the same numbers `ip`, `tc` and `ss` print);
-//! - [`loggers`] turn records into a console table or JSON Lines;
-//! - [`sampler`] runs the readers on an absolute schedule and feeds the loggers;
-//! - [`netlink`] is the socket and dump loop every netlink reader shares.
+//! The pipeline is `Config → Sampler → Reader::collect() → model → Pipeline → Output`:
+//! - [`model`] holds the plain types of one sample per reader and the record envelope, each
+//!   describing its fields once (key, label/counter/gauge, unit); every output is generated
+//!   from those descriptions;
+//! - [`readers`] own their kernel handles and decode netlink replies and sysfs/procfs files
+//!   into the model (the same numbers `ip`, `tc` and `ss` print);
+//! - [`netlink`] is the socket, the dump loop and the decoding every netlink reader shares;
+//! - [`output`] turns records into a console table or JSON Lines on a thread of its own,
+//!   behind a bounded queue;
+//! - [`sampler`] runs the readers on an absolute schedule and reports what happens as events;
+//! - [`capture`] and [`source`] record and replay the netlink traffic.
 //!
 //! ```no_run
+//! use netstatspy::output::json::encoder::JsonEncoder;
 //! use netstatspy::readers::{Reader, ip::IpReader};
 //!
 //! let mut reader = IpReader::open(None)?;
 //! let collected = reader.collect()?;
-//! println!("{}", serde_json::to_string(&collected.stats)?);
+//! let mut json = Vec::new();
+//! for link in match &collected.stats {
+//!     netstatspy::model::Stats::Ip(links) => links.as_slice(),
+//!     _ => &[],
+//! } {
+//!     JsonEncoder::new().object(link, &mut json);
+//!     json.push(b'\n');
+//! }
+//! print!("{}", String::from_utf8_lossy(&json));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 pub mod capture;
 pub mod cli;
 pub mod clock;
-pub mod loggers;
+pub mod model;
 pub mod netlink;
 pub mod netns;
+pub mod output;
 pub mod readers;
-pub mod record;
 pub mod sampler;
 pub mod source;
 

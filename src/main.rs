@@ -5,15 +5,18 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
+use netlink_sys::constants::{NETLINK_ROUTE, NETLINK_SOCK_DIAG};
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
-use netstatspy::loggers::{Logger, console::ConsoleLogger, json::JsonLogger};
+use netstatspy::netlink::route_open_error;
+use netstatspy::output::pipeline::{Bounds, Pipeline};
+use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
-use netstatspy::readers::ss::SsReader;
-use netstatspy::readers::tc::TcReader;
+use netstatspy::readers::ss::{SsReader, sock_diag_open_error};
+use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, ip::IpReader};
-use netstatspy::sampler::{Sampler, Schedule, Summary};
+use netstatspy::sampler::{Event, Sampler, Schedule, Second, Summary};
 use netstatspy::source::Source;
 
 fn main() -> ExitCode {
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
     }
     match run(&config) {
         Ok(summary) => {
+            warn_dropped(&summary);
             if config.verbose {
                 report(&summary);
             }
@@ -61,7 +65,8 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             let capture = Capture::read(path)?;
             if capture.truncated {
                 eprintln!(
-                    "netstatspy: warning: {} ends in a partial packet (recording cut short);                      replaying what precedes it",
+                    "netstatspy: warning: {} ends in a partial packet (recording cut short); \
+                     replaying what precedes it",
                     path.display()
                 );
             }
@@ -85,21 +90,32 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             },
         ),
     };
+    let iface = config.iface.as_deref();
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
-        readers.push(Box::new(IpReader::from_source(
-            &source,
-            config.iface.as_deref(),
-        )?));
+        let watch = source
+            .link_watch(libc::RTM_GETSTATS)
+            .map_err(route_open_error)?;
+        let transport = source.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        readers.push(Box::new(IpReader::with_source(transport, watch, iface)?));
     }
     if config.readers.tc {
-        readers.push(Box::new(TcReader::from_source(
-            &source,
-            config.iface.as_deref(),
+        let watch = source
+            .link_watch(libc::RTM_GETQDISC)
+            .map_err(route_open_error)?;
+        let transport = source.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        readers.push(Box::new(TcReader::with_source(
+            transport,
+            watch,
+            iface,
+            kernel_ticks(),
         )?));
     }
     if config.readers.ss {
-        readers.push(Box::new(SsReader::from_source(&source)?));
+        let transport = source
+            .transport(NETLINK_SOCK_DIAG)
+            .map_err(sock_diag_open_error)?;
+        readers.push(Box::new(SsReader::with_source(transport)));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
@@ -107,15 +123,17 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     if config.readers.small_queue {
         readers.push(Box::new(SmallQueueReader::open()?));
     }
-    let mut loggers: Vec<Box<dyn Logger>> = Vec::new();
+    let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
-        loggers.push(Box::new(JsonLogger::open(path)?));
+        outputs.push(Box::new(JsonLines::open(path)?));
     }
     if config.console {
-        loggers.push(Box::new(ConsoleLogger::stdout(config.verbose)));
+        outputs.push(Box::new(Console::stdout(config.verbose)));
     }
-    let mut sampler = Sampler::new(readers, loggers, schedule, stop).with_progress(config.verbose);
-    let summary = sampler.run();
+    let pipeline =
+        Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
+    let mut sampler = Sampler::new(readers, pipeline, schedule, stop).with_progress(config.verbose);
+    let summary = sampler.run(&mut print_event);
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {
         writer
@@ -124,6 +142,57 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .context("recording incomplete")?;
     }
     Ok(summary?)
+}
+
+/// What the run reports, on standard error.
+fn print_event(event: Event) {
+    match event {
+        Event::Warning { reader, warning } => {
+            eprintln!("netstatspy: warning: {reader}: {warning}");
+        }
+        Event::ReaderFailing {
+            reader,
+            slot,
+            error,
+        } => eprintln!(
+            "netstatspy: warning: {reader}: {error} (sample {slot}; retrying each sample)"
+        ),
+        Event::Second(s) => print_second(&s),
+    }
+}
+
+/// The `-v` timing line of one second.
+fn print_second(s: &Second) {
+    let collect: Vec<String> = s
+        .collect
+        .iter()
+        .map(|(k, d)| format!("{k} {}µs", d.as_micros()))
+        .collect();
+    eprintln!(
+        "netstatspy: [{}s] {} samples, {} overruns, lateness p50 {}µs p99 {}µs; per sample: \
+         collect {}, submit {}µs; {} waiting for output, {} dropped",
+        s.second,
+        s.samples,
+        s.overruns,
+        s.lateness_p50.as_micros(),
+        s.lateness_p99.as_micros(),
+        collect.join(", "),
+        s.submit.as_micros(),
+        s.queued,
+        s.dropped,
+    );
+}
+
+/// Samples the outputs could not keep up with are never dropped silently.
+fn warn_dropped(s: &Summary) {
+    let d = &s.delivery;
+    if d.samples_dropped > 0 {
+        eprintln!(
+            "netstatspy: warning: {} samples ({} records) were not written: the outputs fell \
+             behind by more than the queue holds",
+            d.samples_dropped, d.records_dropped
+        );
+    }
 }
 
 fn report(s: &Summary) {
@@ -144,6 +213,10 @@ fn report(s: &Summary) {
         s.read_errors,
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
+    );
+    eprintln!(
+        "netstatspy: output: {} samples written, {} dropped, at most {} waiting",
+        s.delivery.samples_queued, s.delivery.samples_dropped, s.delivery.max_queued
     );
     let mut quiet = true;
     for (kind, d) in &s.dumps {

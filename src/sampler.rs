@@ -1,11 +1,12 @@
-//! The sampler: runs every reader on an absolute schedule and hands the records to the loggers.
+//! The sampler: runs every reader on an absolute schedule and hands the records to the outputs.
 //!
 //! Sample `k` is due at `start + k / f` on the monotonic clock, so the time spent sampling never
 //! shifts later deadlines. A sample that starts a whole period or more late (the previous one
 //! overran, or the machine stalled) does not cause a burst of catch-up samples: the schedule
 //! skips to the most recent slot that is due and counts the skipped slots as overruns. A stop
 //! request (SIGINT/SIGTERM) is honoured between samples, so the record being written is always
-//! finished, then every logger is flushed.
+//! finished, then every output is finished. Outputs run behind a bounded queue
+//! ([`Pipeline`]): the sampler never waits for them, and what they cannot keep up with is counted.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,10 +14,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::clock::{self, Wake};
-use crate::loggers::{LogError, Logger};
+use crate::model::Record;
 use crate::netlink::DumpCounters;
-use crate::readers::{ReadError, Reader};
-use crate::record::Record;
+use crate::output::OutputError;
+use crate::output::pipeline::{Delivery, Pipeline, State, Submitted};
+use crate::readers::{ReadError, Reader, Warning};
 
 /// A fatal error of a run.
 #[derive(Debug, thiserror::Error)]
@@ -29,9 +31,9 @@ pub enum RunError {
         /// What went wrong.
         source: ReadError,
     },
-    /// A logger could not write.
+    /// An output could not write.
     #[error(transparent)]
-    Log(LogError),
+    Output(OutputError),
 }
 
 /// How a run went.
@@ -57,6 +59,8 @@ pub struct Summary {
     pub interrupted: bool,
     /// Standard output was closed by its reader.
     pub output_closed: bool,
+    /// What the outputs were given and what they could not keep up with.
+    pub delivery: Delivery,
     /// Netlink dump recoveries, per reader kind.
     pub dumps: Vec<(&'static str, DumpCounters)>,
 }
@@ -76,19 +80,65 @@ pub enum Schedule {
     UntilEndOfInput,
 }
 
+/// What a run reports while it goes on; the caller decides how to show it.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// A reader has a problem that did not stop the sample (each distinct one once).
+    Warning {
+        /// The reader's kind.
+        reader: &'static str,
+        /// The problem.
+        warning: Warning,
+    },
+    /// A reader failed after its first sample; it is retried at each sample, and this is
+    /// reported again only after it worked once more.
+    ReaderFailing {
+        /// The reader's kind.
+        reader: &'static str,
+        /// The slot whose record is missing.
+        slot: u64,
+        /// What went wrong, with its causes.
+        error: String,
+    },
+    /// One second of the run, with `-v` timing ([`Sampler::with_progress`]).
+    Second(Second),
+}
+
+/// Timing of one second of a run.
+#[derive(Debug, Clone, Default)]
+pub struct Second {
+    /// Seconds since the start (the second that ended).
+    pub second: u64,
+    /// Samples taken in it.
+    pub samples: u64,
+    /// Slots skipped in it.
+    pub overruns: u64,
+    /// Samples the outputs could not keep up with, dropped in it.
+    pub dropped: u64,
+    /// Median lateness of a sample's start.
+    pub lateness_p50: Duration,
+    /// 99th percentile lateness.
+    pub lateness_p99: Duration,
+    /// Mean collect time per sample, per reader kind.
+    pub collect: Vec<(&'static str, Duration)>,
+    /// Mean time per sample to hand the records to the outputs.
+    pub submit: Duration,
+    /// Samples waiting to be written at the end of the second.
+    pub queued: usize,
+}
+
 /// Runs readers on a schedule.
 pub struct Sampler {
     readers: Vec<Box<dyn Reader>>,
-    loggers: Vec<Box<dyn Logger>>,
+    outputs: Option<Pipeline>,
     frequency: f64,
     samples: Option<u64>,
     replay: bool,
     stop: Arc<AtomicBool>,
-    records: Vec<Record>,
     /// Recorded time of the first replayed read, the origin of `elapsed` in a replay.
     replay_origin: Option<Duration>,
-    /// Reader warnings already shown (each distinct text once).
-    warned: HashSet<String>,
+    /// Reader warnings already reported (each distinct one once).
+    warned: HashSet<(&'static str, Warning)>,
     /// Per-second timing lines on standard error (`-v`).
     progress: Option<Progress>,
 }
@@ -99,33 +149,32 @@ struct Progress {
     second: u64,
     samples: u64,
     overruns: u64,
+    dropped: u64,
     lateness: Histogram,
     /// Nanoseconds spent collecting, per reader.
     collect_ns: Vec<u64>,
-    log_ns: u64,
+    submit_ns: u64,
 }
 
 impl Progress {
-    /// Print the finished second and start the next.
-    fn report(&mut self, kinds: &[&'static str]) {
-        if self.samples > 0 {
-            let per = |ns: u64| ns / self.samples / 1000;
-            let collect: Vec<String> = kinds
+    /// The finished second (if it had samples), and a start on the next.
+    fn next_second(&mut self, kinds: &[&'static str], queued: usize) -> Option<Second> {
+        let per = |ns: u64| Duration::from_nanos(ns / self.samples.max(1));
+        let done = (self.samples > 0).then(|| Second {
+            second: self.second,
+            samples: self.samples,
+            overruns: self.overruns,
+            dropped: self.dropped,
+            lateness_p50: self.lateness.quantile(0.5),
+            lateness_p99: self.lateness.quantile(0.99),
+            collect: kinds
                 .iter()
                 .zip(&self.collect_ns)
-                .map(|(k, ns)| format!("{k} {}µs", per(*ns)))
-                .collect();
-            eprintln!(
-                "netstatspy: [{}s] {} samples, {} overruns, lateness p50 {}µs p99 {}µs; per sample: collect {}, log {}µs",
-                self.second,
-                self.samples,
-                self.overruns,
-                self.lateness.quantile(0.5).as_micros(),
-                self.lateness.quantile(0.99).as_micros(),
-                collect.join(", "),
-                per(self.log_ns),
-            );
-        }
+                .map(|(k, ns)| (*k, per(*ns)))
+                .collect(),
+            submit: per(self.submit_ns),
+            queued,
+        });
         let second = self.second + 1;
         let readers = self.collect_ns.len();
         *self = Progress {
@@ -133,6 +182,7 @@ impl Progress {
             collect_ns: vec![0; readers],
             ..Progress::default()
         };
+        done
     }
 }
 
@@ -140,14 +190,15 @@ impl Progress {
 enum SampleEnd {
     Logged,
     EndOfInput,
+    OutputFailed,
 }
 
 impl Sampler {
-    /// A sampler running `readers` on `schedule`, logging to `loggers`, until the schedule ends
-    /// or `stop` is set.
+    /// A sampler running `readers` on `schedule`, handing the records to `outputs`, until the
+    /// schedule ends or `stop` is set.
     pub fn new(
         readers: Vec<Box<dyn Reader>>,
-        loggers: Vec<Box<dyn Logger>>,
+        outputs: Pipeline,
         schedule: Schedule,
         stop: Arc<AtomicBool>,
     ) -> Sampler {
@@ -157,20 +208,19 @@ impl Sampler {
         };
         Sampler {
             readers,
-            loggers,
+            outputs: Some(outputs),
             frequency,
             samples,
             replay,
             stop,
-            records: Vec::new(),
             replay_origin: None,
             warned: HashSet::new(),
             progress: None,
         }
     }
 
-    /// Print a timing line on standard error every second of the run: samples, overruns,
-    /// schedule lateness, and the mean collect time per reader and log time per sample.
+    /// Report every second of the run ([`Event::Second`]): samples, overruns, schedule
+    /// lateness, and the mean collect time per reader and submit time per sample.
     pub fn with_progress(mut self, on: bool) -> Sampler {
         self.progress = on.then(|| Progress {
             collect_ns: vec![0; self.readers.len()],
@@ -183,18 +233,17 @@ impl Sampler {
         start + (slot as f64 * 1e9 / self.frequency).round() as u64
     }
 
-    /// Run to the end of the schedule or to a stop request; loggers are flushed in every case.
-    pub fn run(&mut self) -> Result<Summary, RunError> {
+    /// Run to the end of the schedule or to a stop request; outputs are finished (everything
+    /// queued written and flushed) in every case. `on_event` hears what the run reports.
+    pub fn run(&mut self, on_event: &mut dyn FnMut(Event)) -> Result<Summary, RunError> {
         let mut summary = Summary::default();
-        let result = self.run_schedule(&mut summary);
-        // Flush even when a logger failed: the others may still hold records.
+        let result = self.run_schedule(&mut summary, on_event);
         let mut finish_err = None;
-        for logger in &mut self.loggers {
-            match logger.finish() {
-                Ok(()) => {}
-                Err(LogError::Closed) => summary.output_closed = true,
-                Err(e) => finish_err = finish_err.or(Some(e)),
-            }
+        if let Some(outputs) = self.outputs.take() {
+            let (delivery, state, error) = outputs.finish();
+            summary.delivery = delivery;
+            summary.output_closed |= state == State::Closed;
+            finish_err = error;
         }
         summary.cpu = cpu_time();
         summary.dumps = self
@@ -204,12 +253,16 @@ impl Sampler {
             .collect();
         result?;
         match finish_err {
-            Some(e) => Err(RunError::Log(e)),
+            Some(e) => Err(RunError::Output(e)),
             None => Ok(summary),
         }
     }
 
-    fn run_schedule(&mut self, summary: &mut Summary) -> Result<(), RunError> {
+    fn run_schedule(
+        &mut self,
+        summary: &mut Summary,
+        on_event: &mut dyn FnMut(Event),
+    ) -> Result<(), RunError> {
         // Wake at the deadline, not up to 50 µs after it (the default timer slack): at
         // 1000 samples/s that is 5% of the period.
         // SAFETY: PR_SET_TIMERSLACK takes an integer and only affects this thread.
@@ -241,7 +294,10 @@ impl Sampler {
                 && (now - start) / 1_000_000_000 > p.second
             {
                 let kinds: Vec<&'static str> = self.readers.iter().map(|r| r.kind()).collect();
-                p.report(&kinds);
+                let queued = self.outputs.as_ref().map_or(0, Pipeline::queued);
+                if let Some(second) = p.next_second(&kinds, queued) {
+                    on_event(Event::Second(second));
+                }
             }
             if !self.replay && (now - deadline.min(now)) as f64 >= period_ns {
                 let due = ((now - start) as f64 / period_ns).floor() as u64;
@@ -263,9 +319,9 @@ impl Sampler {
                 p.lateness.add(now.saturating_sub(deadline));
                 p.samples += 1;
             }
-            match self.sample(slot, start, summary, &mut failed) {
+            match self.sample(slot, start, summary, &mut failed, on_event) {
                 Ok(SampleEnd::Logged) => {}
-                Ok(SampleEnd::EndOfInput) => break Ok(()),
+                Ok(SampleEnd::EndOfInput) | Ok(SampleEnd::OutputFailed) => break Ok(()),
                 Err(e) => break Err(e),
             }
             summary.samples += 1;
@@ -277,16 +333,17 @@ impl Sampler {
         outcome
     }
 
-    /// Read every reader, then log every record: a sample whose input ended part-way (end of
-    /// a replay) is dropped whole.
+    /// Read every reader, then hand the records to the outputs: a sample whose input ended
+    /// part-way (end of a replay) is dropped whole.
     fn sample(
         &mut self,
         slot: u64,
         start: u64,
         summary: &mut Summary,
         failed: &mut [bool],
+        on_event: &mut dyn FnMut(Event),
     ) -> Result<SampleEnd, RunError> {
-        self.records.clear();
+        let mut records = Vec::with_capacity(self.readers.len());
         for (i, reader) in self.readers.iter_mut().enumerate() {
             let timestamp = clock::wall();
             let began = clock::monotonic_ns();
@@ -307,11 +364,11 @@ impl Sampler {
                 Err(e) => {
                     summary.read_errors += 1;
                     if !failed[i] {
-                        eprintln!(
-                            "netstatspy: warning: {}: {} (sample {slot}; retrying each sample)",
-                            reader.kind(),
-                            crate::error_chain(&e)
-                        );
+                        on_event(Event::ReaderFailing {
+                            reader: reader.kind(),
+                            slot,
+                            error: crate::error_chain(&e),
+                        });
                         failed[i] = true;
                     }
                     continue;
@@ -320,9 +377,14 @@ impl Sampler {
             failed[i] = false;
             summary.partial += u64::from(collected.partial);
             for warning in collected.warnings {
-                if self.warned.len() < 1000 && !self.warned.contains(&warning) {
-                    eprintln!("netstatspy: warning: {}: {warning}", reader.kind());
-                    self.warned.insert(warning);
+                let key = (reader.kind(), warning);
+                // Bounded: a reader that invents new texts forever cannot grow this without end.
+                if self.warned.len() < 1000 && !self.warned.contains(&key) {
+                    on_event(Event::Warning {
+                        reader: key.0,
+                        warning: key.1.clone(),
+                    });
+                    self.warned.insert(key);
                 }
             }
             let (timestamp, elapsed) = match collected.captured_at {
@@ -332,7 +394,7 @@ impl Sampler {
                 }
                 None => (timestamp, elapsed),
             };
-            self.records.push(Record {
+            records.push(Record {
                 kind: reader.kind(),
                 sample: slot,
                 timestamp,
@@ -341,27 +403,32 @@ impl Sampler {
                 stats: collected.stats,
             });
         }
-        let mut closed = false;
-        let log_began = clock::monotonic_ns();
-        for logger in &mut self.loggers {
-            for record in &self.records {
-                logger.log(record).map_err(RunError::Log)?;
-            }
-            match logger.end_sample() {
-                Ok(()) => {}
-                Err(LogError::Closed) => closed = true,
-                Err(e) => return Err(RunError::Log(e)),
+        let submit_began = clock::monotonic_ns();
+        let Some(outputs) = self.outputs.as_mut() else {
+            return Ok(SampleEnd::Logged);
+        };
+        if self.replay {
+            // A replay has no schedule to keep: let the outputs keep up rather than drop.
+            while outputs.state() == State::Running && outputs.queued() > 0 {
+                std::thread::sleep(Duration::from_micros(200));
             }
         }
+        let submitted = outputs.submit(records);
         if let Some(p) = self.progress.as_mut() {
-            p.log_ns += clock::monotonic_ns() - log_began;
+            p.submit_ns += clock::monotonic_ns() - submit_began;
+            p.dropped += u64::from(submitted == Submitted::Dropped);
         }
-        if closed {
-            // The console's reader went away: a normal end, quietly.
-            summary.output_closed = true;
-            self.stop.store(true, Ordering::Relaxed);
+        match outputs.state() {
+            State::Running => Ok(SampleEnd::Logged),
+            State::Closed => {
+                // The console's reader went away: a normal end, quietly.
+                summary.output_closed = true;
+                self.stop.store(true, Ordering::Relaxed);
+                Ok(SampleEnd::Logged)
+            }
+            // The error itself comes when the outputs are finished.
+            State::Failed => Ok(SampleEnd::OutputFailed),
         }
-        Ok(SampleEnd::Logged)
     }
 }
 
@@ -429,8 +496,10 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Stats;
+    use crate::output::pipeline::Bounds;
+    use crate::output::{Output, OutputError};
     use crate::readers::Collected;
-    use crate::record::Stats;
     use std::sync::Mutex;
 
     struct Counting;
@@ -450,14 +519,18 @@ mod tests {
 
     #[derive(Clone, Default)]
     struct Seen(Arc<Mutex<Vec<(u64, Duration)>>>);
-    impl Logger for Seen {
-        fn log(&mut self, r: &Record) -> Result<(), LogError> {
+    impl Output for Seen {
+        fn write(&mut self, r: &Record) -> Result<(), OutputError> {
             self.0.lock().expect("lock").push((r.sample, r.elapsed));
             Ok(())
         }
-        fn finish(&mut self) -> Result<(), LogError> {
+        fn finish(&mut self) -> Result<(), OutputError> {
             Ok(())
         }
+    }
+
+    fn outputs(seen: &Seen) -> Pipeline {
+        Pipeline::start(vec![Box::new(seen.clone())], Bounds::default()).expect("pipeline")
     }
 
     #[test]
@@ -465,14 +538,14 @@ mod tests {
         let seen = Seen::default();
         let mut s = Sampler::new(
             vec![Box::new(Counting)],
-            vec![Box::new(seen.clone())],
+            outputs(&seen),
             Schedule::Every {
                 frequency: 50.0,
                 samples: Some(10),
             },
             Arc::new(AtomicBool::new(false)),
         );
-        let summary = s.run().expect("run");
+        let summary = s.run(&mut |_| {}).expect("run");
         let got = seen.0.lock().expect("lock").clone();
         assert_eq!(summary.samples + summary.overruns, 10);
         assert_eq!(got.len() as u64, summary.samples);
@@ -492,14 +565,14 @@ mod tests {
         let seen = Seen::default();
         let mut s = Sampler::new(
             vec![Box::new(Counting)],
-            vec![Box::new(seen.clone())],
+            outputs(&seen),
             Schedule::Every {
                 frequency: 1.0,
                 samples: None,
             },
             stop,
         );
-        let summary = s.run().expect("run");
+        let summary = s.run(&mut |_| {}).expect("run");
         assert!(summary.interrupted);
         assert_eq!(summary.samples, 0);
     }

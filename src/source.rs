@@ -1,9 +1,11 @@
-//! Where the readers' kernel input comes from: the live kernel, the live kernel with every
-//! exchange recorded to a capture, or a replayed capture.
+//! Where the readers' netlink input comes from: the live kernel, the live kernel with every
+//! exchange recorded to a capture, or a replayed capture. Readers only see the transport and
+//! the link change feed made here.
 
 use std::io;
 
-use crate::capture::{Recording, Replay, SharedReplay, SharedWriter};
+use crate::capture::{Recording, Replay, ReplayedLinkWatch, SharedReplay, SharedWriter};
+use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{NetlinkSocket, Transport};
 
 /// The origin of netlink replies for every reader of a run.
@@ -28,6 +30,19 @@ impl Source {
                 writer.clone(),
             )),
             Source::Replay(replay) => Box::new(Replay::new(replay.clone(), protocol as u16)),
+        })
+    }
+
+    /// The link change feed of a reader that caches per-link state: the kernel's link
+    /// notifications (subscribe before the reader's first dump, so no change falls between the
+    /// two), or for a replayed capture the capture's own order. `other_request` is the message
+    /// type the reader sends when links did not change (`RTM_GETSTATS`, `RTM_GETQDISC`).
+    pub fn link_watch(&self, other_request: u16) -> io::Result<Box<dyn LinkWatch>> {
+        Ok(match self {
+            Source::Replay(replay) => {
+                Box::new(ReplayedLinkWatch::new(replay.clone(), other_request))
+            }
+            Source::Live | Source::Record(_) => Box::new(LinkEvents::subscribe()?),
         })
     }
 }

@@ -664,55 +664,6 @@ fn replay_of_a_recording_reproduces_the_live_json() {
     }
 }
 
-/// The direct JSON writers produce exactly the bytes of the serde implementations, on every
-/// message of every capture.
-#[test]
-fn direct_json_writers_equal_serde_on_every_capture() {
-    use netstatspy::capture::Capture;
-    use netstatspy::netlink::Messages;
-    use netstatspy::readers::{ip, ss, tc};
-    let ticks = tc::kinds::Ticks::default();
-    let (mut links, mut qdiscs, mut sockets) = (Vec::new(), Vec::new(), Vec::new());
-    for pcap in all_captures() {
-        let capture = Capture::read(&pcap).expect("capture");
-        for d in capture.exchanges.iter().flat_map(|e| e.replies.iter()) {
-            for m in Messages::new(d) {
-                match m.header.kind {
-                    16 => {
-                        if let Some((mut meta, stats64)) = ip::decode_link(m.payload) {
-                            meta.render_json();
-                            links.push(ip::LinkSample {
-                                link: std::sync::Arc::new(meta),
-                                stats64,
-                            });
-                        }
-                    }
-                    36 => qdiscs.extend(tc::decode_qdisc(m.payload, "dev0".into(), &ticks)),
-                    20 => sockets.extend(ss::decode_socket(ss::Netid::Tcp, m.payload)),
-                    _ => {}
-                }
-            }
-        }
-    }
-    assert!(links.len() > 20 && qdiscs.len() > 50 && sockets.len() > 50);
-    let same = |fast: Vec<u8>, slow: Vec<u8>, what: &str| {
-        assert_eq!(
-            String::from_utf8_lossy(&fast),
-            String::from_utf8_lossy(&slow),
-            "{what}"
-        );
-    };
-    let mut out = Vec::new();
-    ip::write_links(&mut out, &links);
-    same(out, serde_json::to_vec(&links).expect("ip"), "ip");
-    let mut out = Vec::new();
-    tc::write_qdiscs(&mut out, &qdiscs);
-    same(out, serde_json::to_vec(&qdiscs).expect("tc"), "tc");
-    let mut out = Vec::new();
-    ss::json::write_sockets(&mut out, &sockets);
-    same(out, serde_json::to_vec(&sockets).expect("ss"), "ss");
-}
-
 /// The options a capture was recorded with (its description's `options:` line).
 fn recorded_options(pcap: &Path) -> Vec<String> {
     described_if_any(pcap, "options")

@@ -71,7 +71,11 @@ fn console_of(pcap: &Path, extra: &[&str]) -> String {
 #[test]
 fn every_capture_on_the_console() {
     for pcap in captures() {
-        let name = pcap.file_stem().expect("name").to_string_lossy().into_owned();
+        let name = pcap
+            .file_stem()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         insta::assert_snapshot!(name.clone(), console_of(&pcap, &[]));
     }
 }

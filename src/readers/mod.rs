@@ -1,15 +1,19 @@
-//! Readers: each owns its kernel handles for the run and turns one sample into typed statistics.
+//! Readers: each owns its kernel handles for the run and turns one sample into the model's
+//! typed statistics.
+//!
+//! A netlink reader takes its input through a [`Transport`](crate::netlink::Transport) and, when
+//! it caches per-link state, a [`LinkWatch`](crate::netlink::watch::LinkWatch) change feed;
+//! whether these are the live kernel or something else is the caller's business. The sysfs and
+//! procfs readers take their root directory. Readers never depend on each other.
 
+use std::fmt;
 use std::time::Duration;
 
+use crate::model::Stats;
 use crate::netlink::{DumpCounters, NetlinkError};
-use crate::record::Stats;
 
-pub mod attrs;
 pub mod ip;
-pub mod json_out;
 pub mod kernel_file;
-pub mod link_watch;
 pub mod queue_limits;
 pub mod small_queue;
 pub mod ss;
@@ -24,9 +28,31 @@ pub struct Collected {
     pub partial: bool,
     /// When the data was read, if not now: the recorded time of a replayed capture.
     pub captured_at: Option<Duration>,
-    /// Problems that did not stop the sample (an unreadable file, a value that is not a
-    /// number); each distinct text is shown once.
-    pub warnings: Vec<String>,
+    /// Problems that did not stop the sample.
+    pub warnings: Vec<Warning>,
+}
+
+/// A problem that did not stop a sample; the sampler reports each distinct one once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Warning {
+    /// The interface asked for with `--iface` went away; sampling goes on.
+    InterfaceGone(String),
+    /// A sysfs or procfs file could not be read or listed (the text names it and the cause).
+    File(String),
+    /// The transport reported something (e.g. a recording that stopped).
+    Transport(String),
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Warning::InterfaceGone(name) => write!(
+                f,
+                "interface {name:?} is gone; sampling goes on and resumes when it returns"
+            ),
+            Warning::File(text) | Warning::Transport(text) => f.write_str(text),
+        }
+    }
 }
 
 /// An error of a reader.

@@ -10,48 +10,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
-
 use super::kernel_file::KernelFile;
-use super::link_watch::{LinkEvents, LinkWatch, route_open_error};
-use super::{Collected, ReadError, Reader};
-use crate::record::Stats;
-
-/// The files of a `byte_queue_limits` directory, in the order they are reported; the `stall_*`
-/// files exist since Linux 6.9. Files a newer kernel adds are reported after these, by name.
-pub const BQL_FILES: [&str; 8] = [
-    "limit",
-    "limit_max",
-    "limit_min",
-    "inflight",
-    "hold_time",
-    "stall_thrs",
-    "stall_cnt",
-    "stall_max",
-];
-
-/// One transmit queue of one sample.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct QueueLimits {
-    /// Interface name.
-    pub ifname: Arc<str>,
-    /// Queue directory name, `tx-<n>`.
-    pub queue: Arc<str>,
-    /// `(file name, value)` for every file that was read.
-    pub values: Vec<(Arc<str>, u64)>,
-}
-
-impl Serialize for QueueLimits {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(2 + self.values.len()))?;
-        m.serialize_entry("ifname", &*self.ifname)?;
-        m.serialize_entry("queue", &*self.queue)?;
-        for (name, value) in &self.values {
-            m.serialize_entry(&**name, value)?;
-        }
-        m.end()
-    }
-}
+use super::{Collected, ReadError, Reader, Warning};
+use crate::model::Stats;
+use crate::model::queue_limits::{BQL_FILES, QueueLimits};
+use crate::netlink::route_open_error;
+use crate::netlink::watch::{LinkEvents, LinkWatch};
 
 struct QueueFiles {
     ifname: Arc<str>,
@@ -66,7 +30,7 @@ pub struct QueueLimitsReader<W = LinkEvents> {
     watch: W,
     queues: Vec<QueueFiles>,
     rescan: bool,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
 }
 
 impl QueueLimitsReader {
@@ -114,7 +78,7 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
                     .collect(),
                 Err(e) => {
                     self.warnings
-                        .push(format!("cannot list {}: {e}", net.display()));
+                        .push(Warning::File(format!("cannot list {}: {e}", net.display())));
                     return;
                 }
             },
@@ -164,7 +128,7 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
             (
                 BQL_FILES
                     .iter()
-                    .position(|k| k == n)
+                    .position(|k| k.key == n)
                     .unwrap_or(BQL_FILES.len()),
                 n.clone(),
             )
@@ -174,7 +138,7 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
             match KernelFile::open(&dir.join(&name)) {
                 Ok(f) => files.push((Arc::from(name.as_str()), f)),
                 Err(e) if e.is_gone() => {}
-                Err(e) => self.warnings.push(crate::error_chain(&e)),
+                Err(e) => self.warnings.push(Warning::File(crate::error_chain(&e))),
             }
         }
         files
@@ -202,7 +166,7 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
                         gone = true;
                         break;
                     }
-                    Err(e) => self.warnings.push(crate::error_chain(&e)),
+                    Err(e) => self.warnings.push(Warning::File(crate::error_chain(&e))),
                 }
             }
             if gone {
@@ -220,7 +184,7 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
             && out.is_empty()
             && !self.net_dir().join(name).exists()
         {
-            self.warnings.push(super::ip::gone_warning(name));
+            self.warnings.push(Warning::InterfaceGone(name.clone()));
         }
         Ok(Collected {
             stats: Stats::QueueLimits(out),

@@ -4,21 +4,13 @@
 
 use std::path::Path;
 
-use serde::Serialize;
-
 use super::kernel_file::KernelFile;
 use super::{Collected, ReadError, Reader};
-use crate::record::Stats;
+use crate::model::Stats;
+use crate::model::small_queue::SmallQueue;
 
 /// The file, relative to the procfs root.
 pub const TCP_LIMIT_OUTPUT_BYTES: &str = "sys/net/ipv4/tcp_limit_output_bytes";
-
-/// One sample.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct SmallQueue {
-    /// `net.ipv4.tcp_limit_output_bytes`.
-    pub tcp_limit_output_bytes: u64,
-}
 
 /// The `small_queue` reader.
 pub struct SmallQueueReader {

@@ -7,8 +7,8 @@
 //! bytes; a short struct reads as zero past its end where tc does the same, and yields nothing
 //! where tc refuses it (the caller then keeps the bytes as `xstats_raw`).
 
-use super::value::{Fields, Value, hex_0x, round_g};
-use crate::readers::attrs::{Attrs, Padded, each, u16_at, u32_at};
+use crate::model::tc::{Fields, Value, hex_0x, round_g};
+use crate::netlink::attrs::{Attrs, Padded, each, u16_at, u32_at};
 
 /// Kernel tick conversion (`/proc/net/psched`): microseconds per tick, as tc computes it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -5,7 +5,7 @@
 //! length the kernel sent, and every field that lies within that length is reported under its
 //! kernel name without the `tcpi_` prefix, in raw kernel units (µs for times, bytes, segments).
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use crate::model::describe::{Field, Unit, Visitor};
 
 /// How a field is stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,16 +45,17 @@ impl Width {
 /// Size of the newest `struct tcp_info` known here (Linux 6.18).
 pub const TCP_INFO_SIZE: usize = 280;
 
-/// Every field: name (kernel name without `tcpi_`), byte offset, width.
-pub const FIELDS: &[(&str, usize, Width)] = &[
-    ("state", 0, Width::U8),
-    ("ca_state", 1, Width::U8),
-    ("retransmits", 2, Width::U8),
-    ("probes", 3, Width::U8),
-    ("backoff", 4, Width::U8),
-    ("options", 5, Width::U8),
+/// Every field: how it is described (kernel name without `tcpi_`, kind, unit), byte offset,
+/// width.
+pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
+    (Field::label("state"), 0, Width::U8),
+    (Field::label("ca_state"), 1, Width::U8),
+    (Field::gauge("retransmits", Unit::None), 2, Width::U8),
+    (Field::gauge("probes", Unit::None), 3, Width::U8),
+    (Field::gauge("backoff", Unit::None), 4, Width::U8),
+    (Field::label("options"), 5, Width::U8),
     (
-        "snd_wscale",
+        Field::label("snd_wscale"),
         6,
         Width::Bits {
             shift: 0,
@@ -63,7 +64,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "rcv_wscale",
+        Field::label("rcv_wscale"),
         6,
         Width::Bits {
             shift: 4,
@@ -72,7 +73,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "delivery_rate_app_limited",
+        Field::label("delivery_rate_app_limited"),
         7,
         Width::Bits {
             shift: 0,
@@ -81,7 +82,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "fastopen_client_fail",
+        Field::label("fastopen_client_fail"),
         7,
         Width::Bits {
             shift: 1,
@@ -89,66 +90,170 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
             unit: 1,
         },
     ),
-    ("rto", 8, Width::U32),
-    ("ato", 12, Width::U32),
-    ("snd_mss", 16, Width::U32),
-    ("rcv_mss", 20, Width::U32),
-    ("unacked", 24, Width::U32),
-    ("sacked", 28, Width::U32),
-    ("lost", 32, Width::U32),
-    ("retrans", 36, Width::U32),
-    ("fackets", 40, Width::U32),
-    ("last_data_sent", 44, Width::U32),
-    ("last_ack_sent", 48, Width::U32),
-    ("last_data_recv", 52, Width::U32),
-    ("last_ack_recv", 56, Width::U32),
-    ("pmtu", 60, Width::U32),
-    ("rcv_ssthresh", 64, Width::U32),
-    ("rtt", 68, Width::U32),
-    ("rttvar", 72, Width::U32),
-    ("snd_ssthresh", 76, Width::U32),
-    ("snd_cwnd", 80, Width::U32),
-    ("advmss", 84, Width::U32),
-    ("reordering", 88, Width::U32),
-    ("rcv_rtt", 92, Width::U32),
-    ("rcv_space", 96, Width::U32),
-    ("total_retrans", 100, Width::U32),
-    ("pacing_rate", 104, Width::U64),
-    ("max_pacing_rate", 112, Width::U64),
-    ("bytes_acked", 120, Width::U64),
-    ("bytes_received", 128, Width::U64),
-    ("segs_out", 136, Width::U32),
-    ("segs_in", 140, Width::U32),
-    ("notsent_bytes", 144, Width::U32),
-    ("min_rtt", 148, Width::U32),
-    ("data_segs_in", 152, Width::U32),
-    ("data_segs_out", 156, Width::U32),
-    ("delivery_rate", 160, Width::U64),
-    ("busy_time", 168, Width::U64),
-    ("rwnd_limited", 176, Width::U64),
-    ("sndbuf_limited", 184, Width::U64),
-    ("delivered", 192, Width::U32),
-    ("delivered_ce", 196, Width::U32),
-    ("bytes_sent", 200, Width::U64),
-    ("bytes_retrans", 208, Width::U64),
-    ("dsack_dups", 216, Width::U32),
-    ("reord_seen", 220, Width::U32),
-    ("rcv_ooopack", 224, Width::U32),
-    ("snd_wnd", 228, Width::U32),
-    ("rcv_wnd", 232, Width::U32),
-    ("rehash", 236, Width::U32),
-    ("total_rto", 240, Width::U16),
-    ("total_rto_recoveries", 242, Width::U16),
-    ("total_rto_time", 244, Width::U32),
-    ("received_ce", 248, Width::U32),
-    ("delivered_e1_bytes", 252, Width::U32),
-    ("delivered_e0_bytes", 256, Width::U32),
-    ("delivered_ce_bytes", 260, Width::U32),
-    ("received_e1_bytes", 264, Width::U32),
-    ("received_e0_bytes", 268, Width::U32),
-    ("received_ce_bytes", 272, Width::U32),
+    (Field::gauge("rto", Unit::Microseconds), 8, Width::U32),
+    (Field::gauge("ato", Unit::Microseconds), 12, Width::U32),
+    (Field::gauge("snd_mss", Unit::Bytes), 16, Width::U32),
+    (Field::gauge("rcv_mss", Unit::Bytes), 20, Width::U32),
+    (Field::gauge("unacked", Unit::Segments), 24, Width::U32),
+    (Field::gauge("sacked", Unit::Segments), 28, Width::U32),
+    (Field::gauge("lost", Unit::Segments), 32, Width::U32),
+    (Field::gauge("retrans", Unit::Segments), 36, Width::U32),
+    (Field::gauge("fackets", Unit::Segments), 40, Width::U32),
     (
-        "ecn_mode",
+        Field::gauge("last_data_sent", Unit::Milliseconds),
+        44,
+        Width::U32,
+    ),
+    (
+        Field::gauge("last_ack_sent", Unit::Milliseconds),
+        48,
+        Width::U32,
+    ),
+    (
+        Field::gauge("last_data_recv", Unit::Milliseconds),
+        52,
+        Width::U32,
+    ),
+    (
+        Field::gauge("last_ack_recv", Unit::Milliseconds),
+        56,
+        Width::U32,
+    ),
+    (Field::gauge("pmtu", Unit::Bytes), 60, Width::U32),
+    (Field::gauge("rcv_ssthresh", Unit::Bytes), 64, Width::U32),
+    (Field::gauge("rtt", Unit::Microseconds), 68, Width::U32),
+    (Field::gauge("rttvar", Unit::Microseconds), 72, Width::U32),
+    (Field::gauge("snd_ssthresh", Unit::Segments), 76, Width::U32),
+    (Field::gauge("snd_cwnd", Unit::Segments), 80, Width::U32),
+    (Field::gauge("advmss", Unit::Bytes), 84, Width::U32),
+    (Field::gauge("reordering", Unit::Segments), 88, Width::U32),
+    (Field::gauge("rcv_rtt", Unit::Microseconds), 92, Width::U32),
+    (Field::gauge("rcv_space", Unit::Bytes), 96, Width::U32),
+    (
+        Field::counter("total_retrans", Unit::Segments),
+        100,
+        Width::U32,
+    ),
+    (
+        Field::gauge("pacing_rate", Unit::BytesPerSecond),
+        104,
+        Width::U64,
+    ),
+    (
+        Field::gauge("max_pacing_rate", Unit::BytesPerSecond),
+        112,
+        Width::U64,
+    ),
+    (Field::counter("bytes_acked", Unit::Bytes), 120, Width::U64),
+    (
+        Field::counter("bytes_received", Unit::Bytes),
+        128,
+        Width::U64,
+    ),
+    (Field::counter("segs_out", Unit::Segments), 136, Width::U32),
+    (Field::counter("segs_in", Unit::Segments), 140, Width::U32),
+    (Field::gauge("notsent_bytes", Unit::Bytes), 144, Width::U32),
+    (Field::gauge("min_rtt", Unit::Microseconds), 148, Width::U32),
+    (
+        Field::counter("data_segs_in", Unit::Segments),
+        152,
+        Width::U32,
+    ),
+    (
+        Field::counter("data_segs_out", Unit::Segments),
+        156,
+        Width::U32,
+    ),
+    (
+        Field::gauge("delivery_rate", Unit::BytesPerSecond),
+        160,
+        Width::U64,
+    ),
+    (
+        Field::counter("busy_time", Unit::Microseconds),
+        168,
+        Width::U64,
+    ),
+    (
+        Field::counter("rwnd_limited", Unit::Microseconds),
+        176,
+        Width::U64,
+    ),
+    (
+        Field::counter("sndbuf_limited", Unit::Microseconds),
+        184,
+        Width::U64,
+    ),
+    (Field::counter("delivered", Unit::Segments), 192, Width::U32),
+    (
+        Field::counter("delivered_ce", Unit::Segments),
+        196,
+        Width::U32,
+    ),
+    (Field::counter("bytes_sent", Unit::Bytes), 200, Width::U64),
+    (
+        Field::counter("bytes_retrans", Unit::Bytes),
+        208,
+        Width::U64,
+    ),
+    (Field::counter("dsack_dups", Unit::None), 216, Width::U32),
+    (Field::counter("reord_seen", Unit::None), 220, Width::U32),
+    (
+        Field::counter("rcv_ooopack", Unit::Packets),
+        224,
+        Width::U32,
+    ),
+    (Field::gauge("snd_wnd", Unit::Bytes), 228, Width::U32),
+    (Field::gauge("rcv_wnd", Unit::Bytes), 232, Width::U32),
+    (Field::counter("rehash", Unit::None), 236, Width::U32),
+    (Field::counter("total_rto", Unit::None), 240, Width::U16),
+    (
+        Field::counter("total_rto_recoveries", Unit::None),
+        242,
+        Width::U16,
+    ),
+    (
+        Field::counter("total_rto_time", Unit::Milliseconds),
+        244,
+        Width::U32,
+    ),
+    (
+        Field::counter("received_ce", Unit::Packets),
+        248,
+        Width::U32,
+    ),
+    (
+        Field::counter("delivered_e1_bytes", Unit::Bytes),
+        252,
+        Width::U32,
+    ),
+    (
+        Field::counter("delivered_e0_bytes", Unit::Bytes),
+        256,
+        Width::U32,
+    ),
+    (
+        Field::counter("delivered_ce_bytes", Unit::Bytes),
+        260,
+        Width::U32,
+    ),
+    (
+        Field::counter("received_e1_bytes", Unit::Bytes),
+        264,
+        Width::U32,
+    ),
+    (
+        Field::counter("received_e0_bytes", Unit::Bytes),
+        268,
+        Width::U32,
+    ),
+    (
+        Field::counter("received_ce_bytes", Unit::Bytes),
+        272,
+        Width::U32,
+    ),
+    (
+        Field::label("ecn_mode"),
         276,
         Width::Bits {
             shift: 0,
@@ -157,7 +262,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "accecn_opt_seen",
+        Field::label("accecn_opt_seen"),
         276,
         Width::Bits {
             shift: 2,
@@ -166,7 +271,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "accecn_fail_mode",
+        Field::label("accecn_fail_mode"),
         276,
         Width::Bits {
             shift: 4,
@@ -175,7 +280,7 @@ pub const FIELDS: &[(&str, usize, Width)] = &[
         },
     ),
     (
-        "options2",
+        Field::label("options2"),
         276,
         Width::Bits {
             shift: 8,
@@ -235,16 +340,16 @@ impl TcpInfo {
 
     /// The field named `name` (kernel name without `tcpi_`), if the kernel sent it.
     pub fn get(&self, name: &str) -> Option<u64> {
-        let &(_, offset, width) = FIELDS.iter().find(|(n, _, _)| *n == name)?;
+        let &(_, offset, width) = FIELDS.iter().find(|(f, _, _)| f.key == name)?;
         (offset + width.size() <= self.len).then(|| self.read(offset, width))
     }
 
     /// Every field the kernel sent, in struct order.
-    pub fn fields(&self) -> impl Iterator<Item = (&'static str, u64)> + '_ {
+    pub fn fields(&self) -> impl Iterator<Item = (&'static Field<'static>, u64)> + '_ {
         FIELDS
             .iter()
             .filter(|(_, offset, width)| offset + width.size() <= self.len)
-            .map(|&(name, offset, width)| (name, self.read(offset, width)))
+            .map(|(field, offset, width)| (field, self.read(*offset, *width)))
     }
 
     fn u32_at(&self, offset: usize) -> u32 {
@@ -285,14 +390,16 @@ impl TcpInfo {
     }
 }
 
-impl Serialize for TcpInfo {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("len", &self.len)?;
-        for (name, value) in self.fields() {
-            m.serialize_entry(name, &value)?;
+/// `len`: the bytes the kernel sent, before the fields.
+const LEN: Field = Field::label("len");
+
+impl TcpInfo {
+    /// Visit `len` and every field the kernel sent, in struct order.
+    pub fn describe<V: Visitor>(&self, v: &mut V) {
+        v.u64(&LEN, self.len as u64);
+        for (field, value) in self.fields() {
+            v.u64(field, value);
         }
-        m.end()
     }
 }
 
@@ -304,8 +411,8 @@ mod tests {
     fn table_is_contiguous_and_ends_at_the_struct_size() {
         // Each field starts where the previous storage ended (bitfields share their unit).
         let mut end = 0;
-        for (name, offset, width) in FIELDS {
-            assert!(*offset <= end, "{name} overlaps a gap");
+        for (field, offset, width) in FIELDS {
+            assert!(*offset <= end, "{} overlaps a gap", field.key);
             end = end.max(offset + width.size());
         }
         assert_eq!(end, TCP_INFO_SIZE);
@@ -327,9 +434,6 @@ mod tests {
         assert_eq!(t.rtt(), 1234);
         assert_eq!(t.get("total_retrans"), Some(3));
         assert_eq!(t.get("pacing_rate"), None);
-        let json = serde_json::to_value(&t).expect("json");
-        assert_eq!(json["len"], 104);
-        assert!(json.get("bytes_acked").is_none());
         assert_eq!(t.fields().count(), 34);
     }
 

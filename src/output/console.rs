@@ -9,17 +9,17 @@ use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
-use super::{LogError, Logger};
+use super::{Output, OutputError};
 use crate::clock;
-use crate::readers::ip::{LinkSample, LinkStats64, operstate_name};
-use crate::readers::queue_limits::QueueLimits;
-use crate::readers::small_queue::SmallQueue;
-use crate::readers::ss::{Netid, Socket, state_name};
-use crate::readers::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
-use crate::record::{Record, Stats};
+use crate::model::ip::{LinkSample, LinkStats64, operstate_name};
+use crate::model::queue_limits::QueueLimits;
+use crate::model::small_queue::SmallQueue;
+use crate::model::ss::{Netid, Socket, send_rate_bps, state_name};
+use crate::model::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
+use crate::model::{Record, Stats};
 
-/// The console logger, writing to standard output (or any writer, for tests).
-pub struct ConsoleLogger<W = io::Stdout> {
+/// The console, writing to standard output (or any writer, for tests).
+pub struct Console<W = io::Stdout> {
     out: W,
     verbose: bool,
     bold: bool,
@@ -31,19 +31,19 @@ pub struct ConsoleLogger<W = io::Stdout> {
     prev_tc: HashMap<(u32, u32, u32), (Duration, u64, u64)>,
 }
 
-impl ConsoleLogger {
+impl Console {
     /// A console on standard output; bold headers only when it is a terminal.
-    pub fn stdout(verbose: bool) -> ConsoleLogger {
+    pub fn stdout(verbose: bool) -> Console {
         let out = io::stdout();
         let bold = out.is_terminal();
-        ConsoleLogger::new(out, verbose, bold)
+        Console::new(out, verbose, bold)
     }
 }
 
-impl<W: Write> ConsoleLogger<W> {
+impl<W: Write> Console<W> {
     /// A console on `out`.
-    pub fn new(out: W, verbose: bool, bold: bool) -> ConsoleLogger<W> {
-        ConsoleLogger {
+    pub fn new(out: W, verbose: bool, bold: bool) -> Console<W> {
+        Console {
             out,
             verbose,
             bold,
@@ -162,14 +162,7 @@ impl<W: Write> ConsoleLogger<W> {
 /// Sockets listed on the console per sample; JSON always has all of them.
 pub const SS_TOP: usize = 20;
 
-/// ss's send rate: cwnd × mss × 8 / rtt, in bits per second.
-pub fn send_rate_bps(s: &Socket) -> Option<f64> {
-    let t = s.tcp_info.as_ref()?;
-    (t.rtt() != 0)
-        .then(|| f64::from(t.snd_cwnd()) * f64::from(t.snd_mss()) * 8.0 * 1e6 / f64::from(t.rtt()))
-}
-
-impl<W: Write> ConsoleLogger<W> {
+impl<W: Write> Console<W> {
     fn ss_table(&mut self, record: &Record, sockets: &[Socket]) {
         let partial = if record.partial { " (partial)" } else { "" };
         let tcp = sockets.iter().filter(|s| s.netid == Netid::Tcp).count();
@@ -367,8 +360,8 @@ impl<W: Write> ConsoleLogger<W> {
     }
 }
 
-impl<W: Write> Logger for ConsoleLogger<W> {
-    fn log(&mut self, record: &Record) -> Result<(), LogError> {
+impl<W: Write + Send> Output for Console<W> {
+    fn write(&mut self, record: &Record) -> Result<(), OutputError> {
         if self.sample != Some(record.sample) {
             self.sample = Some(record.sample);
             self.header(record);
@@ -383,7 +376,7 @@ impl<W: Write> Logger for ConsoleLogger<W> {
         Ok(())
     }
 
-    fn end_sample(&mut self) -> Result<(), LogError> {
+    fn end_sample(&mut self) -> Result<(), OutputError> {
         self.block.push('\n');
         let result = self
             .out
@@ -391,15 +384,15 @@ impl<W: Write> Logger for ConsoleLogger<W> {
             .and_then(|()| self.out.flush());
         self.block.clear();
         result.map_err(|e| match e.kind() {
-            io::ErrorKind::BrokenPipe => LogError::Closed,
-            _ => LogError::Stdout(e),
+            io::ErrorKind::BrokenPipe => OutputError::Closed,
+            _ => OutputError::Stdout(e),
         })
     }
 
-    fn finish(&mut self) -> Result<(), LogError> {
+    fn finish(&mut self) -> Result<(), OutputError> {
         self.out.flush().map_err(|e| match e.kind() {
-            io::ErrorKind::BrokenPipe => LogError::Closed,
-            _ => LogError::Stdout(e),
+            io::ErrorKind::BrokenPipe => OutputError::Closed,
+            _ => OutputError::Stdout(e),
         })
     }
 }
@@ -476,7 +469,7 @@ impl Table {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::readers::ip::LinkMeta;
+    use crate::model::ip::LinkMeta;
     use std::sync::Arc;
 
     #[test]
@@ -515,10 +508,10 @@ mod tests {
 
     #[test]
     fn totals_first_then_rates() {
-        let mut c = ConsoleLogger::new(Vec::new(), false, false);
-        c.log(&record(0, 0, 1000)).expect("log");
+        let mut c = Console::new(Vec::new(), false, false);
+        c.write(&record(0, 0, 1000)).expect("log");
         c.end_sample().expect("end");
-        c.log(&record(1, 500, 3000)).expect("log");
+        c.write(&record(1, 500, 3000)).expect("log");
         c.end_sample().expect("end");
         let text = String::from_utf8(c.get_ref().clone()).expect("utf8");
         let blocks: Vec<&str> = text.split("\n\n").collect();
@@ -547,8 +540,8 @@ mod tests {
                 Ok(())
             }
         }
-        let mut c = ConsoleLogger::new(Closed, false, false);
-        c.log(&record(0, 0, 1)).expect("log");
-        assert!(matches!(c.end_sample(), Err(LogError::Closed)));
+        let mut c = Console::new(Closed, false, false);
+        c.write(&record(0, 0, 1)).expect("log");
+        assert!(matches!(c.end_sample(), Err(OutputError::Closed)));
     }
 }

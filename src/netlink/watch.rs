@@ -1,60 +1,11 @@
-//! Link change notifications: readers that cache what depends on the set of links (names,
+//! Link change notifications (a change feed): readers that cache what depends on the set of links (names,
 //! metadata, sysfs queue directories) re-read it only when the kernel announces a change.
 
 use std::io;
 
 use netlink_sys::constants::NETLINK_ROUTE;
 
-use crate::capture::SharedReplay;
-use crate::netlink::{NetlinkError, NetlinkSocket};
-use crate::source::Source;
-
-/// `RTMGRP_LINK`: the multicast group of link notifications.
-const RTMGRP_LINK: u32 = 1;
-/// `RTM_GETLINK`: the link dump a reader asks for when links changed.
-const RTM_GETLINK: u16 = 18;
-
-/// The error of opening a `NETLINK_ROUTE` socket.
-pub fn route_open_error(source: io::Error) -> NetlinkError {
-    NetlinkError::Open {
-        protocol: "NETLINK_ROUTE",
-        source,
-    }
-}
-
-/// The link watch of a reader whose netlink input comes from `source`: link notifications from
-/// the kernel (subscribed now, before the reader's first dump, so no change falls between the
-/// two), or for a replayed capture the capture's own order. `other_request` is the message type
-/// the reader sends when links did not change (`RTM_GETSTATS`, `RTM_GETQDISC`).
-pub fn for_source(source: &Source, other_request: u16) -> Result<Box<dyn LinkWatch>, NetlinkError> {
-    Ok(match source {
-        Source::Replay(replay) => Box::new(ReplayedLinkWatch {
-            replay: replay.clone(),
-            other_request,
-        }),
-        Source::Live | Source::Record(_) => {
-            Box::new(LinkEvents::subscribe().map_err(route_open_error)?)
-        }
-    })
-}
-
-/// The link watch of a replayed capture: a change is reported when the capture's next exchange
-/// among the reader's two requests is a full `RTM_GETLINK` dump, so the reader asks what the
-/// recorded reader asked.
-pub struct ReplayedLinkWatch {
-    replay: SharedReplay,
-    other_request: u16,
-}
-
-impl LinkWatch for ReplayedLinkWatch {
-    fn changed(&mut self) -> bool {
-        let next = self
-            .replay
-            .borrow()
-            .next_kind(0, &[RTM_GETLINK, self.other_request]);
-        next == Some(RTM_GETLINK)
-    }
-}
+use super::NetlinkSocket;
 
 /// Tells whether links may have changed since the last call.
 pub trait LinkWatch {
@@ -71,7 +22,7 @@ pub struct LinkEvents {
 impl LinkEvents {
     /// Subscribe to link notifications.
     pub fn subscribe() -> io::Result<LinkEvents> {
-        let socket = NetlinkSocket::open_multicast(NETLINK_ROUTE, RTMGRP_LINK)?;
+        let socket = NetlinkSocket::open_multicast(NETLINK_ROUTE, libc::RTMGRP_LINK as u32)?;
         Ok(LinkEvents {
             socket,
             buf: Vec::with_capacity(16 * 1024),

@@ -1,4 +1,5 @@
-//! Netlink transport and the dump loop.
+//! Netlink: the transport, the dump loop, and what every netlink reader shares (attribute
+//! tables, link message decoding, link change notifications).
 //!
 //! A [`Dumper`] owns one netlink socket (behind the [`Transport`] seam) and one receive buffer
 //! for the life of the run. [`Dumper::dump`] sends a pre-built dump request, receives every
@@ -18,6 +19,10 @@
 //! - `ENOBUFS` means the socket's receive queue overflowed and messages were lost: the socket is
 //!   reopened and the dump redone;
 //! - `EINTR` (a signal arrived during `recv`) is retried.
+
+pub mod attrs;
+pub mod link;
+pub mod watch;
 
 use std::io;
 use std::os::fd::AsRawFd;
@@ -112,6 +117,14 @@ pub enum NetlinkError {
     },
 }
 
+/// The error of opening a `NETLINK_ROUTE` socket.
+pub fn route_open_error(source: io::Error) -> NetlinkError {
+    NetlinkError::Open {
+        protocol: "NETLINK_ROUTE",
+        source,
+    }
+}
+
 impl NetlinkError {
     /// The errno behind this error, when there is one.
     pub fn errno(&self) -> Option<i32> {
@@ -140,6 +153,11 @@ pub trait Transport {
     fn sent_at(&self) -> Option<Duration> {
         None
     }
+    /// Something the transport has to report that does not fail the exchange (a recording
+    /// that stopped), once.
+    fn take_warning(&mut self) -> Option<String> {
+        None
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -154,6 +172,9 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
     }
     fn sent_at(&self) -> Option<Duration> {
         (**self).sent_at()
+    }
+    fn take_warning(&mut self) -> Option<String> {
+        (**self).take_warning()
     }
 }
 
@@ -321,6 +342,11 @@ impl<T: Transport> Dumper<T> {
     /// The transport, e.g. to reach the socket.
     pub fn transport(&self) -> &T {
         &self.transport
+    }
+
+    /// What the transport has to report (see [`Transport::take_warning`]).
+    pub fn take_warning(&mut self) -> Option<String> {
+        self.transport.take_warning()
     }
 
     /// Recovery counters since the start.

@@ -1,0 +1,546 @@
+//! The `ip` statistics of one sample: per-interface metadata and `struct rtnl_link_stats64`
+//! counters, described with the keys, order and omission rules of `ip -s -s -j link`
+//! (iproute2's ip/ipaddress.c), and the iproute2 names of flags, states and link types.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::describe::{Describe, ELEMENT, Field, Unit, Visitor};
+
+/// Declares [`LinkStats64`] with its counters in `struct rtnl_link_stats64` order, once, for
+/// both the struct and its decoder.
+macro_rules! link_stats64 {
+    ($($field:ident),* $(,)?) => {
+        /// Counters of `struct rtnl_link_stats64` (include/uapi/linux/if_link.h), kernel names.
+        ///
+        /// Kernels before 6.9 send the struct without `rx_otherhost_dropped`; missing trailing
+        /// fields read as zero, as iproute2 does.
+        #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub struct LinkStats64 {
+            $(pub $field: u64,)*
+        }
+
+        impl LinkStats64 {
+            /// Number of counters in the newest `struct rtnl_link_stats64` known here.
+            pub const COUNTERS: usize = [$(stringify!($field)),*].len();
+
+            /// Decode a `struct rtnl_link_stats64` payload: native-endian `__u64` counters in
+            /// declaration order. A shorter payload (older kernel) leaves the missing trailing
+            /// counters zero; counters a newer kernel appends are ignored. On the hot path (one
+            /// call per interface per sample), so it reads straight from the bytes.
+            pub fn decode(payload: &[u8]) -> LinkStats64 {
+                let mut words = payload
+                    .chunks_exact(8)
+                    .map(|b| u64::from_ne_bytes(b.try_into().unwrap_or_default()));
+                LinkStats64 {
+                    $($field: words.next().unwrap_or(0),)*
+                }
+            }
+        }
+    };
+}
+
+link_stats64!(
+    rx_packets,
+    tx_packets,
+    rx_bytes,
+    tx_bytes,
+    rx_errors,
+    tx_errors,
+    rx_dropped,
+    tx_dropped,
+    multicast,
+    collisions,
+    rx_length_errors,
+    rx_over_errors,
+    rx_crc_errors,
+    rx_frame_errors,
+    rx_fifo_errors,
+    rx_missed_errors,
+    tx_aborted_errors,
+    tx_carrier_errors,
+    tx_fifo_errors,
+    tx_heartbeat_errors,
+    tx_window_errors,
+    rx_compressed,
+    tx_compressed,
+    rx_nohandler,
+    rx_otherhost_dropped,
+);
+
+/// What changes only when the kernel announces a link change.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkMeta {
+    /// Interface index.
+    pub ifindex: u32,
+    /// Interface name (`IFLA_IFNAME`).
+    pub ifname: String,
+    /// `IFF_*` flags of `struct ifinfomsg`.
+    pub flags: u32,
+    /// `IFLA_MTU`.
+    pub mtu: Option<u32>,
+    /// `IFLA_QDISC`: the root qdisc's kind.
+    pub qdisc: Option<String>,
+    /// `IFLA_OPERSTATE` (RFC 2863 state, `IF_OPER_*`).
+    pub operstate: Option<u8>,
+    /// `IFLA_TXQLEN`.
+    pub txqlen: Option<u32>,
+    /// `ARPHRD_*` link type.
+    pub link_type: u16,
+    /// `IFLA_ADDRESS`, raw bytes.
+    pub address: Option<Vec<u8>>,
+    /// `IFLA_BROADCAST` (the peer for point-to-point links), raw bytes.
+    pub broadcast: Option<Vec<u8>>,
+    /// `IFLA_CARRIER_CHANGES`.
+    pub carrier_changes: Option<u32>,
+    /// `IFLA_LINK`: the ifindex of the link this one sits on (veth peer, VLAN parent, …).
+    pub link: Option<u32>,
+    /// `IFLA_LINK_NETNSID`: set when `link` is in another network namespace.
+    pub link_netnsid: Option<i32>,
+    /// `IFLA_MASTER`: the ifindex of the bridge or bond this link is enslaved to.
+    pub master: Option<u32>,
+    /// Resolved from the other links of the same dump: the name of `link` (when in this
+    /// namespace), the name of `master`, and whether `link` is down (`M-DOWN`).
+    pub resolved: Resolved,
+}
+
+/// What a link's metadata says about other links, resolved against the whole link list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Resolved {
+    /// Name of the `IFLA_LINK` interface; `if<N>` when it is unknown.
+    pub link_name: Option<String>,
+    /// Name of the master interface; `if<N>` when it is unknown.
+    pub master_name: Option<String>,
+    /// The `IFLA_LINK` interface in this namespace is not up (iproute2's `M-DOWN`).
+    pub link_down: bool,
+}
+
+/// Fill in [`LinkMeta::resolved`] for every link of `links` (sorted by ifindex), as iproute2
+/// does: names of unknown indexes read `if<N>`, and an unknown parent counts as down.
+pub fn resolve_links(links: &mut [LinkMeta]) {
+    let find = |links: &[LinkMeta], index: u32| {
+        links
+            .binary_search_by_key(&index, |l| l.ifindex)
+            .ok()
+            .map(|i| (links[i].ifname.clone(), links[i].flags))
+    };
+    for i in 0..links.len() {
+        let mut r = Resolved::default();
+        if let Some(parent) = links[i].link.filter(|&p| p != 0)
+            && links[i].link_netnsid.is_none()
+        {
+            let found = find(links, parent);
+            r.link_down = found.as_ref().is_none_or(|(_, flags)| flags & IFF_UP == 0);
+            r.link_name = Some(found.map_or_else(|| format!("if{parent}"), |(name, _)| name));
+        }
+        if let Some(master) = links[i].master {
+            r.master_name =
+                Some(find(links, master).map_or_else(|| format!("if{master}"), |(name, _)| name));
+        }
+        links[i].resolved = r;
+    }
+}
+
+/// One interface of one sample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkSample {
+    /// Metadata, shared between samples until the link changes.
+    pub link: Arc<LinkMeta>,
+    /// Counters; `None` when the kernel sent none for this link.
+    pub stats64: Option<LinkStats64>,
+}
+
+/// `IFF_*` names in the order iproute2 prints them; `IFF_RUNNING` is not printed but turns
+/// into `NO-CARRIER` when missing on an `UP` link.
+const FLAG_NAMES: [(u32, &str); 18] = [
+    (0x8, "LOOPBACK"),
+    (0x2, "BROADCAST"),
+    (0x10, "POINTOPOINT"),
+    (0x1000, "MULTICAST"),
+    (0x80, "NOARP"),
+    (0x200, "ALLMULTI"),
+    (0x100, "PROMISC"),
+    (0x400, "MASTER"),
+    (0x800, "SLAVE"),
+    (0x4, "DEBUG"),
+    (0x8000, "DYNAMIC"),
+    (0x4000, "AUTOMEDIA"),
+    (0x2000, "PORTSEL"),
+    (0x20, "NOTRAILERS"),
+    (0x1, "UP"),
+    (0x10000, "LOWER_UP"),
+    (0x20000, "DORMANT"),
+    (0x40000, "ECHO"),
+];
+/// `IFF_*` flags (libc's are `c_int`; these are the `u32` of `ifi_flags`).
+const IFF_UP: u32 = libc::IFF_UP as u32;
+const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
+const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
+
+/// RFC 2863 operational states (`IF_OPER_*`), as iproute2 names them.
+const OPER_STATES: [&str; 7] = [
+    "UNKNOWN",
+    "NOTPRESENT",
+    "DOWN",
+    "LOWERLAYERDOWN",
+    "TESTING",
+    "DORMANT",
+    "UP",
+];
+
+/// The operational state's name, as `ip` prints it.
+pub fn operstate_name(state: u8) -> Option<&'static str> {
+    OPER_STATES.get(usize::from(state)).copied()
+}
+
+/// The names of `flags`, as `ip` prints them (unknown bits as one hex string).
+pub fn flag_names(flags: u32) -> impl Iterator<Item = FlagName> {
+    let no_carrier = flags & IFF_UP != 0 && flags & IFF_RUNNING == 0;
+    let mut rest = flags & !IFF_RUNNING;
+    let mut names = Vec::with_capacity(8);
+    if no_carrier {
+        names.push(FlagName::Known("NO-CARRIER"));
+    }
+    for (bit, name) in FLAG_NAMES {
+        if rest & bit != 0 {
+            rest &= !bit;
+            names.push(FlagName::Known(name));
+        }
+    }
+    if rest != 0 {
+        names.push(FlagName::Other(rest));
+    }
+    names.into_iter()
+}
+
+/// One entry of the flag list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FlagName {
+    /// A flag iproute2 names.
+    Known(&'static str),
+    /// The remaining bits, printed in hex.
+    Other(u32),
+}
+
+impl fmt::Display for FlagName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FlagName::Known(s) => f.write_str(s),
+            FlagName::Other(bits) => write!(f, "{bits:x}"),
+        }
+    }
+}
+
+/// `ARPHRD_*` names as iproute2's `ll_type_n2a` gives them (lib/ll_types.c).
+pub fn link_type_name(t: u16) -> Option<&'static str> {
+    Some(match t {
+        0 => "netrom",
+        1 => "ether",
+        2 => "eether",
+        3 => "ax25",
+        4 => "pronet",
+        5 => "chaos",
+        6 => "ieee802",
+        7 => "arcnet",
+        8 => "atalk",
+        15 => "dlci",
+        19 => "atm",
+        23 => "metricom",
+        24 => "ieee1394",
+        32 => "infiniband",
+        256 => "slip",
+        257 => "cslip",
+        258 => "slip6",
+        259 => "cslip6",
+        260 => "rsrvd",
+        264 => "adapt",
+        270 => "rose",
+        271 => "x25",
+        272 => "hwx25",
+        280 => "can",
+        512 => "ppp",
+        513 => "hdlc",
+        516 => "lapb",
+        517 => "ddcmp",
+        518 => "rawhdlc",
+        768 => "ipip",
+        769 => "tunnel6",
+        770 => "frad",
+        771 => "skip",
+        772 => "loopback",
+        773 => "ltalk",
+        774 => "fddi",
+        775 => "bif",
+        776 => "sit",
+        777 => "ip/ddp",
+        778 => "gre",
+        779 => "pimreg",
+        780 => "hippi",
+        781 => "ash",
+        782 => "econet",
+        783 => "irda",
+        784 => "fcpp",
+        785 => "fcal",
+        786 => "fcpl",
+        787 => "fcfb0",
+        788 => "fcfb1",
+        789 => "fcfb2",
+        790 => "fcfb3",
+        791 => "fcfb4",
+        792 => "fcfb5",
+        793 => "fcfb6",
+        794 => "fcfb7",
+        795 => "fcfb8",
+        796 => "fcfb9",
+        797 => "fcfb10",
+        798 => "fcfb11",
+        799 => "fcfb12",
+        800 => "tr",
+        801 => "ieee802.11",
+        802 => "ieee802.11/prism",
+        803 => "ieee802.11/radiotap",
+        804 => "ieee802.15.4",
+        805 => "ieee802.15.4/monitor",
+        820 => "phonet",
+        821 => "phonet_pipe",
+        822 => "caif",
+        823 => "gre6",
+        824 => "netlink",
+        825 => "6lowpan",
+        0xfffe => "none",
+        0xffff => "void",
+        _ => return None,
+    })
+}
+
+/// A link-layer address formatted as `ip` does: IPv4/IPv6 text for IP tunnels, else hex with
+/// colons.
+pub struct LinkAddress<'a> {
+    /// Raw address bytes.
+    pub bytes: &'a [u8],
+    /// `ARPHRD_*` type of the link.
+    pub link_type: u16,
+}
+
+impl fmt::Display for LinkAddress<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const TUNNEL: u16 = 768;
+        const SIT: u16 = 776;
+        const IPGRE: u16 = 778;
+        const TUNNEL6: u16 = 769;
+        const IP6GRE: u16 = 823;
+        let b = self.bytes;
+        if let Ok(v4) = <[u8; 4]>::try_from(b)
+            && matches!(self.link_type, TUNNEL | SIT | IPGRE)
+        {
+            return std::net::Ipv4Addr::from(v4).fmt(f);
+        }
+        if let Ok(v6) = <[u8; 16]>::try_from(b)
+            && matches!(self.link_type, TUNNEL6 | IP6GRE)
+        {
+            return std::net::Ipv6Addr::from(v6).fmt(f);
+        }
+        for (i, byte) in b.iter().enumerate() {
+            if i > 0 {
+                f.write_str(":")?;
+            }
+            write!(f, "{byte:02x}")?;
+        }
+        Ok(())
+    }
+}
+
+struct LinkTypeName(u16);
+
+impl fmt::Display for LinkTypeName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match link_type_name(self.0) {
+            Some(name) => f.write_str(name),
+            None => write!(f, "[{}]", self.0),
+        }
+    }
+}
+
+// ---- Fields, in `ip -s -s -j link` order ----
+
+const IFINDEX: Field = Field::label("ifindex");
+const LINK: Field = Field::label("link");
+const LINK_INDEX: Field = Field::label("link_index");
+const IFNAME: Field = Field::label("ifname");
+const FLAGS: Field = Field::label("flags");
+const MTU: Field = Field::gauge("mtu", Unit::Bytes);
+const QDISC: Field = Field::label("qdisc");
+const MASTER: Field = Field::label("master");
+const OPERSTATE: Field = Field::label("operstate");
+const OPERSTATE_INDEX: Field = Field::label("operstate_index");
+const TXQLEN: Field = Field::gauge("txqlen", Unit::Packets);
+const LINK_TYPE: Field = Field::label("link_type");
+const ADDRESS: Field = Field::label("address");
+const LINK_POINTTOPOINT: Field = Field::label("link_pointtopoint");
+const BROADCAST: Field = Field::label("broadcast");
+const STATS64: Field = Field::label("stats64");
+const RX: Field = Field::label("rx");
+const TX: Field = Field::label("tx");
+const BYTES: Field = Field::counter("bytes", Unit::Bytes);
+const PACKETS: Field = Field::counter("packets", Unit::Packets);
+const ERRORS: Field = Field::counter("errors", Unit::Packets);
+const DROPPED: Field = Field::counter("dropped", Unit::Packets);
+const OVER_ERRORS: Field = Field::counter("over_errors", Unit::Packets);
+const MULTICAST: Field = Field::counter("multicast", Unit::Packets);
+const COMPRESSED: Field = Field::counter("compressed", Unit::Packets);
+const LENGTH_ERRORS: Field = Field::counter("length_errors", Unit::Packets);
+const CRC_ERRORS: Field = Field::counter("crc_errors", Unit::Packets);
+const FRAME_ERRORS: Field = Field::counter("frame_errors", Unit::Packets);
+const FIFO_ERRORS: Field = Field::counter("fifo_errors", Unit::Packets);
+const MISSED_ERRORS: Field = Field::counter("missed_errors", Unit::Packets);
+const NOHANDLER: Field = Field::counter("nohandler", Unit::Packets);
+const OTHERHOST: Field = Field::counter("otherhost", Unit::Packets);
+const CARRIER_ERRORS: Field = Field::counter("carrier_errors", Unit::Packets);
+const COLLISIONS: Field = Field::counter("collisions", Unit::Packets);
+const ABORTED_ERRORS: Field = Field::counter("aborted_errors", Unit::Packets);
+const WINDOW_ERRORS: Field = Field::counter("window_errors", Unit::Packets);
+const HEARTBEAT_ERRORS: Field = Field::counter("heartbeat_errors", Unit::Packets);
+const CARRIER_CHANGES: Field = Field::counter("carrier_changes", Unit::None);
+
+impl LinkMeta {
+    /// The metadata keys of a link element, in `ip -j` order.
+    fn describe_meta<V: Visitor>(&self, v: &mut V) {
+        v.u64(&IFINDEX, self.ifindex.into());
+        match (self.link, self.link_netnsid, &self.resolved.link_name) {
+            (Some(0), _, _) => v.null(&LINK),
+            (Some(index), Some(_), _) => v.u64(&LINK_INDEX, index.into()),
+            (Some(_), None, Some(name)) => v.str(&LINK, name),
+            _ => {}
+        }
+        v.str(&IFNAME, &self.ifname);
+        v.begin_list(&FLAGS);
+        for name in flag_names(self.flags) {
+            match name {
+                FlagName::Known(n) => v.str(&ELEMENT, n),
+                FlagName::Other(_) => v.display(&ELEMENT, &name),
+            }
+        }
+        if self.resolved.link_down {
+            v.str(&ELEMENT, "M-DOWN");
+        }
+        v.end();
+        if let Some(mtu) = self.mtu {
+            v.u64(&MTU, mtu.into());
+        }
+        if let Some(q) = &self.qdisc {
+            v.str(&QDISC, q);
+        }
+        if let Some(master) = &self.resolved.master_name {
+            v.str(&MASTER, master);
+        }
+        if let Some(state) = self.operstate {
+            match operstate_name(state) {
+                Some(name) => v.str(&OPERSTATE, name),
+                None => v.u64(&OPERSTATE_INDEX, state.into()),
+            }
+        }
+        // iproute2 prints the queue length only when it is not zero.
+        if let Some(q) = self.txqlen.filter(|&q| q != 0) {
+            v.u64(&TXQLEN, q.into());
+        }
+        v.display(&LINK_TYPE, &LinkTypeName(self.link_type));
+        if let Some(a) = &self.address {
+            let addr = LinkAddress {
+                bytes: a,
+                link_type: self.link_type,
+            };
+            v.display(&ADDRESS, &addr);
+        }
+        if let Some(b) = &self.broadcast {
+            if self.flags & IFF_POINTOPOINT != 0 {
+                v.bool(&LINK_POINTTOPOINT, true);
+            }
+            let addr = LinkAddress {
+                bytes: b,
+                link_type: self.link_type,
+            };
+            v.display(&BROADCAST, &addr);
+        }
+    }
+}
+
+impl LinkStats64 {
+    /// `stats64.rx` and `stats64.tx` as ip prints them: a few counters only when not zero, and
+    /// the link's carrier changes at the end of `tx`.
+    fn describe_rx_tx<V: Visitor>(&self, carrier_changes: Option<u32>, v: &mut V) {
+        let s = self;
+        v.begin_object(&RX);
+        v.u64(&BYTES, s.rx_bytes);
+        v.u64(&PACKETS, s.rx_packets);
+        v.u64(&ERRORS, s.rx_errors);
+        v.u64(&DROPPED, s.rx_dropped);
+        v.u64(&OVER_ERRORS, s.rx_over_errors);
+        v.u64(&MULTICAST, s.multicast);
+        if s.rx_compressed != 0 {
+            v.u64(&COMPRESSED, s.rx_compressed);
+        }
+        v.u64(&LENGTH_ERRORS, s.rx_length_errors);
+        v.u64(&CRC_ERRORS, s.rx_crc_errors);
+        v.u64(&FRAME_ERRORS, s.rx_frame_errors);
+        v.u64(&FIFO_ERRORS, s.rx_fifo_errors);
+        v.u64(&MISSED_ERRORS, s.rx_missed_errors);
+        if s.rx_nohandler != 0 {
+            v.u64(&NOHANDLER, s.rx_nohandler);
+        }
+        if s.rx_otherhost_dropped != 0 {
+            v.u64(&OTHERHOST, s.rx_otherhost_dropped);
+        }
+        v.end();
+        v.begin_object(&TX);
+        v.u64(&BYTES, s.tx_bytes);
+        v.u64(&PACKETS, s.tx_packets);
+        v.u64(&ERRORS, s.tx_errors);
+        v.u64(&DROPPED, s.tx_dropped);
+        v.u64(&CARRIER_ERRORS, s.tx_carrier_errors);
+        v.u64(&COLLISIONS, s.collisions);
+        if s.tx_compressed != 0 {
+            v.u64(&COMPRESSED, s.tx_compressed);
+        }
+        v.u64(&ABORTED_ERRORS, s.tx_aborted_errors);
+        v.u64(&FIFO_ERRORS, s.tx_fifo_errors);
+        v.u64(&WINDOW_ERRORS, s.tx_window_errors);
+        v.u64(&HEARTBEAT_ERRORS, s.tx_heartbeat_errors);
+        if let Some(cc) = carrier_changes {
+            v.u64(&CARRIER_CHANGES, cc.into());
+        }
+        v.end();
+    }
+}
+
+impl Describe for LinkSample {
+    fn describe<V: Visitor>(&self, v: &mut V) {
+        // Metadata changes only with the link: outputs may render it once per change.
+        v.shared(&self.link, 0, |v| self.link.describe_meta(v));
+        if let Some(st) = &self.stats64 {
+            v.begin_object(&STATS64);
+            st.describe_rx_tx(self.link.carrier_changes, v);
+            v.end();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tunnel_addresses_print_as_ip() {
+        let a = LinkAddress {
+            bytes: &[10, 0, 0, 1],
+            link_type: 768,
+        };
+        assert_eq!(a.to_string(), "10.0.0.1");
+        let a = LinkAddress {
+            bytes: &[10, 0, 0, 1],
+            link_type: 1,
+        };
+        assert_eq!(a.to_string(), "0a:00:00:01");
+        assert_eq!(LinkTypeName(4242).to_string(), "[4242]");
+    }
+}
