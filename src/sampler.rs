@@ -137,8 +137,9 @@ pub struct Sampler {
     stop: Arc<AtomicBool>,
     /// Recorded time of the first replayed read, the origin of `elapsed` in a replay.
     replay_origin: Option<Duration>,
-    /// Reader warnings already reported (each distinct one once).
-    warned: HashSet<(&'static str, Warning)>,
+    /// Reader warnings already reported: each distinct one once, whichever reader has it
+    /// (an interface that is gone is reported once, not by every reader that watches it).
+    warned: HashSet<Warning>,
     /// Per-second timing lines on standard error (`-v`).
     progress: Option<Progress>,
 }
@@ -265,8 +266,7 @@ impl Sampler {
     ) -> Result<(), RunError> {
         // Wake at the deadline, not up to 50 µs after it (the default timer slack): at
         // 1000 samples/s that is 5% of the period.
-        // SAFETY: PR_SET_TIMERSLACK takes an integer and only affects this thread.
-        unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, 1 as libc::c_ulong) };
+        crate::sys::set_timer_slack(1);
         let period_ns = 1e9 / self.frequency;
         let start = clock::monotonic_ns();
         let mut lateness = Histogram::default();
@@ -377,14 +377,13 @@ impl Sampler {
             failed[i] = false;
             summary.partial += u64::from(collected.partial);
             for warning in collected.warnings {
-                let key = (reader.kind(), warning);
                 // Bounded: a reader that invents new texts forever cannot grow this without end.
-                if self.warned.len() < 1000 && !self.warned.contains(&key) {
+                if self.warned.len() < 1000 && !self.warned.contains(&warning) {
                     on_event(Event::Warning {
-                        reader: key.0,
-                        warning: key.1.clone(),
+                        reader: reader.kind(),
+                        warning: warning.clone(),
                     });
-                    self.warned.insert(key);
+                    self.warned.insert(warning);
                 }
             }
             let (timestamp, elapsed) = match collected.captured_at {
@@ -434,12 +433,7 @@ impl Sampler {
 
 /// CPU time used by this process so far.
 pub fn cpu_time() -> Duration {
-    // SAFETY: an all-zero rusage is valid to be overwritten; the pointer is valid for the call.
-    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
-    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
-    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
-    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    tv(ru.ru_utime) + tv(ru.ru_stime)
+    crate::sys::cpu_time()
 }
 
 /// Lateness histogram: 1 µs buckets to 1 ms, 1 ms buckets to 1 s, then one overflow bucket.
