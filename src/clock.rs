@@ -5,15 +5,11 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use crate::sys;
+
 /// Nanoseconds of `CLOCK_MONOTONIC`.
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC always exists on Linux.
-    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
-    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+    sys::monotonic_ns()
 }
 
 /// Time since the Unix epoch (wall clock).
@@ -36,21 +32,8 @@ pub enum Wake {
 /// Sleep until `deadline_ns` of `CLOCK_MONOTONIC`; returns early when a signal arrives (a
 /// handler makes `clock_nanosleep` return `EINTR` whatever `SA_RESTART` says).
 pub fn sleep_until(deadline_ns: u64) -> Wake {
-    let ts = libc::timespec {
-        tv_sec: (deadline_ns / 1_000_000_000) as libc::time_t,
-        tv_nsec: (deadline_ns % 1_000_000_000) as libc::c_long,
-    };
-    // SAFETY: `ts` is a valid timespec; the remainder pointer may be null with TIMER_ABSTIME.
-    let rc = unsafe {
-        libc::clock_nanosleep(
-            libc::CLOCK_MONOTONIC,
-            libc::TIMER_ABSTIME,
-            &ts,
-            std::ptr::null_mut(),
-        )
-    };
     // EINVAL cannot happen for a normalised timespec; treat anything but EINTR as woken.
-    if rc == libc::EINTR {
+    if sys::sleep_until_monotonic(deadline_ns) == libc::EINTR {
         Wake::Interrupted
     } else {
         Wake::Deadline
@@ -59,22 +42,7 @@ pub fn sleep_until(deadline_ns: u64) -> Wake {
 
 /// Broken-down local time of a wall-clock instant: `(year, month, day, hour, minute, second)`.
 pub fn local_time(t: Duration) -> (i32, u32, u32, u32, u32, u32) {
-    let secs = t.as_secs() as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    // SAFETY: both pointers are valid for the call; localtime_r is the thread-safe variant.
-    let ok = unsafe { !libc::localtime_r(&secs, &mut tm).is_null() };
-    if !ok {
-        return (1970, 1, 1, 0, 0, 0);
-    }
-    (
-        tm.tm_year + 1900,
-        (tm.tm_mon + 1) as u32,
-        tm.tm_mday as u32,
-        tm.tm_hour as u32,
-        tm.tm_min as u32,
-        tm.tm_sec as u32,
-    )
+    sys::local_time(t.as_secs() as i64).unwrap_or((1970, 1, 1, 0, 0, 0))
 }
 
 /// `YYYY-MM-DD HH:MM:SS.uuuuuu` in local time.

@@ -40,6 +40,7 @@ pub mod output;
 pub mod readers;
 pub mod sampler;
 pub mod source;
+mod sys;
 
 /// An error and its causes on one line, `outer: inner: innermost`.
 pub fn error_chain(e: &dyn std::error::Error) -> String {

@@ -9,8 +9,10 @@
 
 use std::fs::File;
 use std::io;
-use std::os::fd::AsRawFd;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
+
+use crate::sys;
 
 /// Where named namespaces live (`ip netns add`).
 pub const NETNS_RUN_DIR: &str = "/var/run/netns";
@@ -50,17 +52,6 @@ pub fn resolve(spec: &str) -> PathBuf {
     }
 }
 
-fn check(rc: libc::c_int, path: &Path, call: &'static str) -> Result<(), NetnsError> {
-    if rc < 0 {
-        return Err(NetnsError::Call {
-            path: path.to_owned(),
-            call,
-            source: io::Error::last_os_error(),
-        });
-    }
-    Ok(())
-}
-
 /// Move this (still single-threaded) process into the network namespace at `path` and give it
 /// a sysfs of that namespace.
 pub fn enter(path: &Path) -> Result<(), NetnsError> {
@@ -68,48 +59,16 @@ pub fn enter(path: &Path) -> Result<(), NetnsError> {
         path: path.to_owned(),
         source,
     })?;
-    // SAFETY: a valid fd; setns only changes this process's namespace.
-    check(
-        unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) },
-        path,
-        "setns",
-    )?;
-    // SAFETY: unshare with a flag constant; affects only this process.
-    check(unsafe { libc::unshare(libc::CLONE_NEWNS) }, path, "unshare")?;
-    let root = c"/";
-    let sys = c"/sys";
-    let sysfs = c"sysfs";
-    let none = c"none";
-    // Keep our mounts from propagating back to the host.
-    // SAFETY: valid NUL-terminated strings; null data is allowed.
-    check(
-        unsafe {
-            libc::mount(
-                none.as_ptr(),
-                root.as_ptr(),
-                std::ptr::null(),
-                libc::MS_REC | libc::MS_SLAVE,
-                std::ptr::null(),
-            )
-        },
-        path,
-        "mount --make-rslave /",
-    )?;
-    // SAFETY: valid NUL-terminated path; a lazy unmount of our private copy of /sys.
-    unsafe { libc::umount2(sys.as_ptr(), libc::MNT_DETACH) };
-    // SAFETY: valid NUL-terminated strings; null data is allowed.
-    check(
-        unsafe {
-            libc::mount(
-                sysfs.as_ptr(),
-                sys.as_ptr(),
-                sysfs.as_ptr(),
-                0,
-                std::ptr::null(),
-            )
-        },
-        path,
-        "mount sysfs",
-    )?;
+    let call = |what: &'static str| {
+        move |source| NetnsError::Call {
+            path: path.to_owned(),
+            call: what,
+            source,
+        }
+    };
+    sys::enter_network_namespace(file.as_fd()).map_err(call("setns"))?;
+    sys::unshare_mounts().map_err(call("unshare"))?;
+    sys::make_mounts_slave().map_err(call("mount --make-rslave /"))?;
+    sys::remount_sysfs().map_err(call("mount sysfs"))?;
     Ok(())
 }

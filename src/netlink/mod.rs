@@ -25,24 +25,17 @@ pub mod link;
 pub mod watch;
 
 use std::io;
-use std::os::fd::AsRawFd;
 use std::time::Duration;
 
+pub use netlink_packet_core::{NLM_F_DUMP_INTR, NLM_F_MULTIPART as NLM_F_MULTI};
 use netlink_packet_core::{
-    NLM_F_DUMP, NLM_F_REQUEST, NetlinkMessage, NetlinkPayload, NetlinkSerializable,
+    NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkMessage,
+    NetlinkPayload, NetlinkSerializable,
 };
 use netlink_sys::{Socket, SocketAddr};
 
 /// Length of `struct nlmsghdr`.
 pub const NLMSG_HDRLEN: usize = 16;
-const NLMSG_NOOP: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NLMSG_OVERRUN: u16 = 4;
-/// `NLM_F_MULTIPART`: part of a multi-message reply.
-pub const NLM_F_MULTI: u16 = 2;
-/// `NLM_F_DUMP_INTR`: the dump was interrupted by a change of the object list.
-pub const NLM_F_DUMP_INTR: u16 = 16;
 
 /// How many times one dump is attempted when the kernel keeps flagging it inconsistent or the
 /// socket overflows, before the result is given up (interrupted) or reported as an error.
@@ -219,7 +212,7 @@ impl NetlinkSocket {
         // Strict checking makes the kernel validate dump request headers; kernels before 4.20
         // lack the option, which changes nothing for the all-zero headers sent here.
         let _ = socket.set_netlink_get_strict_chk(true);
-        set_recv_timeout(&socket, RECV_TIMEOUT)?;
+        crate::sys::set_recv_timeout(&socket, RECV_TIMEOUT)?;
         socket.connect(&SocketAddr::new(0, 0))?;
         Ok(socket)
     }
@@ -233,27 +226,6 @@ impl NetlinkSocket {
             Err(e) => Err(e),
         }
     }
-}
-
-fn set_recv_timeout(socket: &Socket, timeout: Duration) -> io::Result<()> {
-    let tv = libc::timeval {
-        tv_sec: timeout.as_secs() as libc::time_t,
-        tv_usec: timeout.subsec_micros() as libc::suseconds_t,
-    };
-    // SAFETY: `tv` is a valid timeval that lives across the call, and its size is passed.
-    let rc = unsafe {
-        libc::setsockopt(
-            socket.as_raw_fd(),
-            libc::SOL_SOCKET,
-            libc::SO_RCVTIMEO,
-            (&tv as *const libc::timeval).cast(),
-            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
-        )
-    };
-    if rc < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    Ok(())
 }
 
 impl Transport for NetlinkSocket {

@@ -1,0 +1,142 @@
+//! Every call into the C library that Rust's standard library does not wrap, in one place: the
+//! only `unsafe` code of the crate. Each function is a safe wrapper with the reason it is sound
+//! next to the call.
+
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd};
+use std::time::Duration;
+
+/// Nanoseconds of `CLOCK_MONOTONIC`.
+pub fn monotonic_ns() -> u64 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable timespec; CLOCK_MONOTONIC always exists on Linux.
+    unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
+    ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
+}
+
+/// `clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME)` until `deadline_ns`; returns the error
+/// number (0 when the deadline was reached, `EINTR` when a signal handler ran).
+pub fn sleep_until_monotonic(deadline_ns: u64) -> i32 {
+    let ts = libc::timespec {
+        tv_sec: (deadline_ns / 1_000_000_000) as libc::time_t,
+        tv_nsec: (deadline_ns % 1_000_000_000) as libc::c_long,
+    };
+    // SAFETY: `ts` is a valid timespec; the remainder pointer may be null with TIMER_ABSTIME.
+    unsafe {
+        libc::clock_nanosleep(
+            libc::CLOCK_MONOTONIC,
+            libc::TIMER_ABSTIME,
+            &ts,
+            std::ptr::null_mut(),
+        )
+    }
+}
+
+/// Broken-down local time of `secs` since the epoch: `(year, month, day, hour, minute,
+/// second)`, or `None` when the C library cannot convert it.
+pub fn local_time(secs: i64) -> Option<(i32, u32, u32, u32, u32, u32)> {
+    let secs = secs as libc::time_t;
+    // SAFETY: an all-zero `tm` is a valid value to be overwritten.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    // SAFETY: both pointers are valid for the call; localtime_r is the thread-safe variant.
+    let ok = unsafe { !libc::localtime_r(&secs, &mut tm).is_null() };
+    ok.then(|| {
+        (
+            tm.tm_year + 1900,
+            (tm.tm_mon + 1) as u32,
+            tm.tm_mday as u32,
+            tm.tm_hour as u32,
+            tm.tm_min as u32,
+            tm.tm_sec as u32,
+        )
+    })
+}
+
+/// Timer slack of the calling thread (`PR_SET_TIMERSLACK`), in nanoseconds.
+pub fn set_timer_slack(ns: u64) {
+    // SAFETY: PR_SET_TIMERSLACK takes an integer and only affects this thread.
+    unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, ns as libc::c_ulong) };
+}
+
+/// CPU time (user + system) this process used so far.
+pub fn cpu_time() -> Duration {
+    // SAFETY: an all-zero rusage is valid to be overwritten.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_SELF with a valid pointer cannot fail.
+    unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut ru) };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(ru.ru_utime) + tv(ru.ru_stime)
+}
+
+/// `SO_RCVTIMEO` of a socket.
+pub fn set_recv_timeout(socket: &impl AsRawFd, timeout: Duration) -> io::Result<()> {
+    let tv = libc::timeval {
+        tv_sec: timeout.as_secs() as libc::time_t,
+        tv_usec: timeout.subsec_micros() as libc::suseconds_t,
+    };
+    // SAFETY: `tv` is a valid timeval that lives across the call, and its size is passed.
+    let rc = unsafe {
+        libc::setsockopt(
+            socket.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVTIMEO,
+            (&tv as *const libc::timeval).cast(),
+            std::mem::size_of::<libc::timeval>() as libc::socklen_t,
+        )
+    };
+    result(rc)
+}
+
+/// Move this thread into the network namespace `ns` (`setns(CLONE_NEWNET)`).
+pub fn enter_network_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
+    // SAFETY: a valid fd for the call's duration; setns only changes this thread's namespace.
+    result(unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) })
+}
+
+/// Give this process a mount namespace of its own (`unshare(CLONE_NEWNS)`).
+pub fn unshare_mounts() -> io::Result<()> {
+    // SAFETY: unshare with a flag constant; affects only this process.
+    result(unsafe { libc::unshare(libc::CLONE_NEWNS) })
+}
+
+/// Keep this process's mounts from propagating back to the host (`mount --make-rslave /`).
+pub fn make_mounts_slave() -> io::Result<()> {
+    // SAFETY: valid NUL-terminated strings; null data is allowed.
+    result(unsafe {
+        libc::mount(
+            c"none".as_ptr(),
+            c"/".as_ptr(),
+            std::ptr::null(),
+            libc::MS_REC | libc::MS_SLAVE,
+            std::ptr::null(),
+        )
+    })
+}
+
+/// Replace this process's `/sys` by a sysfs of its current network namespace.
+pub fn remount_sysfs() -> io::Result<()> {
+    // A lazy unmount of our private copy of /sys; it may not be a mount point at all.
+    // SAFETY: valid NUL-terminated path.
+    unsafe { libc::umount2(c"/sys".as_ptr(), libc::MNT_DETACH) };
+    // SAFETY: valid NUL-terminated strings; null data is allowed.
+    result(unsafe {
+        libc::mount(
+            c"sysfs".as_ptr(),
+            c"/sys".as_ptr(),
+            c"sysfs".as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    })
+}
+
+fn result(rc: libc::c_int) -> io::Result<()> {
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(())
+    }
+}
