@@ -8,10 +8,10 @@ use std::sync::Arc;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use netstatspy::capture::Capture;
-use netstatspy::netlink::Messages;
 use netstatspy::model::Describe;
 use netstatspy::model::ip::LinkSample;
 use netstatspy::model::ss::Netid;
+use netstatspy::netlink::Messages;
 use netstatspy::netlink::link::{decode_link, decode_stats};
 use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::readers::ss::decode::decode_socket;

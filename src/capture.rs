@@ -34,6 +34,8 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
 use crate::clock;
+use netlink_packet_core::{NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
+
 use crate::netlink::watch::LinkWatch;
 use crate::netlink::{Header, Messages, NLM_F_MULTI, NLMSG_HDRLEN, Transport, nlmsg_align};
 
@@ -45,10 +47,8 @@ pub const PACKET_USER: u16 = 6;
 pub const PACKET_KERNEL: u16 = 7;
 /// Length of the cooked header before each datagram.
 pub const COOKED_HEADER_LEN: usize = 16;
-const NLM_F_REQUEST: u16 = 1;
-const NLMSG_ERROR: u16 = 2;
-const NLMSG_DONE: u16 = 3;
-const NETLINK_SOCK_DIAG: u16 = 4;
+/// `NETLINK_SOCK_DIAG` as the 16-bit protocol of the cooked header.
+const NETLINK_SOCK_DIAG: u16 = netlink_sys::constants::NETLINK_SOCK_DIAG as u16;
 /// Largest datagram stored whole (the kernel's dump datagrams are at most 32 KiB, plus slack).
 const SNAPLEN: u32 = 256 * 1024;
 /// Write the capture out at least this often.

@@ -91,9 +91,7 @@ mod tests {
     use super::*;
     use crate::model::ip::LinkSample;
     use netlink_packet_core::Emitable;
-    use netlink_packet_route::link::{
-        LinkAttribute, LinkFlags, LinkLayerType, LinkMessage, State,
-    };
+    use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType, LinkMessage, State};
     use std::sync::Arc;
 
     /// Bytes of an RTM_NEWLINK payload emitted by netlink-packet-route's own encoder: an

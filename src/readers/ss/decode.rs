@@ -12,10 +12,14 @@ use crate::netlink::attrs::{Attrs, Padded};
 pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
 /// `sizeof(struct inet_diag_msg)`.
 const INET_DIAG_MSG_LEN: usize = 72;
-pub const AF_INET: u8 = 2;
-pub const AF_INET6: u8 = 10;
-pub const IPPROTO_TCP: u8 = 6;
-pub const IPPROTO_UDP: u8 = 17;
+/// `sdiag_family`/`idiag_family` of IPv4 sockets (a `u8` in the diag structs).
+pub const AF_INET: u8 = libc::AF_INET as u8;
+/// The family of IPv6 sockets.
+pub const AF_INET6: u8 = libc::AF_INET6 as u8;
+/// `sdiag_protocol` of TCP.
+pub const IPPROTO_TCP: u8 = libc::IPPROTO_TCP as u8;
+/// `sdiag_protocol` of UDP.
+pub const IPPROTO_UDP: u8 = libc::IPPROTO_UDP as u8;
 // INET_DIAG_* attributes (include/uapi/linux/inet_diag.h).
 const INET_DIAG_MEMINFO: usize = 1;
 const INET_DIAG_INFO: usize = 2;
