@@ -26,6 +26,7 @@ pub mod readers;
 pub mod record;
 pub mod sampler;
 pub mod source;
+pub mod uapi;
 
 /// An error and its causes on one line, `outer: inner: innermost`.
 pub fn error_chain(e: &dyn std::error::Error) -> String {
