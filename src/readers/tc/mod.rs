@@ -13,6 +13,7 @@ pub mod value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use libc::{RTM_GETQDISC, RTM_NEWLINK, RTM_NEWQDISC};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::LinkMessage;
 use netlink_packet_route::tc::TcMessage;
@@ -28,31 +29,23 @@ use super::{Collected, ReadError, Reader};
 use crate::netlink::{DumpCounters, Dumper, Request, Transport};
 use crate::record::Stats;
 use crate::source::Source;
+use crate::uapi::gen_stats::{
+    TCA_STATS_APP, TCA_STATS_BASIC, TCA_STATS_BASIC_HW, TCA_STATS_PKT64, TCA_STATS_QUEUE,
+    TCA_STATS_RATE_EST, TCA_STATS_RATE_EST64,
+};
+use crate::uapi::rtnetlink::{TCA_EGRESS_BLOCK, TCA_INGRESS_BLOCK, tcmsg};
 
-// include/uapi/linux/rtnetlink.h
-const RTM_NEWLINK: u16 = 16;
-const RTM_NEWQDISC: u16 = 36;
-const RTM_GETQDISC: u16 = 38;
-const TCA_KIND: usize = 1;
-const TCA_OPTIONS: usize = 2;
-const TCA_STATS: usize = 3;
-const TCA_XSTATS: usize = 4;
-const TCA_STATS2: usize = 7;
-const TCA_HW_OFFLOAD: usize = 12;
-const TCA_INGRESS_BLOCK: usize = 13;
-const TCA_EGRESS_BLOCK: usize = 14;
-// include/uapi/linux/gen_stats.h
-const TCA_STATS_BASIC: usize = 1;
-const TCA_STATS_RATE_EST: usize = 2;
-const TCA_STATS_QUEUE: usize = 3;
-const TCA_STATS_APP: usize = 4;
-const TCA_STATS_RATE_EST64: usize = 5;
-const TCA_STATS_BASIC_HW: usize = 7;
-const TCA_STATS_PKT64: usize = 8;
-/// `sizeof(struct tcmsg)`.
-const TCMSG_LEN: usize = 20;
-/// `TC_H_ROOT`.
-pub const TC_H_ROOT: u32 = 0xFFFF_FFFF;
+// Re-exported: the console logger, which prints a root parent as "root", names it from here.
+pub use crate::uapi::pkt_sched::TC_H_ROOT;
+
+// libc has these rtnetlink.h attribute types as u16 (TCA_HW_OFFLOAD on glibc targets only);
+// attribute tables index by usize.
+const TCA_KIND: usize = libc::TCA_KIND as usize;
+const TCA_OPTIONS: usize = libc::TCA_OPTIONS as usize;
+const TCA_STATS: usize = libc::TCA_STATS as usize;
+const TCA_XSTATS: usize = libc::TCA_XSTATS as usize;
+const TCA_STATS2: usize = libc::TCA_STATS2 as usize;
+const TCA_HW_OFFLOAD: usize = libc::TCA_HW_OFFLOAD as usize;
 
 /// Generic statistics of a qdisc (`TCA_STATS2`, or the legacy `TCA_STATS`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -276,15 +269,15 @@ pub struct QdiscMessage<'a> {
 /// Split an `RTM_NEWQDISC` payload into header and attributes; `None` when it is shorter than
 /// `struct tcmsg` or has no `TCA_KIND` (tc stops at such a message; here it is skipped).
 pub fn parse_qdisc(payload: &[u8]) -> Option<QdiscMessage<'_>> {
-    let head = payload.get(..TCMSG_LEN)?;
-    let p = Padded::<20>::new(head);
-    let attrs = Attrs::parse(&payload[TCMSG_LEN..]);
+    let head = payload.get(..tcmsg::SIZE)?;
+    let p = Padded::<{ tcmsg::SIZE }>::new(head);
+    let attrs = Attrs::parse(&payload[tcmsg::SIZE..]);
     attrs.get(TCA_KIND)?;
     Some(QdiscMessage {
-        ifindex: p.u32(4),
-        handle: p.u32(8),
-        parent: p.u32(12),
-        info: p.u32(16),
+        ifindex: p.u32(tcmsg::TCM_IFINDEX),
+        handle: p.u32(tcmsg::TCM_HANDLE),
+        parent: p.u32(tcmsg::TCM_PARENT),
+        info: p.u32(tcmsg::TCM_INFO),
         attrs,
     })
 }
