@@ -39,12 +39,12 @@ use netlink_packet_core::{NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
 use crate::netlink::watch::LinkWatch;
 use crate::netlink::{Header, Messages, NLM_F_MULTI, NLMSG_HDRLEN, Transport, nlmsg_align};
 
-/// `ARPHRD_NETLINK`.
-pub const ARPHRD_NETLINK: u16 = 824;
-/// nlmon's packet type of a message sent by a user socket.
-pub const PACKET_USER: u16 = 6;
-/// nlmon's packet type of a message sent by the kernel.
-pub const PACKET_KERNEL: u16 = 7;
+pub use crate::uapi::if_arp::ARPHRD_NETLINK;
+/// nlmon's packet type of a message sent by a user socket (`PACKET_USER`, as the 16-bit field
+/// of the cooked header).
+pub const PACKET_USER: u16 = libc::PACKET_USER as u16;
+/// nlmon's packet type of a message sent by the kernel (`PACKET_KERNEL`).
+pub const PACKET_KERNEL: u16 = libc::PACKET_KERNEL as u16;
 /// Length of the cooked header before each datagram.
 pub const COOKED_HEADER_LEN: usize = 16;
 /// `NETLINK_SOCK_DIAG` as the 16-bit protocol of the cooked header.

@@ -13,20 +13,19 @@
 //! - [`capture`] and [`source`] record and replay the netlink traffic.
 //!
 //! ```no_run
+//! use netstatspy::model::Stats;
 //! use netstatspy::output::json::encoder::JsonEncoder;
 //! use netstatspy::readers::{Reader, ip::IpReader};
 //!
 //! let mut reader = IpReader::open(None)?;
 //! let collected = reader.collect()?;
-//! let mut json = Vec::new();
-//! for link in match &collected.stats {
-//!     netstatspy::model::Stats::Ip(links) => links.as_slice(),
-//!     _ => &[],
-//! } {
-//!     JsonEncoder::new().object(link, &mut json);
-//!     json.push(b'\n');
+//! if let Stats::Ip(links) = &collected.stats {
+//!     for link in links {
+//!         let mut json = Vec::new();
+//!         JsonEncoder::new().object(link, &mut json);
+//!         println!("{}", String::from_utf8_lossy(&json));
+//!     }
 //! }
-//! print!("{}", String::from_utf8_lossy(&json));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -41,6 +40,7 @@ pub mod readers;
 pub mod sampler;
 pub mod source;
 mod sys;
+pub mod uapi;
 
 /// An error and its causes on one line, `outer: inner: innermost`.
 pub fn error_chain(e: &dyn std::error::Error) -> String {

@@ -325,11 +325,11 @@ pub struct LinkAddress<'a> {
 
 impl fmt::Display for LinkAddress<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const TUNNEL: u16 = 768;
-        const SIT: u16 = 776;
-        const IPGRE: u16 = 778;
-        const TUNNEL6: u16 = 769;
-        const IP6GRE: u16 = 823;
+        use crate::uapi::if_arp::ARPHRD_IP6GRE as IP6GRE;
+        use libc::{
+            ARPHRD_IPGRE as IPGRE, ARPHRD_SIT as SIT, ARPHRD_TUNNEL as TUNNEL,
+            ARPHRD_TUNNEL6 as TUNNEL6,
+        };
         let b = self.bytes;
         if let Ok(v4) = <[u8; 4]>::try_from(b)
             && matches!(self.link_type, TUNNEL | SIT | IPGRE)

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::describe::{Describe, ELEMENT, Field, Kind, Unit, Visitor};
 
 /// `TC_H_ROOT`: the parent of a root qdisc.
-pub const TC_H_ROOT: u32 = 0xFFFF_FFFF;
+pub use crate::uapi::pkt_sched::TC_H_ROOT;
 
 /// Generic statistics of a qdisc (`TCA_STATS2`, or the legacy `TCA_STATS`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 //! the first occurrence of a type wins, and the walk stops at the first malformed attribute
 //! (what came before it is kept). Structs shorter than the layout read as zero past their end.
 
-/// `NLA_F_NESTED`.
-const NLA_F_NESTED: u16 = 0x8000;
+/// `NLA_F_NESTED` (libc's is a `c_int`; attribute types are `u16`).
+const NLA_F_NESTED: u16 = libc::NLA_F_NESTED as u16;
 
 /// Attributes by type, `0..N`. Kept compact (offsets, not slices): tables are built for every
 /// qdisc of every sample.

@@ -7,27 +7,14 @@ use netlink_packet_route::link::LinkHeader;
 
 use crate::model::ip::{LinkMeta, LinkStats64};
 
-// Attributes from include/uapi/linux/if_link.h.
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_BROADCAST: u16 = 2;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_MTU: u16 = 4;
-const IFLA_LINK: u16 = 5;
-const IFLA_QDISC: u16 = 6;
-const IFLA_MASTER: u16 = 10;
-const IFLA_TXQLEN: u16 = 13;
-const IFLA_OPERSTATE: u16 = 16;
-const IFLA_STATS64: u16 = 23;
-const IFLA_CARRIER_CHANGES: u16 = 35;
-const IFLA_LINK_NETNSID: u16 = 37;
-/// `IFLA_STATS_LINK_64`: `struct rtnl_link_stats64` in an `RTM_NEWSTATS` message.
-pub const IFLA_STATS_LINK_64: u16 = 1;
-/// `sizeof(struct if_stats_msg)`: family, two pads, ifindex at 4, filter mask at 8.
-const IF_STATS_MSG_LEN: usize = 12;
-/// Offset of `ifindex` in `struct if_stats_msg`.
-const IF_STATS_MSG_IFINDEX: usize = 4;
-/// `sizeof(struct ifinfomsg)`.
-const IFINFOMSG_LEN: usize = 16;
+use crate::uapi::if_link::{IFLA_STATS_LINK_64, if_stats_msg};
+use libc::{
+    IFLA_ADDRESS, IFLA_BROADCAST, IFLA_CARRIER_CHANGES, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID,
+    IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC, IFLA_STATS64, IFLA_TXQLEN,
+};
+
+/// `sizeof(struct ifinfomsg)`: the header before a link's attributes.
+const IFINFOMSG_LEN: usize = std::mem::size_of::<libc::ifinfomsg>();
 
 /// Decode the payload of an `RTM_NEWLINK` message (after the netlink header) into metadata and
 /// the `IFLA_STATS64` counters. A malformed attribute ends the walk; what came before is kept.
@@ -65,10 +52,10 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
 /// Decode the payload of an `RTM_NEWSTATS` message into its ifindex and
 /// `IFLA_STATS_LINK_64` counters.
 pub fn decode_stats(payload: &[u8]) -> Option<(u32, Option<LinkStats64>)> {
-    let head = payload.get(..IF_STATS_MSG_LEN)?;
-    let ifindex = u32_of(&head[IF_STATS_MSG_IFINDEX..])?;
+    let head = payload.get(..if_stats_msg::SIZE)?;
+    let ifindex = u32_of(&head[if_stats_msg::IFINDEX..])?;
     let mut stats = None;
-    for nla in NlasIterator::new(&payload[IF_STATS_MSG_LEN..]) {
+    for nla in NlasIterator::new(&payload[if_stats_msg::SIZE..]) {
         let Ok(nla) = nla else { break };
         if nla.kind() == IFLA_STATS_LINK_64 {
             stats = Some(LinkStats64::decode(nla.value()));

@@ -27,15 +27,15 @@ pub mod watch;
 use std::io;
 use std::time::Duration;
 
-pub use netlink_packet_core::{NLM_F_DUMP_INTR, NLM_F_MULTIPART as NLM_F_MULTI};
 use netlink_packet_core::{
     NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NetlinkMessage,
     NetlinkPayload, NetlinkSerializable,
 };
+pub use netlink_packet_core::{NLM_F_DUMP_INTR, NLM_F_MULTIPART as NLM_F_MULTI};
 use netlink_sys::{Socket, SocketAddr};
 
 /// Length of `struct nlmsghdr`.
-pub const NLMSG_HDRLEN: usize = 16;
+pub use crate::uapi::netlink::NLMSG_HDRLEN;
 
 /// How many times one dump is attempted when the kernel keeps flagging it inconsistent or the
 /// socket overflows, before the result is given up (interrupted) or reported as an error.
@@ -709,7 +709,7 @@ mod tests {
         }
     }
 
-    const RTM_NEWLINK: u16 = 16;
+    const RTM_NEWLINK: u16 = libc::RTM_NEWLINK;
 
     fn data(seq: u32, tag: u8) -> Vec<u8> {
         msg(RTM_NEWLINK, NLM_F_MULTI, seq, &[tag; 5])

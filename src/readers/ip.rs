@@ -263,7 +263,7 @@ mod tests {
             let kind = u16::from_ne_bytes([request[4], request[5]]);
             let seq = u32::from_ne_bytes(request[8..12].try_into().expect("4 bytes"));
             self.requests.push(kind);
-            let datagram = if kind == 18 {
+            let datagram = if kind == libc::RTM_GETLINK {
                 let mut d = nl(RTM_NEWLINK, 2, seq, &emitted(&veth_message()));
                 d.extend(nl(3, 2, seq, &0i32.to_ne_bytes()));
                 d

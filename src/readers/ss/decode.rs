@@ -7,11 +7,14 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::model::ss::tcp_info::TcpInfo;
 use crate::model::ss::{CcInfo, Cong, Netid, Socket, Timer};
 use crate::netlink::attrs::{Attrs, Padded};
+use crate::uapi::inet_diag::{
+    INET_DIAG_BBRINFO, INET_DIAG_CONG, INET_DIAG_DCTCPINFO, INET_DIAG_INFO, INET_DIAG_MEMINFO,
+    INET_DIAG_SKMEMINFO, INET_DIAG_VEGASINFO, inet_diag_meminfo, inet_diag_msg, inet_diag_sockid,
+    tcp_bbr_info, tcp_dctcp_info, tcpvegas_info,
+};
+use crate::uapi::sock_diag::SK_MEMINFO_VARS;
 
-/// `SOCK_DIAG_BY_FAMILY`: the request and reply message type.
-pub const SOCK_DIAG_BY_FAMILY: u16 = 20;
-/// `sizeof(struct inet_diag_msg)`.
-const INET_DIAG_MSG_LEN: usize = 72;
+pub use crate::uapi::sock_diag::SOCK_DIAG_BY_FAMILY;
 /// `sdiag_family`/`idiag_family` of IPv4 sockets (a `u8` in the diag structs).
 pub const AF_INET: u8 = libc::AF_INET as u8;
 /// The family of IPv6 sockets.
@@ -20,15 +23,8 @@ pub const AF_INET6: u8 = libc::AF_INET6 as u8;
 pub const IPPROTO_TCP: u8 = libc::IPPROTO_TCP as u8;
 /// `sdiag_protocol` of UDP.
 pub const IPPROTO_UDP: u8 = libc::IPPROTO_UDP as u8;
-// INET_DIAG_* attributes (include/uapi/linux/inet_diag.h).
-const INET_DIAG_MEMINFO: usize = 1;
-const INET_DIAG_INFO: usize = 2;
-const INET_DIAG_VEGASINFO: usize = 3;
-const INET_DIAG_CONG: usize = 4;
-const INET_DIAG_SKMEMINFO: usize = 7;
-const INET_DIAG_DCTCPINFO: usize = 9;
-const INET_DIAG_BBRINFO: usize = 16;
-const INET_DIAG_TABLE: usize = 17;
+/// Attribute types indexed: up to the last one reported (`INET_DIAG_BBRINFO`).
+const INET_DIAG_TABLE: usize = INET_DIAG_BBRINFO + 1;
 
 fn address(family: u8, b: &[u8]) -> IpAddr {
     match family {
@@ -44,67 +40,76 @@ fn address(family: u8, b: &[u8]) -> IpAddr {
 /// Decode one `SOCK_DIAG_BY_FAMILY` reply payload (`struct inet_diag_msg` and attributes).
 /// `None` when it is shorter than `struct inet_diag_msg`.
 pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
-    let h = payload.get(..INET_DIAG_MSG_LEN)?;
-    let p = Padded::<72>::new(h);
-    let family = p.u8(0);
-    let a: Attrs<INET_DIAG_TABLE> = Attrs::parse(&payload[INET_DIAG_MSG_LEN..]);
-    let timer = (p.u8(2) != 0).then(|| Timer {
-        kind: p.u8(2),
-        expires_ms: p.u32(52),
-        retrans: p.u8(3),
+    use inet_diag_msg as msg;
+    use inet_diag_sockid as id;
+    let h = payload.get(..msg::SIZE)?;
+    let p = Padded::<{ msg::SIZE }>::new(h);
+    let family = p.u8(msg::IDIAG_FAMILY);
+    let a: Attrs<INET_DIAG_TABLE> = Attrs::parse(&payload[msg::SIZE..]);
+    // The crate's parser drops idiag_retrans and timer kinds it does not know: read them here.
+    let timer = (p.u8(msg::IDIAG_TIMER) != 0).then(|| Timer {
+        kind: p.u8(msg::IDIAG_TIMER),
+        expires_ms: p.u32(msg::IDIAG_EXPIRES),
+        retrans: p.u8(msg::IDIAG_RETRANS),
     });
     let skmem = a.get(INET_DIAG_SKMEMINFO).map(|m| {
-        let m = Padded::<36>::new(m);
+        let m = Padded::<{ SK_MEMINFO_VARS * 4 }>::new(m);
         std::array::from_fn(|i| m.u32(i * 4))
     });
     // Kernels before 3.x only answer INET_DIAG_MEMINFO (rmem, wmem, fmem, tmem).
     let skmem = skmem.or_else(|| {
         a.get(INET_DIAG_MEMINFO).map(|m| {
-            let m = Padded::<16>::new(m);
-            [m.u32(0), 0, m.u32(4), 0, m.u32(8), m.u32(12), 0, 0, 0]
+            use inet_diag_meminfo as mi;
+            let m = Padded::<{ mi::SIZE }>::new(m);
+            let (rmem, wmem) = (m.u32(mi::IDIAG_RMEM), m.u32(mi::IDIAG_WMEM));
+            let (fmem, tmem) = (m.u32(mi::IDIAG_FMEM), m.u32(mi::IDIAG_TMEM));
+            [rmem, 0, wmem, 0, fmem, tmem, 0, 0, 0]
         })
     });
     let cc_info = if let Some(b) = a.get(INET_DIAG_BBRINFO) {
-        let b = Padded::<20>::new(b);
+        use tcp_bbr_info as bbr;
+        let b = Padded::<{ bbr::SIZE }>::new(b);
         Some(CcInfo::Bbr {
-            bw: u64::from(b.u32(0)) | u64::from(b.u32(4)) << 32,
-            min_rtt: b.u32(8),
-            pacing_gain: b.u32(12),
-            cwnd_gain: b.u32(16),
+            bw: u64::from(b.u32(bbr::BBR_BW_LO)) | u64::from(b.u32(bbr::BBR_BW_HI)) << 32,
+            min_rtt: b.u32(bbr::BBR_MIN_RTT),
+            pacing_gain: b.u32(bbr::BBR_PACING_GAIN),
+            cwnd_gain: b.u32(bbr::BBR_CWND_GAIN),
         })
     } else if let Some(d) = a.get(INET_DIAG_DCTCPINFO) {
-        let d = Padded::<16>::new(d);
+        use tcp_dctcp_info as dc;
+        let d = Padded::<{ dc::SIZE }>::new(d);
         Some(CcInfo::Dctcp {
-            enabled: d.u16(0),
-            ce_state: d.u16(2),
-            alpha: d.u32(4),
-            ab_ecn: d.u32(8),
-            ab_tot: d.u32(12),
+            enabled: d.u16(dc::DCTCP_ENABLED),
+            ce_state: d.u16(dc::DCTCP_CE_STATE),
+            alpha: d.u32(dc::DCTCP_ALPHA),
+            ab_ecn: d.u32(dc::DCTCP_AB_ECN),
+            ab_tot: d.u32(dc::DCTCP_AB_TOT),
         })
     } else {
         a.get(INET_DIAG_VEGASINFO).map(|v| {
-            let v = Padded::<16>::new(v);
+            use tcpvegas_info as ve;
+            let v = Padded::<{ ve::SIZE }>::new(v);
             CcInfo::Vegas {
-                enabled: v.u32(0),
-                rttcnt: v.u32(4),
-                rtt: v.u32(8),
-                minrtt: v.u32(12),
+                enabled: v.u32(ve::TCPV_ENABLED),
+                rttcnt: v.u32(ve::TCPV_RTTCNT),
+                rtt: v.u32(ve::TCPV_RTT),
+                minrtt: v.u32(ve::TCPV_MINRTT),
             }
         })
     };
+    let port = |at: usize| u16::from_be_bytes([h[msg::ID + at], h[msg::ID + at + 1]]);
+    let addr = |at: usize| address(family, &h[msg::ID + at..msg::ID + at + 16]);
+    let cookie = msg::ID + id::IDIAG_COOKIE;
     Some(Socket {
         netid,
-        state: p.u8(1),
-        recv_q: p.u32(56),
-        send_q: p.u32(60),
-        local: (address(family, &h[8..24]), u16::from_be_bytes([h[4], h[5]])),
-        peer: (
-            address(family, &h[24..40]),
-            u16::from_be_bytes([h[6], h[7]]),
-        ),
-        uid: p.u32(64),
-        inode: p.u32(68),
-        cookie: u64::from(p.u32(44)) | u64::from(p.u32(48)) << 32,
+        state: p.u8(msg::IDIAG_STATE),
+        recv_q: p.u32(msg::IDIAG_RQUEUE),
+        send_q: p.u32(msg::IDIAG_WQUEUE),
+        local: (addr(id::IDIAG_SRC), port(id::IDIAG_SPORT)),
+        peer: (addr(id::IDIAG_DST), port(id::IDIAG_DPORT)),
+        uid: p.u32(msg::IDIAG_UID),
+        inode: p.u32(msg::IDIAG_INODE),
+        cookie: u64::from(p.u32(cookie)) | u64::from(p.u32(cookie + 4)) << 32,
         timer,
         skmem,
         cong: a.get(INET_DIAG_CONG).map(Cong::new),
@@ -138,7 +143,7 @@ mod tests {
             // expires, rqueue, wqueue, uid, inode
             h.extend_from_slice(&v.to_ne_bytes());
         }
-        assert_eq!(h.len(), INET_DIAG_MSG_LEN);
+        assert_eq!(h.len(), inet_diag_msg::SIZE);
         h
     }
 
@@ -210,7 +215,7 @@ mod tests {
         for cut in 0..m.len() {
             let _ = decode_socket(Netid::Tcp, &m[..cut]);
         }
-        for i in INET_DIAG_MSG_LEN..m.len() {
+        for i in inet_diag_msg::SIZE..m.len() {
             let mut bad = m.clone();
             bad[i] ^= 0xa5;
             if let Some(s) = decode_socket(Netid::Udp, &bad) {

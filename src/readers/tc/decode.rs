@@ -6,41 +6,40 @@ use std::sync::Arc;
 use super::kinds::{self, Ticks};
 use crate::model::tc::{Basic, Fields, Qdisc, QdiscConfig, QdiscStats, Queue, RateEst, Xstats};
 use crate::netlink::attrs::{Attrs, Padded, hex};
+use crate::uapi::gen_stats::{
+    TCA_STATS_APP, TCA_STATS_BASIC, TCA_STATS_BASIC_HW, TCA_STATS_PKT64, TCA_STATS_QUEUE,
+    TCA_STATS_RATE_EST, TCA_STATS_RATE_EST64,
+};
+use crate::uapi::rtnetlink::{TCA_EGRESS_BLOCK, TCA_INGRESS_BLOCK, tcmsg};
 
-// include/uapi/linux/rtnetlink.h
+// libc has these rtnetlink.h attribute types as u16 (TCA_HW_OFFLOAD on glibc targets only);
+// attribute tables index by usize.
 /// `TCA_KIND`.
-pub const TCA_KIND: usize = 1;
+pub const TCA_KIND: usize = libc::TCA_KIND as usize;
 /// `TCA_OPTIONS`.
-pub const TCA_OPTIONS: usize = 2;
-const TCA_STATS: usize = 3;
-const TCA_XSTATS: usize = 4;
-const TCA_STATS2: usize = 7;
-const TCA_HW_OFFLOAD: usize = 12;
-const TCA_INGRESS_BLOCK: usize = 13;
-const TCA_EGRESS_BLOCK: usize = 14;
-// include/uapi/linux/gen_stats.h
-const TCA_STATS_BASIC: usize = 1;
-const TCA_STATS_RATE_EST: usize = 2;
-const TCA_STATS_QUEUE: usize = 3;
-const TCA_STATS_APP: usize = 4;
-const TCA_STATS_RATE_EST64: usize = 5;
-const TCA_STATS_BASIC_HW: usize = 7;
-const TCA_STATS_PKT64: usize = 8;
-/// `sizeof(struct tcmsg)`.
-const TCMSG_LEN: usize = 20;
+pub const TCA_OPTIONS: usize = libc::TCA_OPTIONS as usize;
+const TCA_STATS: usize = libc::TCA_STATS as usize;
+const TCA_XSTATS: usize = libc::TCA_XSTATS as usize;
+const TCA_STATS2: usize = libc::TCA_STATS2 as usize;
+const TCA_HW_OFFLOAD: usize = libc::TCA_HW_OFFLOAD as usize;
 
 /// Decode `TCA_STATS2` (nested) and the legacy `TCA_STATS`; returns the stats and the xstats
 /// bytes (`TCA_STATS_APP`, else `TCA_XSTATS`).
 pub fn decode_stats<'a>(top: &Attrs<'a, 16>) -> (Option<QdiscStats>, Option<&'a [u8]>) {
+    use crate::uapi::gen_stats::{
+        TCA_STATS_MAX, gnet_stats_basic as gb, gnet_stats_queue as gq, gnet_stats_rate_est as re,
+        gnet_stats_rate_est64 as re64,
+    };
+    use crate::uapi::pkt_sched::tc_stats as ts;
     let mut stats = None;
     let mut app = None;
     if let Some(s2) = top.get(TCA_STATS2) {
-        let a: Attrs<9> = Attrs::parse(s2);
+        let a: Attrs<{ TCA_STATS_MAX + 1 }> = Attrs::parse(s2);
         let basic = |b: &[u8]| {
-            let p = Padded::<16>::new(b);
+            let p = Padded::<{ gb::SIZE }>::new(b);
             Basic {
-                bytes: p.u64(0),
-                packets: p.u32(8).into(),
+                bytes: p.u64(gb::BYTES),
+                packets: p.u32(gb::PACKETS).into(),
             }
         };
         let mut s = QdiscStats {
@@ -55,28 +54,28 @@ pub fn decode_stats<'a>(top: &Attrs<'a, 16>) -> (Option<QdiscStats>, Option<&'a 
             b.packets = p64;
         }
         s.queue = a.get(TCA_STATS_QUEUE).map(|q| {
-            let p = Padded::<20>::new(q);
+            let p = Padded::<{ gq::SIZE }>::new(q);
             Queue {
-                qlen: p.u32(0),
-                backlog: p.u32(4),
-                drops: p.u32(8),
-                requeues: p.u32(12),
-                overlimits: p.u32(16),
+                qlen: p.u32(gq::QLEN),
+                backlog: p.u32(gq::BACKLOG),
+                drops: p.u32(gq::DROPS),
+                requeues: p.u32(gq::REQUEUES),
+                overlimits: p.u32(gq::OVERLIMITS),
             }
         });
         s.rate = match (a.get(TCA_STATS_RATE_EST64), a.get(TCA_STATS_RATE_EST)) {
             (Some(r), _) => {
-                let p = Padded::<16>::new(r);
+                let p = Padded::<{ re64::SIZE }>::new(r);
                 Some(RateEst {
-                    bps: p.u64(0),
-                    pps: p.u64(8),
+                    bps: p.u64(re64::BPS),
+                    pps: p.u64(re64::PPS),
                 })
             }
             (None, Some(r)) => {
-                let p = Padded::<8>::new(r);
+                let p = Padded::<{ re::SIZE }>::new(r);
                 Some(RateEst {
-                    bps: p.u32(0).into(),
-                    pps: p.u32(4).into(),
+                    bps: p.u32(re::BPS).into(),
+                    pps: p.u32(re::PPS).into(),
                 })
             }
             (None, None) => None,
@@ -84,25 +83,24 @@ pub fn decode_stats<'a>(top: &Attrs<'a, 16>) -> (Option<QdiscStats>, Option<&'a 
         stats = Some(s);
         app = a.get(TCA_STATS_APP);
     } else if let Some(legacy) = top.get(TCA_STATS) {
-        // struct tc_stats: bytes u64 @0, packets @8, drops @12, overlimits @16, bps @20,
-        // pps @24, qlen @28, backlog @32.
-        let p = Padded::<40>::new(legacy);
+        let p = Padded::<{ ts::SIZE }>::new(legacy);
+        let (bps, pps) = (p.u32(ts::BPS), p.u32(ts::PPS));
         stats = Some(QdiscStats {
             basic: Some(Basic {
-                bytes: p.u64(0),
-                packets: p.u32(8).into(),
+                bytes: p.u64(ts::BYTES),
+                packets: p.u32(ts::PACKETS).into(),
             }),
             queue: Some(Queue {
-                qlen: p.u32(28),
-                backlog: p.u32(32),
-                drops: p.u32(12),
+                qlen: p.u32(ts::QLEN),
+                backlog: p.u32(ts::BACKLOG),
+                drops: p.u32(ts::DROPS),
                 requeues: 0,
-                overlimits: p.u32(16),
+                overlimits: p.u32(ts::OVERLIMITS),
             }),
             hw: None,
-            rate: (p.u32(20) != 0 || p.u32(24) != 0).then(|| RateEst {
-                bps: p.u32(20).into(),
-                pps: p.u32(24).into(),
+            rate: (bps != 0 || pps != 0).then(|| RateEst {
+                bps: bps.into(),
+                pps: pps.into(),
             }),
             legacy: true,
         });
@@ -127,15 +125,15 @@ pub struct QdiscMessage<'a> {
 /// Split an `RTM_NEWQDISC` payload into header and attributes; `None` when it is shorter than
 /// `struct tcmsg` or has no `TCA_KIND` (tc stops at such a message; here it is skipped).
 pub fn parse_qdisc(payload: &[u8]) -> Option<QdiscMessage<'_>> {
-    let head = payload.get(..TCMSG_LEN)?;
-    let p = Padded::<20>::new(head);
-    let attrs = Attrs::parse(&payload[TCMSG_LEN..]);
+    let head = payload.get(..tcmsg::SIZE)?;
+    let p = Padded::<{ tcmsg::SIZE }>::new(head);
+    let attrs = Attrs::parse(&payload[tcmsg::SIZE..]);
     attrs.get(TCA_KIND)?;
     Some(QdiscMessage {
-        ifindex: p.u32(4),
-        handle: p.u32(8),
-        parent: p.u32(12),
-        info: p.u32(16),
+        ifindex: p.u32(tcmsg::TCM_IFINDEX),
+        handle: p.u32(tcmsg::TCM_HANDLE),
+        parent: p.u32(tcmsg::TCM_PARENT),
+        info: p.u32(tcmsg::TCM_INFO),
         attrs,
     })
 }

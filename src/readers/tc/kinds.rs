@@ -3,12 +3,16 @@
 //! in its order and units: sizes in bytes, rates in bytes per second, times as the kernel's raw
 //! microseconds (nanoseconds where noted), probabilities as `%g`-rounded fractions.
 //!
-//! Layouts are those of `include/uapi/linux/pkt_sched.h`. Every decoder is a pure function of
+//! Attribute numbers and struct layouts are those of `include/uapi/linux/pkt_sched.h`, under the
+//! kernel's names from [`crate::uapi::pkt_sched`]. Every decoder is a pure function of
 //! bytes; a short struct reads as zero past its end where tc does the same, and yields nothing
 //! where tc refuses it (the caller then keeps the bytes as `xstats_raw`).
 
 use crate::model::tc::{Fields, Value, hex_0x, round_g};
 use crate::netlink::attrs::{Attrs, Padded, each, u16_at, u32_at};
+use crate::uapi::netlink::nla_bitfield32;
+// Every name as the kernel header spells it, as a C decoder would `#include <linux/pkt_sched.h>`.
+use crate::uapi::pkt_sched::*;
 
 /// Kernel tick conversion (`/proc/net/psched`): microseconds per tick, as tc computes it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -95,173 +99,201 @@ pub fn xstats(kind: &str, x: &[u8]) -> Option<Fields> {
         "codel" => codel_xstats(x, &mut f),
         "fq" => fq_xstats(x, &mut f),
         "cake" => cake_xstats(x, &mut f),
-        "sfq" if x.len() >= 4 => f.i("allot", Padded::<4>::new(x).i32(0)),
-        "red" if x.len() >= 16 => red_xstats(x, &mut f),
-        "choke" if x.len() >= 20 => choke_xstats(x, &mut f),
-        "pie" if x.len() >= 40 => pie_xstats(x, &mut f),
+        "sfq" if x.len() >= tc_sfq_xstats::SIZE => f.i(
+            "allot",
+            Padded::<{ tc_sfq_xstats::SIZE }>::new(x).i32(tc_sfq_xstats::ALLOT),
+        ),
+        "red" if x.len() >= tc_red_xstats::SIZE => red_xstats(x, &mut f),
+        "choke" if x.len() >= tc_choke_xstats::SIZE => choke_xstats(x, &mut f),
+        "pie" if x.len() >= tc_pie_xstats::SIZE => pie_xstats(x, &mut f),
         "fq_pie" => fq_pie_xstats(x, &mut f),
-        "hhf" if x.len() >= 16 => hhf_xstats(x, &mut f),
-        "sfb" if x.len() >= 36 => sfb_xstats(x, &mut f),
+        "hhf" if x.len() >= tc_hhf_xstats::SIZE => hhf_xstats(x, &mut f),
+        "sfb" if x.len() >= tc_sfb_xstats::SIZE => sfb_xstats(x, &mut f),
         _ => return None,
     }
     Some(f)
 }
 
-/// `tc_fifo_qopt { u32 limit; }`: packets for pfifo, bytes for bfifo.
+/// `tc_fifo_qopt`: `limit` in packets for pfifo, bytes for bfifo.
 fn fifo(opt: &[u8], f: &mut Fields) {
-    if let Some(limit) = u32_at(opt, 0) {
+    if let Some(limit) = u32_at(opt, tc_fifo_qopt::LIMIT) {
         f.u("limit", limit);
     }
 }
 
-/// `tc_prio_qopt { int bands; u8 priomap[16]; }` then (compat nest) `TCA_PRIO_MQ` (1, u8).
+/// `tc_prio_qopt`, then (in a compat nest) `TCA_PRIO_MQ`.
 fn prio(opt: &[u8], f: &mut Fields) {
-    if opt.len() < 20 {
+    if opt.len() < tc_prio_qopt::SIZE {
         return;
     }
-    let p = Padded::<20>::new(opt);
-    f.u("bands", p.u32(0));
+    let p = Padded::<{ tc_prio_qopt::SIZE }>::new(opt);
+    f.u("bands", p.u32(tc_prio_qopt::BANDS));
     f.push(
         "priomap",
-        Value::List((4..20).map(|i| Value::U(p.u8(i).into())).collect()),
+        Value::List(
+            (0..=TC_PRIO_MAX)
+                .map(|i| Value::U(p.u8(tc_prio_qopt::PRIOMAP + i).into()))
+                .collect(),
+        ),
     );
-    let nest: Attrs<2> = Attrs::parse(opt.get(20..).unwrap_or(&[]));
-    f.b("multiqueue", nest.u8(1).is_some_and(|v| v != 0));
+    // The nest follows the struct, whose size is already a multiple of the 4-byte alignment.
+    let nest: Attrs<{ TCA_PRIO_MAX + 1 }> =
+        Attrs::parse(opt.get(tc_prio_qopt::SIZE..).unwrap_or(&[]));
+    f.b("multiqueue", nest.u8(TCA_PRIO_MQ).is_some_and(|v| v != 0));
 }
 
-/// htb: `TCA_HTB_INIT` (2) `tc_htb_glob { version, rate2quantum, defcls, debug, direct_pkts }`,
-/// `TCA_HTB_DIRECT_QLEN` (5), `TCA_HTB_OFFLOAD` (9); `TCA_HTB_PARMS` (1) is class-only.
+/// htb: `TCA_HTB_INIT` (`tc_htb_glob`), `TCA_HTB_DIRECT_QLEN`, `TCA_HTB_OFFLOAD`;
+/// `TCA_HTB_PARMS` (`tc_htb_opt`) is class-only.
 fn htb(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<10> = Attrs::parse(opt);
-    if let Some(parms) = a.get(1) {
-        // struct tc_htb_opt (44 bytes): level @36, prio @40.
-        if parms.len() < 44 {
+    let a: Attrs<{ TCA_HTB_MAX + 1 }> = Attrs::parse(opt);
+    if let Some(parms) = a.get(TCA_HTB_PARMS) {
+        if parms.len() < tc_htb_opt::SIZE {
             return;
         }
-        let p = Padded::<44>::new(parms);
-        if p.u32(36) == 0 {
-            f.i("prio", p.i32(40));
+        let p = Padded::<{ tc_htb_opt::SIZE }>::new(parms);
+        if p.u32(tc_htb_opt::LEVEL) == 0 {
+            f.i("prio", p.i32(tc_htb_opt::PRIO));
         }
     }
-    if let Some(init) = a.get(2) {
-        if init.len() < 20 {
+    if let Some(init) = a.get(TCA_HTB_INIT) {
+        if init.len() < tc_htb_glob::SIZE {
             return;
         }
-        let g = Padded::<20>::new(init);
-        f.i("r2q", g.i32(4));
-        f.s("default", hex_0x(g.u32(8).into()));
-        f.u("direct_packets_stat", g.u32(16));
+        let g = Padded::<{ tc_htb_glob::SIZE }>::new(init);
+        f.i("r2q", g.i32(tc_htb_glob::RATE2QUANTUM));
+        f.s("default", hex_0x(g.u32(tc_htb_glob::DEFCLS).into()));
+        f.u("direct_packets_stat", g.u32(tc_htb_glob::DIRECT_PKTS));
     }
-    if let Some(q) = a.u32(5) {
+    if let Some(q) = a.u32(TCA_HTB_DIRECT_QLEN) {
         f.u("direct_qlen", q);
     }
-    if a.has(9) {
+    if a.has(TCA_HTB_OFFLOAD) {
         f.null("offload");
     }
 }
 
-/// ets: `NBANDS` (1, u8), `NSTRICT` (2, u8), `QUANTA` (3, nest of `QUANTA_BAND` 4, u32),
-/// `PRIOMAP` (5, nest of `PRIOMAP_BAND` 6, u8).
+/// ets: `TCA_ETS_NBANDS`, `TCA_ETS_NSTRICT` (u8), `TCA_ETS_QUANTA` (nest of
+/// `TCA_ETS_QUANTA_BAND`, u32), `TCA_ETS_PRIOMAP` (nest of `TCA_ETS_PRIOMAP_BAND`, u8).
 fn ets(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<7> = Attrs::parse(opt);
-    let (Some(bands), Some(priomap)) = (a.u8(1), a.get(5)) else {
+    let a: Attrs<{ TCA_ETS_MAX + 1 }> = Attrs::parse(opt);
+    let (Some(bands), Some(priomap)) = (a.u8(TCA_ETS_NBANDS), a.get(TCA_ETS_PRIOMAP)) else {
         return;
     };
     f.u("bands", bands);
-    if let Some(strict) = a.u8(2) {
+    if let Some(strict) = a.u8(TCA_ETS_NSTRICT) {
         f.u("strict", strict);
     }
-    if let Some(quanta) = a.get(3) {
+    if let Some(quanta) = a.get(TCA_ETS_QUANTA) {
         let list = each(quanta)
-            .filter(|(k, _)| *k == 4)
+            .filter(|(k, _)| usize::from(*k) == TCA_ETS_QUANTA_BAND)
             .filter_map(|(_, v)| u32_at(v, 0))
             .map(|q| Value::U(q.into()))
             .collect();
         f.push("quanta", Value::List(list));
     }
     let list = each(priomap)
-        .filter(|(k, _)| *k == 6)
+        .filter(|(k, _)| usize::from(*k) == TCA_ETS_PRIOMAP_BAND)
         .filter_map(|(_, v)| v.first().copied())
         .map(|b| Value::U(b.into()))
         .collect();
     f.push("priomap", Value::List(list));
 }
 
-/// hfsc: `tc_hfsc_qopt { u16 defcls; }`. tc prints a non-zero default as text only; here it is
-/// the same hex digits as a string.
+/// hfsc: `tc_hfsc_qopt`. tc prints a non-zero default as text only; here it is the same hex
+/// digits as a string.
 fn hfsc(opt: &[u8], f: &mut Fields) {
-    if let Some(defcls) = u16_at(opt, 0).filter(|&d| d != 0) {
+    if let Some(defcls) = u16_at(opt, tc_hfsc_qopt::DEFCLS).filter(|&d| d != 0) {
         f.s("default", format!("{defcls:x}"));
     }
 }
 
 /// fq_codel options (`TCA_FQ_CODEL_*`).
 fn fq_codel(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<12> = Attrs::parse(opt);
-    if let Some(v) = a.u32(2) {
+    let a: Attrs<{ TCA_FQ_CODEL_MAX + 1 }> = Attrs::parse(opt);
+    if let Some(v) = a.u32(TCA_FQ_CODEL_LIMIT) {
         f.u("limit", v);
     }
-    if let Some(v) = a.u32(5) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_FLOWS) {
         f.u("flows", v);
     }
-    if let Some(v) = a.u32(6) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_QUANTUM) {
         f.u("quantum", v);
     }
-    if let Some(v) = a.u32(1) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_TARGET) {
         f.u("target", v);
     }
-    if let Some(v) = a.u32(7) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_CE_THRESHOLD) {
         f.u("ce_threshold", v);
     }
-    let selector = a.u8(10).unwrap_or(0);
-    let mask = a.u8(11).unwrap_or(0);
+    let selector = a.u8(TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR).unwrap_or(0);
+    let mask = a.u8(TCA_FQ_CODEL_CE_THRESHOLD_MASK).unwrap_or(0);
     if mask != 0 || selector != 0 {
         f.u("ce_threshold_selector", selector);
         f.u("ce_threshold_mask", mask);
     }
-    if let Some(v) = a.u32(3) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_INTERVAL) {
         f.u("interval", v);
     }
-    if let Some(v) = a.u32(9) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_MEMORY_LIMIT) {
         f.u("memory_limit", v);
     }
-    if a.u32(4).is_some_and(|v| v != 0) {
+    if a.u32(TCA_FQ_CODEL_ECN).is_some_and(|v| v != 0) {
         f.b("ecn", true);
     }
-    if let Some(v) = a.u32(8).filter(|&v| v != 0) {
+    if let Some(v) = a.u32(TCA_FQ_CODEL_DROP_BATCH_SIZE).filter(|&v| v != 0) {
         f.u("drop_batch", v);
     }
 }
 
-/// `tc_fq_codel_xstats` (40 bytes, zero-extended): type 0 = qdisc, 1 = class.
+/// `tc_fq_codel_xstats` (zero-extended): a qdisc's or a class's statistics, by `type`.
 fn fq_codel_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<40>::new(x);
-    match p.u32(0) {
-        0 => {
-            f.u("maxpacket", p.u32(4));
-            f.u("drop_overlimit", p.u32(8));
-            f.u("new_flow_count", p.u32(16));
-            f.u("ecn_mark", p.u32(12));
-            if p.u32(28) != 0 {
-                f.u("ce_mark", p.u32(28));
+    let p = Padded::<{ tc_fq_codel_xstats::SIZE }>::new(x);
+    match p.u32(tc_fq_codel_xstats::TYPE) {
+        TCA_FQ_CODEL_XSTATS_QDISC => {
+            let qd = tc_fq_codel_xstats::QDISC_STATS;
+            f.u("maxpacket", p.u32(qd + tc_fq_codel_qd_stats::MAXPACKET));
+            f.u(
+                "drop_overlimit",
+                p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERLIMIT),
+            );
+            f.u(
+                "new_flow_count",
+                p.u32(qd + tc_fq_codel_qd_stats::NEW_FLOW_COUNT),
+            );
+            f.u("ecn_mark", p.u32(qd + tc_fq_codel_qd_stats::ECN_MARK));
+            if p.u32(qd + tc_fq_codel_qd_stats::CE_MARK) != 0 {
+                f.u("ce_mark", p.u32(qd + tc_fq_codel_qd_stats::CE_MARK));
             }
-            if p.u32(32) != 0 {
-                f.u("memory_used", p.u32(32));
+            if p.u32(qd + tc_fq_codel_qd_stats::MEMORY_USAGE) != 0 {
+                f.u(
+                    "memory_used",
+                    p.u32(qd + tc_fq_codel_qd_stats::MEMORY_USAGE),
+                );
             }
-            if p.u32(36) != 0 {
-                f.u("drop_overmemory", p.u32(36));
+            if p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERMEMORY) != 0 {
+                f.u(
+                    "drop_overmemory",
+                    p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERMEMORY),
+                );
             }
-            f.u("new_flows_len", p.u32(20));
-            f.u("old_flows_len", p.u32(24));
+            f.u(
+                "new_flows_len",
+                p.u32(qd + tc_fq_codel_qd_stats::NEW_FLOWS_LEN),
+            );
+            f.u(
+                "old_flows_len",
+                p.u32(qd + tc_fq_codel_qd_stats::OLD_FLOWS_LEN),
+            );
         }
-        1 => {
-            f.i("deficit", p.i32(4));
-            f.u("count", p.u32(12));
-            f.u("lastcount", p.u32(16));
-            f.u("ldelay", p.u32(8));
-            if p.u32(20) != 0 {
+        TCA_FQ_CODEL_XSTATS_CLASS => {
+            let cl = tc_fq_codel_xstats::CLASS_STATS;
+            f.i("deficit", p.i32(cl + tc_fq_codel_cl_stats::DEFICIT));
+            f.u("count", p.u32(cl + tc_fq_codel_cl_stats::COUNT));
+            f.u("lastcount", p.u32(cl + tc_fq_codel_cl_stats::LASTCOUNT));
+            f.u("ldelay", p.u32(cl + tc_fq_codel_cl_stats::LDELAY));
+            if p.u32(cl + tc_fq_codel_cl_stats::DROPPING) != 0 {
                 f.b("dropping", true);
-                f.i("drop_next", p.i32(24));
+                f.i("drop_next", p.i32(cl + tc_fq_codel_cl_stats::DROP_NEXT));
             }
         }
         _ => {}
@@ -270,120 +302,124 @@ fn fq_codel_xstats(x: &[u8], f: &mut Fields) {
 
 /// codel options (`TCA_CODEL_*`).
 fn codel(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<6> = Attrs::parse(opt);
-    if let Some(v) = a.u32(2) {
+    let a: Attrs<{ TCA_CODEL_MAX + 1 }> = Attrs::parse(opt);
+    if let Some(v) = a.u32(TCA_CODEL_LIMIT) {
         f.u("limit", v);
     }
-    if let Some(v) = a.u32(1) {
+    if let Some(v) = a.u32(TCA_CODEL_TARGET) {
         f.u("target", v);
     }
-    if let Some(v) = a.u32(5) {
+    if let Some(v) = a.u32(TCA_CODEL_CE_THRESHOLD) {
         f.u("ce_threshold", v);
     }
-    if let Some(v) = a.u32(3) {
+    if let Some(v) = a.u32(TCA_CODEL_INTERVAL) {
         f.u("interval", v);
     }
-    if a.u32(4).is_some_and(|v| v != 0) {
+    if a.u32(TCA_CODEL_ECN).is_some_and(|v| v != 0) {
         f.b("ecn", true);
     }
 }
 
-/// `tc_codel_xstats` (36 bytes, zero-extended).
+/// `tc_codel_xstats` (zero-extended).
 fn codel_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<36>::new(x);
-    f.u("count", p.u32(4));
-    f.u("lastcount", p.u32(8));
-    f.u("ldelay", p.u32(12));
-    if p.u32(28) != 0 {
+    let p = Padded::<{ tc_codel_xstats::SIZE }>::new(x);
+    f.u("count", p.u32(tc_codel_xstats::COUNT));
+    f.u("lastcount", p.u32(tc_codel_xstats::LASTCOUNT));
+    f.u("ldelay", p.u32(tc_codel_xstats::LDELAY));
+    if p.u32(tc_codel_xstats::DROPPING) != 0 {
         f.b("dropping", true);
     }
-    f.i("drop_next", p.i32(16));
-    f.u("maxpacket", p.u32(0));
-    f.u("ecn_mark", p.u32(24));
-    f.u("drop_overlimit", p.u32(20));
-    if p.u32(32) != 0 {
-        f.u("ce_mark", p.u32(32));
+    f.i("drop_next", p.i32(tc_codel_xstats::DROP_NEXT));
+    f.u("maxpacket", p.u32(tc_codel_xstats::MAXPACKET));
+    f.u("ecn_mark", p.u32(tc_codel_xstats::ECN_MARK));
+    f.u("drop_overlimit", p.u32(tc_codel_xstats::DROP_OVERLIMIT));
+    if p.u32(tc_codel_xstats::CE_MARK) != 0 {
+        f.u("ce_mark", p.u32(tc_codel_xstats::CE_MARK));
     }
 }
 
 /// fq options (`TCA_FQ_*`); `timer_slack` is in nanoseconds.
 fn fq(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<16> = Attrs::parse(opt);
-    if let Some(v) = a.u32(1) {
+    let a: Attrs<{ TCA_FQ_MAX + 1 }> = Attrs::parse(opt);
+    if let Some(v) = a.u32(TCA_FQ_PLIMIT) {
         f.u("limit", v);
     }
-    if let Some(v) = a.u32(2) {
+    if let Some(v) = a.u32(TCA_FQ_FLOW_PLIMIT) {
         f.u("flow_limit", v);
     }
-    if let Some(v) = a.u32(8) {
+    if let Some(v) = a.u32(TCA_FQ_BUCKETS_LOG) {
         f.u("buckets", 1u32.wrapping_shl(v));
     }
-    if let Some(v) = a.u32(10) {
+    if let Some(v) = a.u32(TCA_FQ_ORPHAN_MASK) {
         f.u("orphan_mask", v);
     }
-    if a.u32(5) == Some(0) {
+    if a.u32(TCA_FQ_RATE_ENABLE) == Some(0) {
         f.b("pacing", false);
     }
-    if let Some(v) = a.u32(3) {
+    if let Some(v) = a.u32(TCA_FQ_QUANTUM) {
         f.u("quantum", v);
     }
-    if let Some(v) = a.u32(4) {
+    if let Some(v) = a.u32(TCA_FQ_INITIAL_QUANTUM) {
         f.u("initial_quantum", v);
     }
-    if let Some(v) = a.u32(7).filter(|&v| v != u32::MAX) {
+    if let Some(v) = a.u32(TCA_FQ_FLOW_MAX_RATE).filter(|&v| v != u32::MAX) {
         f.u("maxrate", v);
     }
-    if let Some(v) = a.u32(6).filter(|&v| v != 0) {
+    if let Some(v) = a.u32(TCA_FQ_FLOW_DEFAULT_RATE).filter(|&v| v != 0) {
         f.u("defrate", v);
     }
-    if let Some(v) = a.u32(11).filter(|&v| v != 0) {
+    if let Some(v) = a.u32(TCA_FQ_LOW_RATE_THRESHOLD).filter(|&v| v != 0) {
         f.u("low_rate_threshold", v);
     }
-    if let Some(v) = a.u32(9) {
+    if let Some(v) = a.u32(TCA_FQ_FLOW_REFILL_DELAY) {
         f.u("refill_delay", v);
     }
-    if let Some(v) = a.u32(12).filter(|&v| v != u32::MAX) {
+    if let Some(v) = a.u32(TCA_FQ_CE_THRESHOLD).filter(|&v| v != u32::MAX) {
         f.u("ce_threshold", v);
     }
-    if let Some(v) = a.u32(13) {
+    if let Some(v) = a.u32(TCA_FQ_TIMER_SLACK) {
         f.u("timer_slack", v);
     }
-    if let Some(v) = a.u32(14) {
+    if let Some(v) = a.u32(TCA_FQ_HORIZON) {
         f.u("horizon", v);
     }
-    match a.u8(15) {
+    match a.u8(TCA_FQ_HORIZON_DROP) {
         Some(0) => f.null("horizon_cap"),
         Some(_) => f.null("horizon_drop"),
         None => {}
     }
 }
 
-/// `tc_fq_qd_stats` (104 bytes in Linux 6.1, zero-extended; longer ones are cut).
+/// `tc_fq_qd_stats` as Linux 6.1 has it, zero-extended; the fields later kernels append are
+/// not read.
 fn fq_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<104>::new(x);
-    f.u("flows", p.u32(64));
-    f.u("inactive", p.u32(68));
-    f.u("throttled", p.u32(72));
-    if p.i64(56) > 0 {
-        f.u("next_packet_delay", p.u64(56));
+    let p = Padded::<{ tc_fq_qd_stats::SIZE }>::new(x);
+    f.u("flows", p.u32(tc_fq_qd_stats::FLOWS));
+    f.u("inactive", p.u32(tc_fq_qd_stats::INACTIVE_FLOWS));
+    f.u("throttled", p.u32(tc_fq_qd_stats::THROTTLED_FLOWS));
+    if p.i64(tc_fq_qd_stats::TIME_NEXT_DELAYED_FLOW) > 0 {
+        f.u(
+            "next_packet_delay",
+            p.u64(tc_fq_qd_stats::TIME_NEXT_DELAYED_FLOW),
+        );
     }
-    f.u("gc", p.u64(0));
-    f.u("highprio", p.u64(8));
-    if p.u64(16) != 0 {
-        f.u("retrans", p.u64(16));
+    f.u("gc", p.u64(tc_fq_qd_stats::GC_FLOWS));
+    f.u("highprio", p.u64(tc_fq_qd_stats::HIGHPRIO_PACKETS));
+    if p.u64(tc_fq_qd_stats::TCP_RETRANS) != 0 {
+        f.u("retrans", p.u64(tc_fq_qd_stats::TCP_RETRANS));
     }
     // tc prints the throttled-events counter under the same key as the throttled flows.
-    f.u("throttled", p.u64(24));
-    if p.u32(76) != 0 {
-        f.u("latency", p.u32(76));
+    f.u("throttled", p.u64(tc_fq_qd_stats::THROTTLED));
+    if p.u32(tc_fq_qd_stats::UNTHROTTLE_LATENCY_NS) != 0 {
+        f.u("latency", p.u32(tc_fq_qd_stats::UNTHROTTLE_LATENCY_NS));
     }
     for (key, off) in [
-        ("ce_mark", 80),
-        ("flows_plimit", 32),
-        ("pkts_too_long", 40),
-        ("alloc_errors", 48),
-        ("horizon_drops", 88),
-        ("horizon_caps", 96),
+        ("ce_mark", tc_fq_qd_stats::CE_MARK),
+        ("flows_plimit", tc_fq_qd_stats::FLOWS_PLIMIT),
+        ("pkts_too_long", tc_fq_qd_stats::PKTS_TOO_LONG),
+        ("alloc_errors", tc_fq_qd_stats::ALLOCATION_ERRORS),
+        ("horizon_drops", tc_fq_qd_stats::HORIZON_DROPS),
+        ("horizon_caps", tc_fq_qd_stats::HORIZON_CAPS),
     ] {
         if p.u64(off) != 0 {
             f.u(key, p.u64(off));
@@ -391,14 +427,16 @@ fn fq_xstats(x: &[u8], f: &mut Fields) {
     }
 }
 
-const CAKE_DIFFSERV: [&str; 5] = [
+/// tc's names of the `CAKE_DIFFSERV_*` modes, by value.
+const CAKE_DIFFSERV: [&str; CAKE_DIFFSERV_MAX] = [
     "diffserv3",
     "diffserv4",
     "diffserv8",
     "besteffort",
     "precedence",
 ];
-const CAKE_FLOWMODE: [&str; 8] = [
+/// tc's names of the `CAKE_FLOW_*` modes, by value.
+const CAKE_FLOWMODE: [&str; CAKE_FLOW_MAX] = [
     "flowblind",
     "srchost",
     "dsthost",
@@ -415,16 +453,17 @@ fn name_or_unknown(names: &[&'static str], v: u32) -> &'static str {
 
 /// cake options (`TCA_CAKE_*`).
 fn cake(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<19> = Attrs::parse(opt);
+    let a: Attrs<{ TCA_CAKE_MAX + 1 }> = Attrs::parse(opt);
     let u = |k| a.u32(k).unwrap_or(0);
-    if let Some(rate) = a.u64(2) {
+    if let Some(rate) = a.u64(TCA_CAKE_BASE_RATE64) {
         if rate != 0 {
             f.u("bandwidth", rate);
         } else {
             f.s("bandwidth", "unlimited");
         }
     }
-    if let Some(v) = a.u32(9).filter(|&v| v != 0) {
+    // The header names no autorate modes; tc knows one, 1, and calls the rest unknown.
+    if let Some(v) = a.u32(TCA_CAKE_AUTORATE).filter(|&v| v != 0) {
         f.s(
             "autorate",
             if v == 1 {
@@ -434,87 +473,96 @@ fn cake(opt: &[u8], f: &mut Fields) {
             },
         );
     }
-    if let Some(v) = a.u32(3) {
+    if let Some(v) = a.u32(TCA_CAKE_DIFFSERV_MODE) {
         f.s("diffserv", name_or_unknown(&CAKE_DIFFSERV, v));
     }
-    if let Some(v) = a.u32(5) {
+    if let Some(v) = a.u32(TCA_CAKE_FLOW_MODE) {
         f.s("flowmode", name_or_unknown(&CAKE_FLOWMODE, v));
     }
-    f.b("nat", u(11) != 0);
-    f.b("wash", u(13) != 0);
-    f.b("ingress", u(15) != 0);
+    f.b("nat", u(TCA_CAKE_NAT) != 0);
+    f.b("wash", u(TCA_CAKE_WASH) != 0);
+    f.b("ingress", u(TCA_CAKE_INGRESS) != 0);
     f.s(
         "ack-filter",
-        match u(16) {
-            2 => "aggressive",
-            1 => "enabled",
+        match u(TCA_CAKE_ACK_FILTER) {
+            CAKE_ACK_AGGRESSIVE => "aggressive",
+            CAKE_ACK_FILTER => "enabled",
             _ => "disabled",
         },
     );
-    f.b("split_gso", u(17) != 0);
-    f.u("rtt", u(7));
+    f.b("split_gso", u(TCA_CAKE_SPLIT_GSO) != 0);
+    f.u("rtt", u(TCA_CAKE_RTT));
     // TCA_CAKE_RAW means "raw" by its presence, whatever its value.
-    let raw = a.has(12);
+    let raw = a.has(TCA_CAKE_RAW);
     f.b("raw", raw);
-    match u(4) {
-        1 => f.s("atm", "atm"),
-        2 => f.s("atm", "ptm"),
+    match u(TCA_CAKE_ATM) {
+        CAKE_ATM_ATM => f.s("atm", "atm"),
+        CAKE_ATM_PTM => f.s("atm", "ptm"),
         _ if !raw => f.s("atm", "noatm"),
         _ => {}
     }
-    f.i("overhead", a.i32(6).unwrap_or(0));
-    if u(14) != 0 {
-        f.u("mpu", u(14));
+    f.i("overhead", a.i32(TCA_CAKE_OVERHEAD).unwrap_or(0));
+    if u(TCA_CAKE_MPU) != 0 {
+        f.u("mpu", u(TCA_CAKE_MPU));
     }
-    if u(10) != 0 {
-        f.u("memlimit", u(10));
+    if u(TCA_CAKE_MEMORY) != 0 {
+        f.u("memlimit", u(TCA_CAKE_MEMORY));
     }
-    f.s("fwmark", hex_0x(u(18).into()));
+    f.s("fwmark", hex_0x(u(TCA_CAKE_FWMARK).into()));
 }
 
 /// cake xstats: a nest of `TCA_CAKE_STATS_*` with per-tin nests.
 fn cake_xstats(x: &[u8], f: &mut Fields) {
-    let a: Attrs<17> = Attrs::parse(x);
-    if let (Some(used), Some(limit)) = (a.u32(4), a.u32(3)) {
+    let a: Attrs<{ TCA_CAKE_STATS_MAX + 1 }> = Attrs::parse(x);
+    if let (Some(used), Some(limit)) = (
+        a.u32(TCA_CAKE_STATS_MEMORY_USED),
+        a.u32(TCA_CAKE_STATS_MEMORY_LIMIT),
+    ) {
         f.u("memory_used", used);
         f.u("memory_limit", limit);
     }
-    if let Some(v) = a.u64(2) {
+    if let Some(v) = a.u64(TCA_CAKE_STATS_CAPACITY_ESTIMATE64) {
         f.u("capacity_estimate", v);
     }
-    if let (Some(min), Some(max)) = (a.u32(6), a.u32(7)) {
+    if let (Some(min), Some(max)) = (
+        a.u32(TCA_CAKE_STATS_MIN_NETLEN),
+        a.u32(TCA_CAKE_STATS_MAX_NETLEN),
+    ) {
         f.u("min_network_size", min);
         f.u("max_network_size", max);
     }
-    if let (Some(min), Some(max)) = (a.u32(8), a.u32(9)) {
+    if let (Some(min), Some(max)) = (
+        a.u32(TCA_CAKE_STATS_MIN_ADJLEN),
+        a.u32(TCA_CAKE_STATS_MAX_ADJLEN),
+    ) {
         f.u("min_adj_size", min);
         f.u("max_adj_size", max);
     }
-    if let Some(v) = a.u32(5) {
+    if let Some(v) = a.u32(TCA_CAKE_STATS_AVG_NETOFF) {
         f.u("avg_hdr_offset", v);
     }
-    if let Some(v) = a.i32(11) {
+    if let Some(v) = a.i32(TCA_CAKE_STATS_DEFICIT) {
         f.i("deficit", v);
     }
-    if let Some(v) = a.u32(12) {
+    if let Some(v) = a.u32(TCA_CAKE_STATS_COBALT_COUNT) {
         f.u("count", v);
     }
-    if a.u32(13).is_some_and(|v| v != 0) {
+    if a.u32(TCA_CAKE_STATS_DROPPING).is_some_and(|v| v != 0) {
         f.b("dropping", true);
-        if let Some(v) = a.i32(14).filter(|&v| v >= 0) {
+        if let Some(v) = a.i32(TCA_CAKE_STATS_DROP_NEXT_US).filter(|&v| v >= 0) {
             f.u("drop_next", v as u32);
         }
     }
-    if let Some(v) = a.u32(15) {
+    if let Some(v) = a.u32(TCA_CAKE_STATS_P_DROP) {
         f.u("blue_prob", v);
-        if let Some(t) = a.i32(16).filter(|&v| v >= 0) {
+        if let Some(t) = a.i32(TCA_CAKE_STATS_BLUE_TIMER_US).filter(|&v| v >= 0) {
             f.u("blue_timer", t as u32);
         }
     }
-    if let Some(tins) = a.get(10) {
-        let t: Attrs<9> = Attrs::parse(tins);
+    if let Some(tins) = a.get(TCA_CAKE_STATS_TIN_STATS) {
+        let t: Attrs<{ TC_CAKE_MAX_TINS + 1 }> = Attrs::parse(tins);
         // Tins are numbered from 1; the list ends at the first missing index, as in tc.
-        let list: Vec<Value> = (1..=8)
+        let list: Vec<Value> = (1..=TC_CAKE_MAX_TINS)
             .map_while(|i| t.get(i))
             .map(|tin| Value::Obj(cake_tin(tin)))
             .collect();
@@ -525,30 +573,38 @@ fn cake_xstats(x: &[u8], f: &mut Fields) {
 }
 
 fn cake_tin(tin: &[u8]) -> Fields {
-    let a: Attrs<26> = Attrs::parse(tin);
+    let a: Attrs<{ TCA_CAKE_TIN_STATS_MAX + 1 }> = Attrs::parse(tin);
     let mut f = Fields::new();
     // (key, attribute, 64-bit)
     for (key, kind, wide) in [
-        ("threshold_rate", 12, true),
-        ("sent_bytes", 3, true),
-        ("backlog_bytes", 11, false),
-        ("target_us", 13, false),
-        ("interval_us", 14, false),
-        ("peak_delay_us", 18, false),
-        ("avg_delay_us", 19, false),
-        ("base_delay_us", 20, false),
-        ("sent_packets", 2, false),
-        ("way_indirect_hits", 15, false),
-        ("way_misses", 16, false),
-        ("way_collisions", 17, false),
-        ("drops", 4, false),
-        ("ecn_mark", 8, false),
-        ("ack_drops", 6, false),
-        ("sparse_flows", 21, false),
-        ("bulk_flows", 22, false),
-        ("unresponsive_flows", 23, false),
-        ("max_pkt_len", 24, false),
-        ("flow_quantum", 25, false),
+        ("threshold_rate", TCA_CAKE_TIN_STATS_THRESHOLD_RATE64, true),
+        ("sent_bytes", TCA_CAKE_TIN_STATS_SENT_BYTES64, true),
+        ("backlog_bytes", TCA_CAKE_TIN_STATS_BACKLOG_BYTES, false),
+        ("target_us", TCA_CAKE_TIN_STATS_TARGET_US, false),
+        ("interval_us", TCA_CAKE_TIN_STATS_INTERVAL_US, false),
+        ("peak_delay_us", TCA_CAKE_TIN_STATS_PEAK_DELAY_US, false),
+        ("avg_delay_us", TCA_CAKE_TIN_STATS_AVG_DELAY_US, false),
+        ("base_delay_us", TCA_CAKE_TIN_STATS_BASE_DELAY_US, false),
+        ("sent_packets", TCA_CAKE_TIN_STATS_SENT_PACKETS, false),
+        (
+            "way_indirect_hits",
+            TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS,
+            false,
+        ),
+        ("way_misses", TCA_CAKE_TIN_STATS_WAY_MISSES, false),
+        ("way_collisions", TCA_CAKE_TIN_STATS_WAY_COLLISIONS, false),
+        ("drops", TCA_CAKE_TIN_STATS_DROPPED_PACKETS, false),
+        ("ecn_mark", TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS, false),
+        ("ack_drops", TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS, false),
+        ("sparse_flows", TCA_CAKE_TIN_STATS_SPARSE_FLOWS, false),
+        ("bulk_flows", TCA_CAKE_TIN_STATS_BULK_FLOWS, false),
+        (
+            "unresponsive_flows",
+            TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS,
+            false,
+        ),
+        ("max_pkt_len", TCA_CAKE_TIN_STATS_MAX_SKBLEN, false),
+        ("flow_quantum", TCA_CAKE_TIN_STATS_FLOW_QUANTUM, false),
     ] {
         let v = if wide {
             a.u64(kind)
@@ -562,7 +618,7 @@ fn cake_tin(tin: &[u8]) -> Fields {
     f
 }
 
-/// `tc_ratespec` (12 bytes) at `off`: cell_log @0, linklayer @1, overhead @2, mpu @6, rate @8.
+/// The fields of a `tc_ratespec` that tbf prints.
 struct RateSpec {
     cell_log: u8,
     linklayer: u8,
@@ -571,29 +627,36 @@ struct RateSpec {
     rate: u32,
 }
 
-fn ratespec(p: &Padded<36>, off: usize) -> RateSpec {
+/// The `tc_ratespec` at `off` of a `tc_tbf_qopt`.
+fn ratespec(p: &Padded<{ tc_tbf_qopt::SIZE }>, off: usize) -> RateSpec {
     RateSpec {
-        cell_log: p.u8(off),
-        linklayer: p.u8(off + 1) & 0x0f,
-        overhead: p.u16(off + 2),
-        mpu: p.u16(off + 6),
-        rate: p.u32(off + 8),
+        cell_log: p.u8(off + tc_ratespec::CELL_LOG),
+        linklayer: p.u8(off + tc_ratespec::LINKLAYER) & TC_LINKLAYER_MASK,
+        overhead: p.u16(off + tc_ratespec::OVERHEAD),
+        mpu: p.u16(off + tc_ratespec::MPU),
+        rate: p.u32(off + tc_ratespec::RATE),
     }
 }
 
-/// tbf: `TCA_TBF_PARMS` (1) `tc_tbf_qopt { rate, peakrate, limit, buffer, mtu }`,
-/// `TCA_TBF_RATE64` (4), `TCA_TBF_PRATE64` (5).
+/// tbf: `TCA_TBF_PARMS` (`tc_tbf_qopt`), `TCA_TBF_RATE64`, `TCA_TBF_PRATE64`.
 fn tbf(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
-    let a: Attrs<9> = Attrs::parse(opt);
-    let Some(parms) = a.get(1).filter(|p| p.len() >= 36) else {
+    let a: Attrs<{ TCA_TBF_MAX + 1 }> = Attrs::parse(opt);
+    let Some(parms) = a
+        .get(TCA_TBF_PARMS)
+        .filter(|p| p.len() >= tc_tbf_qopt::SIZE)
+    else {
         return;
     };
-    let p = Padded::<36>::new(parms);
-    let rate = ratespec(&p, 0);
-    let peak = ratespec(&p, 12);
-    let (limit, buffer_ticks, mtu_ticks) = (p.u32(24), p.u32(28), p.u32(32));
-    let rate64 = a.u64(4).unwrap_or(rate.rate.into());
-    let prate64 = a.u64(5).unwrap_or(peak.rate.into());
+    let p = Padded::<{ tc_tbf_qopt::SIZE }>::new(parms);
+    let rate = ratespec(&p, tc_tbf_qopt::RATE);
+    let peak = ratespec(&p, tc_tbf_qopt::PEAKRATE);
+    let (limit, buffer_ticks, mtu_ticks) = (
+        p.u32(tc_tbf_qopt::LIMIT),
+        p.u32(tc_tbf_qopt::BUFFER),
+        p.u32(tc_tbf_qopt::MTU),
+    );
+    let rate64 = a.u64(TCA_TBF_RATE64).unwrap_or(rate.rate.into());
+    let prate64 = a.u64(TCA_TBF_PRATE64).unwrap_or(peak.rate.into());
     let _ = rate.cell_log;
     f.u("rate", rate64);
     f.u("burst", ticks.xmitsize(rate64, buffer_ticks));
@@ -625,10 +688,10 @@ fn tbf(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
     if rate.overhead != 0 {
         f.i("overhead", rate.overhead);
     }
-    if rate.linklayer > 1 {
+    if rate.linklayer > TC_LINKLAYER_ETHERNET {
         f.s(
             "linklayer",
-            if rate.linklayer == 2 {
+            if rate.linklayer == TC_LINKLAYER_ATM {
                 "atm"
             } else {
                 "unknown"
@@ -647,20 +710,30 @@ fn seconds64(ns: i64) -> f64 {
     ns as u64 as f64 / 1e9
 }
 
-/// netem: `tc_netem_qopt` (24 bytes) followed by attributes (`TCA_NETEM_*`).
+/// netem: `tc_netem_qopt` followed by attributes (`TCA_NETEM_*`).
 fn netem(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
-    if opt.len() < 24 {
+    if opt.len() < tc_netem_qopt::SIZE {
         return;
     }
-    let q = Padded::<24>::new(opt);
-    let a: Attrs<14> = Attrs::parse(&opt[24..]);
+    let q = Padded::<{ tc_netem_qopt::SIZE }>::new(opt);
+    let a: Attrs<{ TCA_NETEM_MAX + 1 }> = Attrs::parse(&opt[tc_netem_qopt::SIZE..]);
     // tc prints nothing when one of these is shorter than its struct.
-    for (kind, min) in [(1, 12), (3, 8), (4, 8), (6, 16), (7, 4), (8, 8), (12, 40)] {
+    for (kind, min) in [
+        (TCA_NETEM_CORR, tc_netem_corr::SIZE),
+        (TCA_NETEM_REORDER, tc_netem_reorder::SIZE),
+        (TCA_NETEM_CORRUPT, tc_netem_corrupt::SIZE),
+        (TCA_NETEM_RATE, tc_netem_rate::SIZE),
+        (TCA_NETEM_ECN, size_of::<u32>()),
+        (TCA_NETEM_RATE64, size_of::<u64>()),
+        (TCA_NETEM_SLOT, tc_netem_slot::SIZE),
+    ] {
         if a.get(kind).is_some_and(|v| v.len() < min) {
             return;
         }
     }
-    let corr = a.get(1).map(Padded::<12>::new);
+    let corr = a
+        .get(TCA_NETEM_CORR)
+        .map(Padded::<{ tc_netem_corr::SIZE }>::new);
     let corr_at = |off| corr.map_or(0, |c| c.u32(off));
     let pair = |main: &'static str, v: u32, c: u32| {
         let mut o = Fields::new();
@@ -668,137 +741,196 @@ fn netem(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
         o.f("correlation", fraction(c));
         Value::Obj(o)
     };
-    f.u("limit", q.u32(4));
-    if q.u32(0) != 0 {
+    f.u("limit", q.u32(tc_netem_qopt::LIMIT));
+    if q.u32(tc_netem_qopt::LATENCY) != 0 {
         let mut d = Fields::new();
-        d.f("delay", f64::from(ticks.to_usec(q.u32(0))) / 1e6);
-        d.f("jitter", f64::from(ticks.to_usec(q.u32(20))) / 1e6);
-        d.f("correlation", fraction(corr_at(0)));
+        d.f(
+            "delay",
+            f64::from(ticks.to_usec(q.u32(tc_netem_qopt::LATENCY))) / 1e6,
+        );
+        d.f(
+            "jitter",
+            f64::from(ticks.to_usec(q.u32(tc_netem_qopt::JITTER))) / 1e6,
+        );
+        d.f("correlation", fraction(corr_at(tc_netem_corr::DELAY_CORR)));
         f.push("delay", Value::Obj(d));
     }
-    if q.u32(8) != 0 {
-        f.push("loss-random", pair("loss", q.u32(8), corr_at(4)));
+    if q.u32(tc_netem_qopt::LOSS) != 0 {
+        f.push(
+            "loss-random",
+            pair(
+                "loss",
+                q.u32(tc_netem_qopt::LOSS),
+                corr_at(tc_netem_corr::LOSS_CORR),
+            ),
+        );
     }
-    let loss: Attrs<3> = Attrs::parse(a.get(5).unwrap_or(&[]));
-    if let Some(gi) = loss.get(1) {
-        let g = Padded::<20>::new(gi);
+    let loss: Attrs<{ NETEM_LOSS_MAX + 1 }> = Attrs::parse(a.get(TCA_NETEM_LOSS).unwrap_or(&[]));
+    if let Some(gi) = loss.get(NETEM_LOSS_GI) {
+        let g = Padded::<{ tc_netem_gimodel::SIZE }>::new(gi);
         let mut o = Fields::new();
-        for (key, off) in [("p13", 0), ("p31", 4), ("p32", 8), ("p23", 16), ("p14", 12)] {
+        for (key, off) in [
+            ("p13", tc_netem_gimodel::P13),
+            ("p31", tc_netem_gimodel::P31),
+            ("p32", tc_netem_gimodel::P32),
+            ("p23", tc_netem_gimodel::P23),
+            ("p14", tc_netem_gimodel::P14),
+        ] {
             o.f(key, fraction(g.u32(off)));
         }
         f.push("loss-state", Value::Obj(o));
     }
-    if let Some(ge) = loss.get(2) {
-        let g = Padded::<16>::new(ge);
+    if let Some(ge) = loss.get(NETEM_LOSS_GE) {
+        let g = Padded::<{ tc_netem_gemodel::SIZE }>::new(ge);
         let mut o = Fields::new();
-        o.f("p", fraction(g.u32(0)));
-        o.f("r", fraction(g.u32(4)));
-        o.f("1-h", fraction(u32::MAX - g.u32(8)));
-        o.f("1-k", fraction(g.u32(12)));
+        o.f("p", fraction(g.u32(tc_netem_gemodel::P)));
+        o.f("r", fraction(g.u32(tc_netem_gemodel::R)));
+        o.f("1-h", fraction(u32::MAX - g.u32(tc_netem_gemodel::H)));
+        o.f("1-k", fraction(g.u32(tc_netem_gemodel::K1)));
         f.push("loss-gemodel", Value::Obj(o));
     }
-    if q.u32(16) != 0 {
-        f.push("duplicate", pair("duplicate", q.u32(16), corr_at(8)));
+    if q.u32(tc_netem_qopt::DUPLICATE) != 0 {
+        f.push(
+            "duplicate",
+            pair(
+                "duplicate",
+                q.u32(tc_netem_qopt::DUPLICATE),
+                corr_at(tc_netem_corr::DUP_CORR),
+            ),
+        );
     }
-    for (kind, key) in [(3, "reorder"), (4, "corrupt")] {
-        if let Some(v) = a.get(kind).map(Padded::<8>::new)
-            && v.u32(0) != 0
+    // tc_netem_reorder and tc_netem_corrupt have one layout: probability, correlation.
+    for (kind, key) in [
+        (TCA_NETEM_REORDER, "reorder"),
+        (TCA_NETEM_CORRUPT, "corrupt"),
+    ] {
+        if let Some(v) = a.get(kind).map(Padded::<{ tc_netem_reorder::SIZE }>::new)
+            && v.u32(tc_netem_reorder::PROBABILITY) != 0
         {
-            f.push(key, pair(key, v.u32(0), v.u32(4)));
+            f.push(
+                key,
+                pair(
+                    key,
+                    v.u32(tc_netem_reorder::PROBABILITY),
+                    v.u32(tc_netem_reorder::CORRELATION),
+                ),
+            );
         }
     }
-    if let Some(r) = a.get(6).map(Padded::<16>::new)
-        && r.u32(0) != 0
+    if let Some(r) = a
+        .get(TCA_NETEM_RATE)
+        .map(Padded::<{ tc_netem_rate::SIZE }>::new)
+        && r.u32(tc_netem_rate::RATE) != 0
     {
         let mut o = Fields::new();
-        let rate = a.u64(8).filter(|&v| v != 0).unwrap_or(r.u32(0).into());
+        let rate = a
+            .u64(TCA_NETEM_RATE64)
+            .filter(|&v| v != 0)
+            .unwrap_or(r.u32(tc_netem_rate::RATE).into());
         o.u("rate", rate);
-        o.i("packetoverhead", r.i32(4));
-        o.u("cellsize", r.u32(8));
-        o.i("celloverhead", r.i32(12));
+        o.i("packetoverhead", r.i32(tc_netem_rate::PACKET_OVERHEAD));
+        o.u("cellsize", r.u32(tc_netem_rate::CELL_SIZE));
+        o.i("celloverhead", r.i32(tc_netem_rate::CELL_OVERHEAD));
         f.push("rate", Value::Obj(o));
     }
-    if let Some(s) = a.get(12).map(Padded::<40>::new) {
+    if let Some(s) = a
+        .get(TCA_NETEM_SLOT)
+        .map(Padded::<{ tc_netem_slot::SIZE }>::new)
+    {
         let mut o = Fields::new();
-        if s.i64(32) > 0 {
-            o.f("distribution", seconds64(s.i64(24)));
-            o.f("jitter", seconds64(s.i64(32)));
+        if s.i64(tc_netem_slot::DIST_JITTER) > 0 {
+            o.f("distribution", seconds64(s.i64(tc_netem_slot::DIST_DELAY)));
+            o.f("jitter", seconds64(s.i64(tc_netem_slot::DIST_JITTER)));
         } else {
-            o.f("min-delay", seconds64(s.i64(0)));
-            o.f("max-delay", seconds64(s.i64(8)));
+            o.f("min-delay", seconds64(s.i64(tc_netem_slot::MIN_DELAY)));
+            o.f("max-delay", seconds64(s.i64(tc_netem_slot::MAX_DELAY)));
         }
-        o.i("packets", s.i32(16));
-        o.i("bytes", s.i32(20));
+        o.i("packets", s.i32(tc_netem_slot::MAX_PACKETS));
+        o.i("bytes", s.i32(tc_netem_slot::MAX_BYTES));
         f.push("slot", Value::Obj(o));
     }
     // tc prints whether the attribute is present, not its value.
-    f.b("ecn", a.has(7));
-    f.u("gap", q.u32(12));
+    f.b("ecn", a.has(TCA_NETEM_ECN));
+    f.u("gap", q.u32(tc_netem_qopt::GAP));
 }
 
 /// RED flags as tc prints them (`tc_red_print_flags`): all four, true or false.
 fn red_flags(flags: u8, f: &mut Fields) {
-    f.b("ecn", flags & 1 != 0);
-    f.b("harddrop", flags & 2 != 0);
-    f.b("adaptive", flags & 4 != 0);
-    f.b("nodrop", flags & 8 != 0);
+    f.b("ecn", flags & TC_RED_ECN != 0);
+    f.b("harddrop", flags & TC_RED_HARDDROP != 0);
+    f.b("adaptive", flags & TC_RED_ADAPTATIVE != 0);
+    f.b("nodrop", flags & TC_RED_NODROP != 0);
 }
 
-/// sfq: `tc_sfq_qopt` (20 bytes) or `tc_sfq_qopt_v1` (72 bytes, with RED parameters).
+/// sfq: `tc_sfq_qopt`, or `tc_sfq_qopt_v1` (with depth, headdrop and RED parameters).
 fn sfq(opt: &[u8], f: &mut Fields) {
-    if opt.len() < 20 {
+    if opt.len() < tc_sfq_qopt::SIZE {
         return;
     }
-    let v1 = opt.len() >= 72;
-    let p = Padded::<72>::new(opt);
-    f.u("limit", p.u32(8));
-    f.u("quantum", p.u32(0));
-    if v1 && p.u32(20) != 0 {
-        f.u("depth", p.u32(20));
+    let v1 = opt.len() >= tc_sfq_qopt_v1::SIZE;
+    let p = Padded::<{ tc_sfq_qopt_v1::SIZE }>::new(opt);
+    let v0 = tc_sfq_qopt_v1::V0;
+    f.u("limit", p.u32(v0 + tc_sfq_qopt::LIMIT));
+    f.u("quantum", p.u32(v0 + tc_sfq_qopt::QUANTUM));
+    if v1 && p.u32(tc_sfq_qopt_v1::DEPTH) != 0 {
+        f.u("depth", p.u32(tc_sfq_qopt_v1::DEPTH));
     }
-    if v1 && p.u32(24) != 0 {
+    if v1 && p.u32(tc_sfq_qopt_v1::HEADDROP) != 0 {
         f.b("headdrop", true);
     }
-    f.u("divisor", p.u32(12));
-    if p.i32(4) != 0 {
-        f.i("perturb", p.i32(4));
+    f.u("divisor", p.u32(v0 + tc_sfq_qopt::DIVISOR));
+    if p.i32(v0 + tc_sfq_qopt::PERTURB_PERIOD) != 0 {
+        f.i("perturb", p.i32(v0 + tc_sfq_qopt::PERTURB_PERIOD));
     }
-    if v1 && p.u32(32) != 0 {
-        f.u("ewma", p.u8(40));
-        f.u("min", p.u32(32));
-        f.u("max", p.u32(36));
-        f.f("probability", f64::from(p.u32(44)) / 4_294_967_296.0);
-        red_flags(p.u8(43), f);
+    if v1 && p.u32(tc_sfq_qopt_v1::QTH_MIN) != 0 {
+        f.u("ewma", p.u8(tc_sfq_qopt_v1::WLOG));
+        f.u("min", p.u32(tc_sfq_qopt_v1::QTH_MIN));
+        f.u("max", p.u32(tc_sfq_qopt_v1::QTH_MAX));
+        f.f(
+            "probability",
+            f64::from(p.u32(tc_sfq_qopt_v1::MAX_P)) / 4_294_967_296.0,
+        );
+        red_flags(p.u8(tc_sfq_qopt_v1::FLAGS), f);
+        let stats = tc_sfq_qopt_v1::STATS;
         for (key, off) in [
-            ("prob_mark", 56),
-            ("prob_mark_head", 64),
-            ("prob_drop", 48),
-            ("forced_mark", 60),
-            ("forced_mark_head", 68),
-            ("forced_drop", 52),
+            ("prob_mark", tc_sfqred_stats::PROB_MARK),
+            ("prob_mark_head", tc_sfqred_stats::PROB_MARK_HEAD),
+            ("prob_drop", tc_sfqred_stats::PROB_DROP),
+            ("forced_mark", tc_sfqred_stats::FORCED_MARK),
+            ("forced_mark_head", tc_sfqred_stats::FORCED_MARK_HEAD),
+            ("forced_drop", tc_sfqred_stats::FORCED_DROP),
         ] {
-            f.u(key, p.u32(off));
+            f.u(key, p.u32(stats + off));
         }
     }
 }
 
-/// red: `TCA_RED_PARMS` (1) `tc_red_qopt`, `TCA_RED_MAX_P` (3), `TCA_RED_FLAGS` (4, bitfield),
-/// `TCA_RED_EARLY_DROP_BLOCK` (5), `TCA_RED_MARK_BLOCK` (6).
+/// red: `TCA_RED_PARMS` (`tc_red_qopt`), `TCA_RED_MAX_P`, `TCA_RED_FLAGS` (bitfield),
+/// `TCA_RED_EARLY_DROP_BLOCK`, `TCA_RED_MARK_BLOCK`.
 fn red(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<7> = Attrs::parse(opt);
-    let Some(parms) = a.get(1).filter(|p| p.len() >= 16) else {
+    let a: Attrs<{ TCA_RED_MAX + 1 }> = Attrs::parse(opt);
+    let Some(parms) = a
+        .get(TCA_RED_PARMS)
+        .filter(|p| p.len() >= tc_red_qopt::SIZE)
+    else {
         return;
     };
-    let p = Padded::<16>::new(parms);
-    let mut flags = p.u8(15);
-    if let Some(bits) = a.get(4).filter(|b| b.len() >= 8) {
-        flags = Padded::<8>::new(bits).u32(0) as u8;
+    let p = Padded::<{ tc_red_qopt::SIZE }>::new(parms);
+    let mut flags = p.u8(tc_red_qopt::FLAGS);
+    if let Some(bits) = a
+        .get(TCA_RED_FLAGS)
+        .filter(|b| b.len() >= nla_bitfield32::SIZE)
+    {
+        flags = Padded::<{ nla_bitfield32::SIZE }>::new(bits).u32(nla_bitfield32::VALUE) as u8;
     }
-    f.u("limit", p.u32(0));
-    f.u("min", p.u32(4));
-    f.u("max", p.u32(8));
+    f.u("limit", p.u32(tc_red_qopt::LIMIT));
+    f.u("min", p.u32(tc_red_qopt::QTH_MIN));
+    f.u("max", p.u32(tc_red_qopt::QTH_MAX));
     red_flags(flags, f);
-    let blocks = [(5, "early_drop"), (6, "mark")];
+    let blocks = [
+        (TCA_RED_EARLY_DROP_BLOCK, "early_drop"),
+        (TCA_RED_MARK_BLOCK, "mark"),
+    ];
     if blocks
         .iter()
         .any(|(k, _)| a.get(*k).is_some_and(|b| u32_at(b, 0) == Some(0)))
@@ -821,112 +953,126 @@ fn red(opt: &[u8], f: &mut Fields) {
     }
 }
 
-/// `tc_red_xstats { early, pdrop, other, marked }`.
+/// `tc_red_xstats`.
 fn red_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<16>::new(x);
-    f.u("marked", p.u32(12));
-    f.u("early", p.u32(0));
-    f.u("pdrop", p.u32(4));
-    f.u("other", p.u32(8));
+    let p = Padded::<{ tc_red_xstats::SIZE }>::new(x);
+    f.u("marked", p.u32(tc_red_xstats::MARKED));
+    f.u("early", p.u32(tc_red_xstats::EARLY));
+    f.u("pdrop", p.u32(tc_red_xstats::PDROP));
+    f.u("other", p.u32(tc_red_xstats::OTHER));
 }
 
-/// choke: `TCA_CHOKE_PARMS` (1) `tc_red_qopt`, `TCA_CHOKE_MAX_P` (3).
+/// choke: `TCA_CHOKE_PARMS`, which the kernel dumps as a `tc_red_qopt`, and `TCA_CHOKE_MAX_P`.
 fn choke(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<4> = Attrs::parse(opt);
-    let Some(parms) = a.get(1).filter(|p| p.len() >= 16) else {
+    let a: Attrs<{ TCA_CHOKE_MAX + 1 }> = Attrs::parse(opt);
+    let Some(parms) = a
+        .get(TCA_CHOKE_PARMS)
+        .filter(|p| p.len() >= tc_red_qopt::SIZE)
+    else {
         return;
     };
-    let p = Padded::<16>::new(parms);
-    f.u("limit", p.u32(0));
-    f.u("min", p.u32(4));
-    f.u("max", p.u32(8));
-    red_flags(p.u8(15), f);
+    let p = Padded::<{ tc_red_qopt::SIZE }>::new(parms);
+    f.u("limit", p.u32(tc_red_qopt::LIMIT));
+    f.u("min", p.u32(tc_red_qopt::QTH_MIN));
+    f.u("max", p.u32(tc_red_qopt::QTH_MAX));
+    red_flags(p.u8(tc_red_qopt::FLAGS), f);
 }
 
-/// `tc_choke_xstats { early, pdrop, other, marked, matched }`.
+/// `tc_choke_xstats`.
 fn choke_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<20>::new(x);
-    f.u("marked", p.u32(12));
-    f.u("early", p.u32(0));
-    f.u("pdrop", p.u32(4));
-    f.u("other", p.u32(8));
-    f.u("matched", p.u32(16));
+    let p = Padded::<{ tc_choke_xstats::SIZE }>::new(x);
+    f.u("marked", p.u32(tc_choke_xstats::MARKED));
+    f.u("early", p.u32(tc_choke_xstats::EARLY));
+    f.u("pdrop", p.u32(tc_choke_xstats::PDROP));
+    f.u("other", p.u32(tc_choke_xstats::OTHER));
+    f.u("matched", p.u32(tc_choke_xstats::MATCHED));
 }
 
 /// pie options (`TCA_PIE_*`).
 fn pie(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<9> = Attrs::parse(opt);
+    let a: Attrs<{ TCA_PIE_MAX + 1 }> = Attrs::parse(opt);
     for (key, kind) in [
-        ("limit", 2),
-        ("target", 1),
-        ("tupdate", 3),
-        ("alpha", 4),
-        ("beta", 5),
+        ("limit", TCA_PIE_LIMIT),
+        ("target", TCA_PIE_TARGET),
+        ("tupdate", TCA_PIE_TUPDATE),
+        ("alpha", TCA_PIE_ALPHA),
+        ("beta", TCA_PIE_BETA),
     ] {
         if let Some(v) = a.u32(kind) {
             f.u(key, v);
         }
     }
-    for (key, kind) in [("ecn", 6), ("bytemode", 7), ("dq_rate_estimator", 8)] {
+    for (key, kind) in [
+        ("ecn", TCA_PIE_ECN),
+        ("bytemode", TCA_PIE_BYTEMODE),
+        ("dq_rate_estimator", TCA_PIE_DQ_RATE_ESTIMATOR),
+    ] {
         if a.u32(kind).is_some_and(|v| v != 0) {
             f.b(key, true);
         }
     }
 }
 
-/// `tc_pie_xstats` (40 bytes; shorter ones are not decoded).
+/// `tc_pie_xstats` (shorter ones are not decoded).
 fn pie_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<40>::new(x);
-    f.f("prob", p.u64(0) as f64 / 18_446_744_073_709_551_616.0);
-    f.u("delay", p.u32(8));
-    if p.u32(16) != 0 {
-        f.u("avg_dq_rate", p.u32(12));
+    let p = Padded::<{ tc_pie_xstats::SIZE }>::new(x);
+    f.f(
+        "prob",
+        p.u64(tc_pie_xstats::PROB) as f64 / 18_446_744_073_709_551_616.0,
+    );
+    f.u("delay", p.u32(tc_pie_xstats::DELAY));
+    if p.u32(tc_pie_xstats::DQ_RATE_ESTIMATING) != 0 {
+        f.u("avg_dq_rate", p.u32(tc_pie_xstats::AVG_DQ_RATE));
     }
-    f.u("pkts_in", p.u32(20));
-    f.u("overlimit", p.u32(28));
-    f.u("dropped", p.u32(24));
-    f.u("maxq", p.u32(32));
-    f.u("ecn_mark", p.u32(36));
+    f.u("pkts_in", p.u32(tc_pie_xstats::PACKETS_IN));
+    f.u("overlimit", p.u32(tc_pie_xstats::OVERLIMIT));
+    f.u("dropped", p.u32(tc_pie_xstats::DROPPED));
+    f.u("maxq", p.u32(tc_pie_xstats::MAXQ));
+    f.u("ecn_mark", p.u32(tc_pie_xstats::ECN_MARK));
 }
 
 /// fq_pie options (`TCA_FQ_PIE_*`).
 fn fq_pie(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<13> = Attrs::parse(opt);
+    let a: Attrs<{ TCA_FQ_PIE_MAX + 1 }> = Attrs::parse(opt);
     for (key, kind) in [
-        ("limit", 1),
-        ("flows", 2),
-        ("target", 3),
-        ("tupdate", 4),
-        ("alpha", 5),
-        ("beta", 6),
-        ("quantum", 7),
-        ("memory_limit", 8),
-        ("ecn_prob", 9),
+        ("limit", TCA_FQ_PIE_LIMIT),
+        ("flows", TCA_FQ_PIE_FLOWS),
+        ("target", TCA_FQ_PIE_TARGET),
+        ("tupdate", TCA_FQ_PIE_TUPDATE),
+        ("alpha", TCA_FQ_PIE_ALPHA),
+        ("beta", TCA_FQ_PIE_BETA),
+        ("quantum", TCA_FQ_PIE_QUANTUM),
+        ("memory_limit", TCA_FQ_PIE_MEMORY_LIMIT),
+        ("ecn_prob", TCA_FQ_PIE_ECN_PROB),
     ] {
         if let Some(v) = a.u32(kind) {
             f.u(key, v);
         }
     }
-    for (key, kind) in [("ecn", 10), ("bytemode", 11), ("dq_rate_estimator", 12)] {
+    for (key, kind) in [
+        ("ecn", TCA_FQ_PIE_ECN),
+        ("bytemode", TCA_FQ_PIE_BYTEMODE),
+        ("dq_rate_estimator", TCA_FQ_PIE_DQ_RATE_ESTIMATOR),
+    ] {
         if a.u32(kind).is_some_and(|v| v != 0) {
             f.b(key, true);
         }
     }
 }
 
-/// `tc_fq_pie_xstats` (36 bytes, zero-extended).
+/// `tc_fq_pie_xstats` (zero-extended).
 fn fq_pie_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<36>::new(x);
+    let p = Padded::<{ tc_fq_pie_xstats::SIZE }>::new(x);
     for (key, off) in [
-        ("pkts_in", 0),
-        ("overlimit", 8),
-        ("overmemory", 12),
-        ("dropped", 4),
-        ("ecn_mark", 16),
-        ("new_flow_count", 20),
-        ("new_flows_len", 24),
-        ("old_flows_len", 28),
-        ("memory_used", 32),
+        ("pkts_in", tc_fq_pie_xstats::PACKETS_IN),
+        ("overlimit", tc_fq_pie_xstats::OVERLIMIT),
+        ("overmemory", tc_fq_pie_xstats::OVERMEMORY),
+        ("dropped", tc_fq_pie_xstats::DROPPED),
+        ("ecn_mark", tc_fq_pie_xstats::ECN_MARK),
+        ("new_flow_count", tc_fq_pie_xstats::NEW_FLOW_COUNT),
+        ("new_flows_len", tc_fq_pie_xstats::NEW_FLOWS_LEN),
+        ("old_flows_len", tc_fq_pie_xstats::OLD_FLOWS_LEN),
+        ("memory_used", tc_fq_pie_xstats::MEMORY_USAGE),
     ] {
         f.u(key, p.u32(off));
     }
@@ -934,15 +1080,15 @@ fn fq_pie_xstats(x: &[u8], f: &mut Fields) {
 
 /// hhf options (`TCA_HHF_*`); timeouts in microseconds.
 fn hhf(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<8> = Attrs::parse(opt);
+    let a: Attrs<{ TCA_HHF_MAX + 1 }> = Attrs::parse(opt);
     for (key, kind) in [
-        ("limit", 1),
-        ("quantum", 2),
-        ("hh_limit", 3),
-        ("reset_timeout", 4),
-        ("admit_bytes", 5),
-        ("evict_timeout", 6),
-        ("non_hh_weight", 7),
+        ("limit", TCA_HHF_BACKLOG_LIMIT),
+        ("quantum", TCA_HHF_QUANTUM),
+        ("hh_limit", TCA_HHF_HH_FLOWS_LIMIT),
+        ("reset_timeout", TCA_HHF_RESET_TIMEOUT),
+        ("admit_bytes", TCA_HHF_ADMIT_BYTES),
+        ("evict_timeout", TCA_HHF_EVICT_TIMEOUT),
+        ("non_hh_weight", TCA_HHF_NON_HH_WEIGHT),
     ] {
         if let Some(v) = a.u32(kind) {
             f.u(key, v);
@@ -950,55 +1096,61 @@ fn hhf(opt: &[u8], f: &mut Fields) {
     }
 }
 
-/// `tc_hhf_xstats` (16 bytes).
+/// `tc_hhf_xstats`.
 fn hhf_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<16>::new(x);
-    f.u("drop_overlimit", p.u32(0));
-    f.u("hh_overlimit", p.u32(4));
-    f.u("tot_hh", p.u32(8));
-    f.u("cur_hh", p.u32(12));
+    let p = Padded::<{ tc_hhf_xstats::SIZE }>::new(x);
+    f.u("drop_overlimit", p.u32(tc_hhf_xstats::DROP_OVERLIMIT));
+    f.u("hh_overlimit", p.u32(tc_hhf_xstats::HH_OVERLIMIT));
+    f.u("tot_hh", p.u32(tc_hhf_xstats::HH_TOT_COUNT));
+    f.u("cur_hh", p.u32(tc_hhf_xstats::HH_CUR_COUNT));
 }
 
-/// SFB probabilities are Q0.16 with a maximum of 0xFFFF.
+/// SFB probabilities are Q0.16 with a maximum of `SFB_MAX_PROB`.
 fn sfb_prob(v: u32) -> f64 {
-    f64::from(v) / 65535.0
+    f64::from(v) / f64::from(SFB_MAX_PROB)
 }
 
-/// sfb: `TCA_SFB_PARMS` (1) `tc_sfb_qopt` (36 bytes); intervals in ms, printed ×1000 (µs) in
-/// 32-bit arithmetic as tc does.
+/// sfb: `TCA_SFB_PARMS` (`tc_sfb_qopt`); intervals in ms, printed ×1000 (µs) in 32-bit
+/// arithmetic as tc does.
 fn sfb(opt: &[u8], f: &mut Fields) {
-    let a: Attrs<2> = Attrs::parse(opt);
-    let Some(parms) = a.get(1).filter(|p| p.len() >= 36) else {
+    let a: Attrs<{ TCA_SFB_MAX + 1 }> = Attrs::parse(opt);
+    let Some(parms) = a
+        .get(TCA_SFB_PARMS)
+        .filter(|p| p.len() >= tc_sfb_qopt::SIZE)
+    else {
         return;
     };
-    let p = Padded::<36>::new(parms);
-    f.u("rehash", p.u32(0).wrapping_mul(1000));
-    f.u("db", p.u32(4).wrapping_mul(1000));
-    f.u("limit", p.u32(24));
-    f.u("max", p.u32(8));
-    f.u("target", p.u32(12));
-    f.f("increment", sfb_prob(p.u32(16)));
-    f.f("decrement", sfb_prob(p.u32(20)));
-    f.u("penalty_rate", p.u32(28));
-    f.u("penalty_burst", p.u32(32));
+    let p = Padded::<{ tc_sfb_qopt::SIZE }>::new(parms);
+    f.u(
+        "rehash",
+        p.u32(tc_sfb_qopt::REHASH_INTERVAL).wrapping_mul(1000),
+    );
+    f.u("db", p.u32(tc_sfb_qopt::WARMUP_TIME).wrapping_mul(1000));
+    f.u("limit", p.u32(tc_sfb_qopt::LIMIT));
+    f.u("max", p.u32(tc_sfb_qopt::MAX));
+    f.u("target", p.u32(tc_sfb_qopt::BIN_SIZE));
+    f.f("increment", sfb_prob(p.u32(tc_sfb_qopt::INCREMENT)));
+    f.f("decrement", sfb_prob(p.u32(tc_sfb_qopt::DECREMENT)));
+    f.u("penalty_rate", p.u32(tc_sfb_qopt::PENALTY_RATE));
+    f.u("penalty_burst", p.u32(tc_sfb_qopt::PENALTY_BURST));
 }
 
-/// `tc_sfb_xstats` (36 bytes).
+/// `tc_sfb_xstats`.
 fn sfb_xstats(x: &[u8], f: &mut Fields) {
-    let p = Padded::<36>::new(x);
+    let p = Padded::<{ tc_sfb_xstats::SIZE }>::new(x);
     for (key, off) in [
-        ("earlydrop", 0),
-        ("penaltydrop", 4),
-        ("bucketdrop", 8),
-        ("queuedrop", 12),
-        ("childdrop", 16),
-        ("marked", 20),
-        ("maxqlen", 24),
+        ("earlydrop", tc_sfb_xstats::EARLYDROP),
+        ("penaltydrop", tc_sfb_xstats::PENALTYDROP),
+        ("bucketdrop", tc_sfb_xstats::BUCKETDROP),
+        ("queuedrop", tc_sfb_xstats::QUEUEDROP),
+        ("childdrop", tc_sfb_xstats::CHILDDROP),
+        ("marked", tc_sfb_xstats::MARKED),
+        ("maxqlen", tc_sfb_xstats::MAXQLEN),
     ] {
         f.u(key, p.u32(off));
     }
-    f.f("maxprob", sfb_prob(p.u32(28)));
-    f.f("avgprob", sfb_prob(p.u32(32)));
+    f.f("maxprob", sfb_prob(p.u32(tc_sfb_xstats::MAXPROB)));
+    f.f("avgprob", sfb_prob(p.u32(tc_sfb_xstats::AVGPROB)));
 }
 
 /// Round like `%g` (re-exported for tests of the callers).

@@ -13,6 +13,7 @@ pub mod kinds;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use libc::{RTM_NEWLINK, RTM_NEWQDISC};
 use netlink_packet_route::RouteNetlinkMessage;
 use netlink_packet_route::link::LinkMessage;
 use netlink_packet_route::tc::TcMessage;
@@ -26,9 +27,6 @@ use crate::model::tc::QdiscConfig;
 use crate::netlink::link::decode_link;
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{DumpCounters, Dumper, NetlinkSocket, Request, Transport, route_open_error};
-
-const RTM_NEWLINK: u16 = libc::RTM_NEWLINK;
-const RTM_NEWQDISC: u16 = libc::RTM_NEWQDISC;
 
 /// A cached config: the raw `TCA_KIND` and `TCA_OPTIONS` bytes it was decoded from.
 struct CacheEntry {
