@@ -9,14 +9,58 @@ use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
+mod fields;
+mod table;
+
+use self::fields::{Flat, Pick};
+use self::table::Table;
+pub use self::table::human;
 use super::{Output, OutputError};
 use crate::clock;
-use crate::model::ip::{LinkSample, LinkStats64, operstate_name};
-use crate::model::queue_limits::QueueLimits;
-use crate::model::small_queue::SmallQueue;
+use crate::model::ip::{LinkSample, operstate_name};
 use crate::model::ss::{Netid, Socket, send_rate_bps, state_name};
 use crate::model::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
-use crate::model::{Record, Stats};
+use crate::model::{Describe, Kind, Record, Stats};
+
+/// The counters of the ip tables: where the description has them, and the headers of their rate
+/// and total columns.
+const IP_COLUMNS: [(&[&str], &str, &str); 8] = [
+    (&["stats64", "rx", "bytes"], "rx B/s", "rx bytes"),
+    (&["stats64", "rx", "packets"], "rx pkt/s", "rx pkts"),
+    (&["stats64", "rx", "dropped"], "rx drop/s", "rx drop"),
+    (&["stats64", "rx", "errors"], "rx err/s", "rx err"),
+    (&["stats64", "tx", "bytes"], "tx B/s", "tx bytes"),
+    (&["stats64", "tx", "packets"], "tx pkt/s", "tx pkts"),
+    (&["stats64", "tx", "dropped"], "tx drop/s", "tx drop"),
+    (&["stats64", "tx", "errors"], "tx err/s", "tx err"),
+];
+
+/// The numbers of the tc table: where the description has them, and their totals' headers
+/// (bytes and packets are followed by their rates).
+const TC_COLUMNS: [(&[&str], &str); 7] = [
+    (&["bytes"], "sent B"),
+    (&["packets"], "sent pkts"),
+    (&["drops"], "drops"),
+    (&["overlimits"], "overlimits"),
+    (&["requeues"], "requeues"),
+    (&["backlog"], "backlog B"),
+    (&["qlen"], "backlog p"),
+];
+
+/// Per-sample values of one element, with the elapsed time they were read at.
+type Previous<const N: usize> = (Duration, [Option<(Kind, u64)>; N]);
+
+/// The rate of a counter between two readings, or the value of a gauge; `-` for a counter that
+/// went down (reset: the device was re-created) or has no earlier reading.
+fn rate_or_value(now: Option<(Kind, u64)>, before: Option<(Kind, u64)>, dt: f64) -> String {
+    match (now, before) {
+        (Some((Kind::Counter, n)), Some((_, b))) => n
+            .checked_sub(b)
+            .map_or_else(|| "-".into(), |d| human(d as f64 / dt)),
+        (Some((Kind::Counter, _)), None) | (None, _) => "-".into(),
+        (Some((_, n)), _) => human(n as f64),
+    }
+}
 
 /// The console, writing to standard output (or any writer, for tests).
 pub struct Console<W = io::Stdout> {
@@ -25,10 +69,13 @@ pub struct Console<W = io::Stdout> {
     bold: bool,
     block: String,
     sample: Option<u64>,
-    /// Previous counters per ifindex, with the elapsed time they were read at.
-    prev_ip: HashMap<u32, (Duration, LinkStats64)>,
-    /// Previous sent bytes and packets per qdisc (ifindex, handle, parent).
-    prev_tc: HashMap<(u32, u32, u32), (Duration, u64, u64)>,
+    /// Previous counters per ifindex.
+    prev_ip: HashMap<u32, Previous<8>>,
+    /// Previous numbers per qdisc (ifindex, handle, parent).
+    prev_tc: HashMap<(u32, u32, u32), Previous<7>>,
+    ip_pick: Pick<8>,
+    tc_pick: Pick<7>,
+    flat: Flat,
 }
 
 impl Console {
@@ -51,6 +98,9 @@ impl<W: Write> Console<W> {
             sample: None,
             prev_ip: HashMap::new(),
             prev_tc: HashMap::new(),
+            ip_pick: Pick::new(IP_COLUMNS.map(|(path, _, _)| path)),
+            tc_pick: Pick::new(TC_COLUMNS.map(|(path, _)| path)),
+            flat: Flat::default(),
         }
     }
 
@@ -76,22 +126,12 @@ impl<W: Write> Console<W> {
 
     fn ip_tables(&mut self, record: &Record, links: &[LinkSample]) {
         let partial = if record.partial { " (partial)" } else { "" };
-        let mut rates = Table::new(&[
-            "iface",
-            "state",
-            "rx B/s",
-            "rx pkt/s",
-            "rx drop/s",
-            "rx err/s",
-            "tx B/s",
-            "tx pkt/s",
-            "tx drop/s",
-            "tx err/s",
-        ]);
-        let mut totals = Table::new(&[
-            "iface", "state", "rx bytes", "rx pkts", "rx drop", "rx err", "tx bytes", "tx pkts",
-            "tx drop", "tx err",
-        ]);
+        let mut rate_headers = vec!["iface", "state"];
+        rate_headers.extend(IP_COLUMNS.map(|(_, rate, _)| rate));
+        let mut total_headers = vec!["iface", "state"];
+        total_headers.extend(IP_COLUMNS.map(|(_, _, total)| total));
+        let mut rates = Table::new(&rate_headers);
+        let mut totals = Table::new(&total_headers);
         let mut prev = std::mem::take(&mut self.prev_ip);
         let mut fresh = 0;
         for link in links {
@@ -101,38 +141,28 @@ impl<W: Write> Console<W> {
                 .and_then(operstate_name)
                 .unwrap_or("-")
                 .to_owned();
-            let Some(st) = link.stats64 else {
+            let now = self.ip_pick.values(link);
+            if now.iter().all(Option::is_none) {
+                // The kernel sent no counters for this link.
                 let mut row = vec![meta.ifname.clone(), state];
-                row.resize(10, "-".into());
+                row.resize(total_headers.len(), "-".into());
                 totals.row(row);
                 continue;
-            };
-            let cols = |s: &LinkStats64| {
-                [
-                    s.rx_bytes,
-                    s.rx_packets,
-                    s.rx_dropped,
-                    s.rx_errors,
-                    s.tx_bytes,
-                    s.tx_packets,
-                    s.tx_dropped,
-                    s.tx_errors,
-                ]
-            };
-            let now = cols(&st);
+            }
             let mut total_row = vec![meta.ifname.clone(), state.clone()];
-            total_row.extend(now.iter().map(|&v| human(v as f64)));
+            total_row.extend(
+                now.iter()
+                    .map(|v| v.map_or_else(|| "-".into(), |(_, n)| human(n as f64))),
+            );
             match prev.get(&meta.ifindex) {
                 Some((t0, before)) if record.elapsed > *t0 => {
                     let dt = (record.elapsed - *t0).as_secs_f64();
                     let mut row = vec![meta.ifname.clone(), state];
-                    for (n, b) in now.iter().zip(cols(before)) {
-                        // A counter that went down was reset (device re-created): no rate.
-                        row.push(match n.checked_sub(b) {
-                            Some(d) => human(d as f64 / dt),
-                            None => "-".into(),
-                        });
-                    }
+                    row.extend(
+                        now.iter()
+                            .zip(before)
+                            .map(|(n, b)| rate_or_value(*n, *b, dt)),
+                    );
                     rates.row(row);
                     if self.verbose {
                         totals.row(total_row);
@@ -143,7 +173,7 @@ impl<W: Write> Console<W> {
                     totals.row(total_row);
                 }
             }
-            self.prev_ip.insert(meta.ifindex, (record.elapsed, st));
+            self.prev_ip.insert(meta.ifindex, (record.elapsed, now));
         }
         prev.clear();
         let _ = writeln!(self.block, "ip: {} interfaces{partial}", links.len());
@@ -257,20 +287,11 @@ impl<W: Write> Console<W> {
         if qdiscs.is_empty() {
             return;
         }
+        let [bytes, packets, drops, overlimits, requeues, backlog, qlen] =
+            TC_COLUMNS.map(|(_, header)| header);
         let mut table = Table::new(&[
-            "dev",
-            "kind",
-            "handle",
-            "parent",
-            "sent B",
-            "B/s",
-            "sent pkts",
-            "pkt/s",
-            "drops",
-            "overlimits",
-            "requeues",
-            "backlog B",
-            "backlog p",
+            "dev", "kind", "handle", "parent", bytes, "B/s", packets, "pkt/s", drops, overlimits,
+            requeues, backlog, qlen,
         ]);
         let prev = std::mem::take(&mut self.prev_tc);
         for q in qdiscs {
@@ -284,78 +305,89 @@ impl<W: Write> Console<W> {
                 format_handle(q.handle),
                 parent,
             ];
-            let st = q.stats.unwrap_or_default();
-            let basic = st.basic.unwrap_or_default();
-            let queue = st.queue.unwrap_or_default();
             let key = (q.ifindex, q.handle, q.parent);
-            let rate = |now: u64, before: u64, dt: f64| {
-                now.checked_sub(before)
-                    .map_or_else(|| "-".to_owned(), |d| human(d as f64 / dt))
-            };
-            let (bps, pps) = match prev.get(&key) {
-                Some((t0, b0, p0)) if record.elapsed > *t0 => {
+            let now = self.tc_pick.values(q);
+            // A qdisc without statistics shows zeros, as tc's "Sent 0 bytes" would.
+            let n = |i: usize| now[i].map_or(0, |(_, v)| v);
+            let rates: [String; 2] = match prev.get(&key) {
+                Some((t0, before)) if record.elapsed > *t0 => {
                     let dt = (record.elapsed - *t0).as_secs_f64();
-                    (rate(basic.bytes, *b0, dt), rate(basic.packets, *p0, dt))
+                    [0, 1].map(|i| rate_or_value(now[i], before[i], dt))
                 }
-                _ => ("-".to_owned(), "-".to_owned()),
+                _ => ["-".to_owned(), "-".to_owned()],
             };
+            let [bps, pps] = rates;
             row.extend([
-                human(basic.bytes as f64),
+                human(n(0) as f64),
                 bps,
-                human(basic.packets as f64),
+                human(n(1) as f64),
                 pps,
-                queue.drops.to_string(),
-                queue.overlimits.to_string(),
-                queue.requeues.to_string(),
-                human(f64::from(queue.backlog)),
-                queue.qlen.to_string(),
+                n(2).to_string(),
+                n(3).to_string(),
+                n(4).to_string(),
+                human(n(5) as f64),
+                n(6).to_string(),
             ]);
             table.row(row);
-            self.prev_tc
-                .insert(key, (record.elapsed, basic.bytes, basic.packets));
+            self.prev_tc.insert(key, (record.elapsed, now));
         }
         table.render(&mut self.block);
     }
 
-    fn queue_limits_table(&mut self, queues: &[QueueLimits]) {
-        let _ = writeln!(self.block, "queue_limits: {} queues", queues.len());
-        if queues.is_empty() {
+    /// A table of any record type, from its description: one row per element, one column per
+    /// top-level field in the order the description gives them.
+    fn generic_table<D: Describe>(&mut self, kind: &str, unit: &str, elements: &[D]) {
+        let _ = writeln!(self.block, "{kind}: {} {unit}", elements.len());
+        if elements.is_empty() {
             return;
         }
-        // Columns: every file name seen, in the order the queues report them.
-        let mut names: Vec<&str> = Vec::new();
-        for q in queues {
-            for (name, _) in &q.values {
-                if !names.contains(&&**name) {
-                    names.push(name);
+        let rows: Vec<Vec<(String, String)>> = elements
+            .iter()
+            .map(|e| {
+                self.flat
+                    .read(e)
+                    .iter()
+                    .map(|(k, _, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
+            .collect();
+        // Columns: every key seen, in the order the elements report them.
+        let mut keys: Vec<&str> = Vec::new();
+        for row in &rows {
+            for (k, _) in row {
+                if !keys.contains(&k.as_str()) {
+                    keys.push(k);
                 }
             }
         }
-        let mut headers = vec!["iface", "queue"];
-        headers.extend(&names);
+        // The interface column is "iface" in every table.
+        let headers: Vec<&str> = keys
+            .iter()
+            .map(|k| if *k == "ifname" { "iface" } else { k })
+            .collect();
         let mut table = Table::new(&headers);
-        for q in queues {
-            let mut row = vec![q.ifname.to_string(), q.queue.to_string()];
-            for name in &names {
-                row.push(
-                    q.values
-                        .iter()
-                        .find(|(n, _)| &**n == *name)
-                        .map_or_else(|| "-".to_owned(), |(_, v)| v.to_string()),
-                );
-            }
-            table.row(row);
+        for row in &rows {
+            table.row(
+                keys.iter()
+                    .map(|k| {
+                        row.iter()
+                            .find(|(rk, _)| rk == k)
+                            .map_or_else(|| "-".to_owned(), |(_, v)| v.clone())
+                    })
+                    .collect(),
+            );
         }
         table.render(&mut self.block);
     }
 
-    fn small_queue_line(&mut self, values: &[SmallQueue]) {
-        for v in values {
-            let _ = writeln!(
-                self.block,
-                "small_queue: tcp_limit_output_bytes {}",
-                v.tcp_limit_output_bytes
-            );
+    /// One line per element: `kind: key value …`, from the description.
+    fn generic_lines<D: Describe>(&mut self, kind: &str, elements: &[D]) {
+        for e in elements {
+            let _ = write!(self.block, "{kind}:");
+            for (k, _, v) in self.flat.read(e) {
+                let _ = write!(self.block, " {k} {v}");
+            }
+            self.block.push('\n');
         }
     }
 }
@@ -370,8 +402,8 @@ impl<W: Write + Send> Output for Console<W> {
             Stats::Ip(links) => self.ip_tables(record, links),
             Stats::Tc(qdiscs) => self.tc_table(record, qdiscs),
             Stats::Ss(sockets) => self.ss_table(record, sockets),
-            Stats::QueueLimits(queues) => self.queue_limits_table(queues),
-            Stats::SmallQueue(values) => self.small_queue_line(values),
+            Stats::QueueLimits(queues) => self.generic_table(record.kind, "queues", queues),
+            Stats::SmallQueue(values) => self.generic_lines(record.kind, values),
         }
         Ok(())
     }
@@ -397,79 +429,10 @@ impl<W: Write + Send> Output for Console<W> {
     }
 }
 
-/// A number in at most four significant characters with an SI suffix: `999`, `1.23k`, `45.6M`.
-pub fn human(v: f64) -> String {
-    const UNITS: [&str; 6] = ["", "k", "M", "G", "T", "P"];
-    if !v.is_finite() {
-        return "-".into();
-    }
-    let mut v = v;
-    let mut unit = 0;
-    while v.abs() >= 999.5 && unit + 1 < UNITS.len() {
-        v /= 1000.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        if v.fract() == 0.0 || v.abs() >= 100.0 {
-            format!("{v:.0}")
-        } else {
-            format!("{v:.1}")
-        }
-    } else if v.abs() >= 99.95 {
-        format!("{v:.0}{}", UNITS[unit])
-    } else if v.abs() >= 9.995 {
-        format!("{v:.1}{}", UNITS[unit])
-    } else {
-        format!("{v:.2}{}", UNITS[unit])
-    }
-}
-
-/// A table: first column left-aligned, the others right-aligned.
-struct Table {
-    headers: Vec<String>,
-    rows: Vec<Vec<String>>,
-}
-
-impl Table {
-    fn new(headers: &[&str]) -> Table {
-        Table {
-            headers: headers.iter().map(|h| (*h).to_owned()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    fn row(&mut self, row: Vec<String>) {
-        self.rows.push(row);
-    }
-
-    fn render(&self, out: &mut String) {
-        let n = self.headers.len();
-        let mut widths: Vec<usize> = self.headers.iter().map(|h| h.chars().count()).collect();
-        for row in &self.rows {
-            for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.chars().count());
-            }
-        }
-        for line in std::iter::once(&self.headers).chain(&self.rows) {
-            let mut text = String::new();
-            for (i, cell) in line.iter().take(n).enumerate() {
-                let w = widths[i];
-                if i == 0 {
-                    let _ = write!(text, "{cell:<w$}");
-                } else {
-                    let _ = write!(text, "  {cell:>w$}");
-                }
-            }
-            out.push_str(text.trim_end());
-            out.push('\n');
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ip::LinkMeta;
+    use crate::model::ip::{LinkMeta, LinkStats64};
     use std::sync::Arc;
 
     #[test]
