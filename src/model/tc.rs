@@ -125,12 +125,27 @@ pub enum Value {
 /// Keys and values in print order. A key may repeat: tc prints a few twice (fq's `throttled`),
 /// and so do we.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Fields(pub Vec<(&'static str, Value)>);
+pub struct Fields(
+    pub Vec<(&'static str, Value)>,
+    /// Positions of the entries that are counters (they only grow: drops, marks, events).
+    Vec<usize>,
+);
 
 impl Fields {
     /// No fields.
     pub fn new() -> Fields {
-        Fields(Vec::new())
+        Fields(Vec::new(), Vec::new())
+    }
+
+    /// Append a counter: a number that only grows while the qdisc lives (drops, marks, events).
+    pub fn c(&mut self, key: &'static str, v: impl Into<u64>) {
+        self.1.push(self.0.len());
+        self.u(key, v);
+    }
+
+    /// True when the entry at `index` was appended as a counter.
+    pub fn is_counter(&self, index: usize) -> bool {
+        self.1.contains(&index)
     }
 
     /// Append an unsigned number.
@@ -291,13 +306,17 @@ impl Value {
 }
 
 impl Fields {
-    /// Visit every entry as a field of `kind` (options are labels, xstats gauges unless the
-    /// decoder said otherwise).
+    /// Visit every entry as a field of `kind` (options are labels, xstats gauges), or as a
+    /// counter where the decoder appended a counter.
     pub fn describe_as<V: Visitor>(&self, kind: Kind, v: &mut V) {
-        for (key, value) in &self.0 {
+        for (i, (key, value)) in self.0.iter().enumerate() {
             let field = Field {
                 key,
-                kind,
+                kind: if self.is_counter(i) {
+                    Kind::Counter
+                } else {
+                    kind
+                },
                 unit: Unit::None,
             };
             value.describe(&field, v);
@@ -400,6 +419,45 @@ mod tests {
         assert_eq!(round_g(0.1), 0.1);
         assert_eq!(round_g(1e6), 1e6);
         assert_eq!(round_g(0.0), 0.0);
+    }
+
+    /// Records the kind each key is visited with.
+    #[derive(Default)]
+    struct Kinds(Vec<(String, Kind)>);
+
+    impl Visitor for Kinds {
+        fn u64(&mut self, f: &Field<'_>, _: u64) {
+            self.0.push((f.key.to_owned(), f.kind));
+        }
+        fn i64(&mut self, f: &Field<'_>, _: i64) {
+            self.0.push((f.key.to_owned(), f.kind));
+        }
+        fn f64(&mut self, _: &Field<'_>, _: f64) {}
+        fn bool(&mut self, _: &Field<'_>, _: bool) {}
+        fn str(&mut self, _: &Field<'_>, _: &str) {}
+        fn display(&mut self, _: &Field<'_>, _: &dyn std::fmt::Display) {}
+        fn null(&mut self, _: &Field<'_>) {}
+        fn begin_object(&mut self, _: &Field<'_>) {}
+        fn begin_list(&mut self, _: &Field<'_>) {}
+        fn end(&mut self) {}
+    }
+
+    #[test]
+    fn counters_keep_their_kind_inside_gauges() {
+        let mut f = Fields::new();
+        f.u("maxpacket", 1500u32);
+        f.c("drop_overlimit", 7u32);
+        f.i("deficit", -3);
+        let mut kinds = Kinds::default();
+        f.describe_as(Kind::Gauge, &mut kinds);
+        assert_eq!(
+            kinds.0,
+            vec![
+                ("maxpacket".to_owned(), Kind::Gauge),
+                ("drop_overlimit".to_owned(), Kind::Counter),
+                ("deficit".to_owned(), Kind::Gauge),
+            ]
+        );
     }
 
     #[test]

@@ -252,17 +252,17 @@ fn fq_codel_xstats(x: &[u8], f: &mut Fields) {
         TCA_FQ_CODEL_XSTATS_QDISC => {
             let qd = tc_fq_codel_xstats::QDISC_STATS;
             f.u("maxpacket", p.u32(qd + tc_fq_codel_qd_stats::MAXPACKET));
-            f.u(
+            f.c(
                 "drop_overlimit",
                 p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERLIMIT),
             );
-            f.u(
+            f.c(
                 "new_flow_count",
                 p.u32(qd + tc_fq_codel_qd_stats::NEW_FLOW_COUNT),
             );
-            f.u("ecn_mark", p.u32(qd + tc_fq_codel_qd_stats::ECN_MARK));
+            f.c("ecn_mark", p.u32(qd + tc_fq_codel_qd_stats::ECN_MARK));
             if p.u32(qd + tc_fq_codel_qd_stats::CE_MARK) != 0 {
-                f.u("ce_mark", p.u32(qd + tc_fq_codel_qd_stats::CE_MARK));
+                f.c("ce_mark", p.u32(qd + tc_fq_codel_qd_stats::CE_MARK));
             }
             if p.u32(qd + tc_fq_codel_qd_stats::MEMORY_USAGE) != 0 {
                 f.u(
@@ -271,7 +271,7 @@ fn fq_codel_xstats(x: &[u8], f: &mut Fields) {
                 );
             }
             if p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERMEMORY) != 0 {
-                f.u(
+                f.c(
                     "drop_overmemory",
                     p.u32(qd + tc_fq_codel_qd_stats::DROP_OVERMEMORY),
                 );
@@ -331,10 +331,10 @@ fn codel_xstats(x: &[u8], f: &mut Fields) {
     }
     f.i("drop_next", p.i32(tc_codel_xstats::DROP_NEXT));
     f.u("maxpacket", p.u32(tc_codel_xstats::MAXPACKET));
-    f.u("ecn_mark", p.u32(tc_codel_xstats::ECN_MARK));
-    f.u("drop_overlimit", p.u32(tc_codel_xstats::DROP_OVERLIMIT));
+    f.c("ecn_mark", p.u32(tc_codel_xstats::ECN_MARK));
+    f.c("drop_overlimit", p.u32(tc_codel_xstats::DROP_OVERLIMIT));
     if p.u32(tc_codel_xstats::CE_MARK) != 0 {
-        f.u("ce_mark", p.u32(tc_codel_xstats::CE_MARK));
+        f.c("ce_mark", p.u32(tc_codel_xstats::CE_MARK));
     }
 }
 
@@ -403,13 +403,13 @@ fn fq_xstats(x: &[u8], f: &mut Fields) {
             p.u64(tc_fq_qd_stats::TIME_NEXT_DELAYED_FLOW),
         );
     }
-    f.u("gc", p.u64(tc_fq_qd_stats::GC_FLOWS));
-    f.u("highprio", p.u64(tc_fq_qd_stats::HIGHPRIO_PACKETS));
+    f.c("gc", p.u64(tc_fq_qd_stats::GC_FLOWS));
+    f.c("highprio", p.u64(tc_fq_qd_stats::HIGHPRIO_PACKETS));
     if p.u64(tc_fq_qd_stats::TCP_RETRANS) != 0 {
-        f.u("retrans", p.u64(tc_fq_qd_stats::TCP_RETRANS));
+        f.c("retrans", p.u64(tc_fq_qd_stats::TCP_RETRANS));
     }
     // tc prints the throttled-events counter under the same key as the throttled flows.
-    f.u("throttled", p.u64(tc_fq_qd_stats::THROTTLED));
+    f.c("throttled", p.u64(tc_fq_qd_stats::THROTTLED));
     if p.u32(tc_fq_qd_stats::UNTHROTTLE_LATENCY_NS) != 0 {
         f.u("latency", p.u32(tc_fq_qd_stats::UNTHROTTLE_LATENCY_NS));
     }
@@ -421,8 +421,9 @@ fn fq_xstats(x: &[u8], f: &mut Fields) {
         ("horizon_drops", tc_fq_qd_stats::HORIZON_DROPS),
         ("horizon_caps", tc_fq_qd_stats::HORIZON_CAPS),
     ] {
+        // Every one of these counts events (marks, drops, failures) over the qdisc's life.
         if p.u64(off) != 0 {
-            f.u(key, p.u64(off));
+            f.c(key, p.u64(off));
         }
     }
 }
@@ -575,44 +576,98 @@ fn cake_xstats(x: &[u8], f: &mut Fields) {
 fn cake_tin(tin: &[u8]) -> Fields {
     let a: Attrs<{ TCA_CAKE_TIN_STATS_MAX + 1 }> = Attrs::parse(tin);
     let mut f = Fields::new();
-    // (key, attribute, 64-bit)
-    for (key, kind, wide) in [
-        ("threshold_rate", TCA_CAKE_TIN_STATS_THRESHOLD_RATE64, true),
-        ("sent_bytes", TCA_CAKE_TIN_STATS_SENT_BYTES64, true),
-        ("backlog_bytes", TCA_CAKE_TIN_STATS_BACKLOG_BYTES, false),
-        ("target_us", TCA_CAKE_TIN_STATS_TARGET_US, false),
-        ("interval_us", TCA_CAKE_TIN_STATS_INTERVAL_US, false),
-        ("peak_delay_us", TCA_CAKE_TIN_STATS_PEAK_DELAY_US, false),
-        ("avg_delay_us", TCA_CAKE_TIN_STATS_AVG_DELAY_US, false),
-        ("base_delay_us", TCA_CAKE_TIN_STATS_BASE_DELAY_US, false),
-        ("sent_packets", TCA_CAKE_TIN_STATS_SENT_PACKETS, false),
+    // (key, attribute, 64-bit, counter)
+    for (key, kind, wide, counter) in [
+        (
+            "threshold_rate",
+            TCA_CAKE_TIN_STATS_THRESHOLD_RATE64,
+            true,
+            false,
+        ),
+        ("sent_bytes", TCA_CAKE_TIN_STATS_SENT_BYTES64, true, true),
+        (
+            "backlog_bytes",
+            TCA_CAKE_TIN_STATS_BACKLOG_BYTES,
+            false,
+            false,
+        ),
+        ("target_us", TCA_CAKE_TIN_STATS_TARGET_US, false, false),
+        ("interval_us", TCA_CAKE_TIN_STATS_INTERVAL_US, false, false),
+        (
+            "peak_delay_us",
+            TCA_CAKE_TIN_STATS_PEAK_DELAY_US,
+            false,
+            false,
+        ),
+        (
+            "avg_delay_us",
+            TCA_CAKE_TIN_STATS_AVG_DELAY_US,
+            false,
+            false,
+        ),
+        (
+            "base_delay_us",
+            TCA_CAKE_TIN_STATS_BASE_DELAY_US,
+            false,
+            false,
+        ),
+        ("sent_packets", TCA_CAKE_TIN_STATS_SENT_PACKETS, false, true),
         (
             "way_indirect_hits",
             TCA_CAKE_TIN_STATS_WAY_INDIRECT_HITS,
             false,
+            true,
         ),
-        ("way_misses", TCA_CAKE_TIN_STATS_WAY_MISSES, false),
-        ("way_collisions", TCA_CAKE_TIN_STATS_WAY_COLLISIONS, false),
-        ("drops", TCA_CAKE_TIN_STATS_DROPPED_PACKETS, false),
-        ("ecn_mark", TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS, false),
-        ("ack_drops", TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS, false),
-        ("sparse_flows", TCA_CAKE_TIN_STATS_SPARSE_FLOWS, false),
-        ("bulk_flows", TCA_CAKE_TIN_STATS_BULK_FLOWS, false),
+        ("way_misses", TCA_CAKE_TIN_STATS_WAY_MISSES, false, true),
+        (
+            "way_collisions",
+            TCA_CAKE_TIN_STATS_WAY_COLLISIONS,
+            false,
+            true,
+        ),
+        ("drops", TCA_CAKE_TIN_STATS_DROPPED_PACKETS, false, true),
+        (
+            "ecn_mark",
+            TCA_CAKE_TIN_STATS_ECN_MARKED_PACKETS,
+            false,
+            true,
+        ),
+        (
+            "ack_drops",
+            TCA_CAKE_TIN_STATS_ACKS_DROPPED_PACKETS,
+            false,
+            true,
+        ),
+        (
+            "sparse_flows",
+            TCA_CAKE_TIN_STATS_SPARSE_FLOWS,
+            false,
+            false,
+        ),
+        ("bulk_flows", TCA_CAKE_TIN_STATS_BULK_FLOWS, false, false),
         (
             "unresponsive_flows",
             TCA_CAKE_TIN_STATS_UNRESPONSIVE_FLOWS,
             false,
+            false,
         ),
-        ("max_pkt_len", TCA_CAKE_TIN_STATS_MAX_SKBLEN, false),
-        ("flow_quantum", TCA_CAKE_TIN_STATS_FLOW_QUANTUM, false),
+        ("max_pkt_len", TCA_CAKE_TIN_STATS_MAX_SKBLEN, false, false),
+        (
+            "flow_quantum",
+            TCA_CAKE_TIN_STATS_FLOW_QUANTUM,
+            false,
+            false,
+        ),
     ] {
         let v = if wide {
             a.u64(kind)
         } else {
             a.u32(kind).map(u64::from)
         };
-        if let Some(v) = v {
-            f.u(key, v);
+        match v {
+            Some(v) if counter => f.c(key, v),
+            Some(v) => f.u(key, v),
+            None => {}
         }
     }
     f
@@ -956,10 +1011,10 @@ fn red(opt: &[u8], f: &mut Fields) {
 /// `tc_red_xstats`.
 fn red_xstats(x: &[u8], f: &mut Fields) {
     let p = Padded::<{ tc_red_xstats::SIZE }>::new(x);
-    f.u("marked", p.u32(tc_red_xstats::MARKED));
-    f.u("early", p.u32(tc_red_xstats::EARLY));
-    f.u("pdrop", p.u32(tc_red_xstats::PDROP));
-    f.u("other", p.u32(tc_red_xstats::OTHER));
+    f.c("marked", p.u32(tc_red_xstats::MARKED));
+    f.c("early", p.u32(tc_red_xstats::EARLY));
+    f.c("pdrop", p.u32(tc_red_xstats::PDROP));
+    f.c("other", p.u32(tc_red_xstats::OTHER));
 }
 
 /// choke: `TCA_CHOKE_PARMS`, which the kernel dumps as a `tc_red_qopt`, and `TCA_CHOKE_MAX_P`.
@@ -981,11 +1036,11 @@ fn choke(opt: &[u8], f: &mut Fields) {
 /// `tc_choke_xstats`.
 fn choke_xstats(x: &[u8], f: &mut Fields) {
     let p = Padded::<{ tc_choke_xstats::SIZE }>::new(x);
-    f.u("marked", p.u32(tc_choke_xstats::MARKED));
-    f.u("early", p.u32(tc_choke_xstats::EARLY));
-    f.u("pdrop", p.u32(tc_choke_xstats::PDROP));
-    f.u("other", p.u32(tc_choke_xstats::OTHER));
-    f.u("matched", p.u32(tc_choke_xstats::MATCHED));
+    f.c("marked", p.u32(tc_choke_xstats::MARKED));
+    f.c("early", p.u32(tc_choke_xstats::EARLY));
+    f.c("pdrop", p.u32(tc_choke_xstats::PDROP));
+    f.c("other", p.u32(tc_choke_xstats::OTHER));
+    f.c("matched", p.u32(tc_choke_xstats::MATCHED));
 }
 
 /// pie options (`TCA_PIE_*`).
@@ -1024,11 +1079,11 @@ fn pie_xstats(x: &[u8], f: &mut Fields) {
     if p.u32(tc_pie_xstats::DQ_RATE_ESTIMATING) != 0 {
         f.u("avg_dq_rate", p.u32(tc_pie_xstats::AVG_DQ_RATE));
     }
-    f.u("pkts_in", p.u32(tc_pie_xstats::PACKETS_IN));
-    f.u("overlimit", p.u32(tc_pie_xstats::OVERLIMIT));
-    f.u("dropped", p.u32(tc_pie_xstats::DROPPED));
+    f.c("pkts_in", p.u32(tc_pie_xstats::PACKETS_IN));
+    f.c("overlimit", p.u32(tc_pie_xstats::OVERLIMIT));
+    f.c("dropped", p.u32(tc_pie_xstats::DROPPED));
     f.u("maxq", p.u32(tc_pie_xstats::MAXQ));
-    f.u("ecn_mark", p.u32(tc_pie_xstats::ECN_MARK));
+    f.c("ecn_mark", p.u32(tc_pie_xstats::ECN_MARK));
 }
 
 /// fq_pie options (`TCA_FQ_PIE_*`).
@@ -1070,6 +1125,10 @@ fn fq_pie_xstats(x: &[u8], f: &mut Fields) {
         ("dropped", tc_fq_pie_xstats::DROPPED),
         ("ecn_mark", tc_fq_pie_xstats::ECN_MARK),
         ("new_flow_count", tc_fq_pie_xstats::NEW_FLOW_COUNT),
+    ] {
+        f.c(key, p.u32(off));
+    }
+    for (key, off) in [
         ("new_flows_len", tc_fq_pie_xstats::NEW_FLOWS_LEN),
         ("old_flows_len", tc_fq_pie_xstats::OLD_FLOWS_LEN),
         ("memory_used", tc_fq_pie_xstats::MEMORY_USAGE),
@@ -1099,9 +1158,9 @@ fn hhf(opt: &[u8], f: &mut Fields) {
 /// `tc_hhf_xstats`.
 fn hhf_xstats(x: &[u8], f: &mut Fields) {
     let p = Padded::<{ tc_hhf_xstats::SIZE }>::new(x);
-    f.u("drop_overlimit", p.u32(tc_hhf_xstats::DROP_OVERLIMIT));
-    f.u("hh_overlimit", p.u32(tc_hhf_xstats::HH_OVERLIMIT));
-    f.u("tot_hh", p.u32(tc_hhf_xstats::HH_TOT_COUNT));
+    f.c("drop_overlimit", p.u32(tc_hhf_xstats::DROP_OVERLIMIT));
+    f.c("hh_overlimit", p.u32(tc_hhf_xstats::HH_OVERLIMIT));
+    f.c("tot_hh", p.u32(tc_hhf_xstats::HH_TOT_COUNT));
     f.u("cur_hh", p.u32(tc_hhf_xstats::HH_CUR_COUNT));
 }
 
@@ -1145,10 +1204,10 @@ fn sfb_xstats(x: &[u8], f: &mut Fields) {
         ("queuedrop", tc_sfb_xstats::QUEUEDROP),
         ("childdrop", tc_sfb_xstats::CHILDDROP),
         ("marked", tc_sfb_xstats::MARKED),
-        ("maxqlen", tc_sfb_xstats::MAXQLEN),
     ] {
-        f.u(key, p.u32(off));
+        f.c(key, p.u32(off));
     }
+    f.u("maxqlen", p.u32(tc_sfb_xstats::MAXQLEN));
     f.f("maxprob", sfb_prob(p.u32(tc_sfb_xstats::MAXPROB)));
     f.f("avgprob", sfb_prob(p.u32(tc_sfb_xstats::AVGPROB)));
 }
