@@ -18,8 +18,9 @@ pub const MAX_IFNAME: usize = 15;
 #[command(name = "netstatspy", version)]
 pub struct Cli {
     /// Verbose output: raw totals beside the rates on the console; on standard error a timing
-    /// line every second (samples, overruns, schedule lateness, collect time per reader, log
-    /// time) and a summary at exit (with CPU use and dump retries).
+    /// line every second (samples, overruns, schedule lateness, collect time per reader, time to
+    /// hand a sample to the outputs, samples waiting and dropped) and a summary at exit (with
+    /// CPU use, dump retries and what the outputs wrote and dropped).
     #[arg(short, long)]
     pub verbose: bool,
 

@@ -183,3 +183,101 @@ fn unprivileged_user_gets_what_needs_no_privilege() {
     assert_eq!(out.status.code(), Some(1));
     assert_one_error_line(&out.stderr, "CAP_SYS_ADMIN");
 }
+
+/// Output that stalls (a reader of the JSON pipe that stops reading) never delays sampling:
+/// the schedule is kept, the samples that did not fit the queue are counted and reported at
+/// exit, and every line that reaches the pipe is complete.
+#[test]
+fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+
+    let fifo = scratch("stall").join("json.fifo");
+    check(Command::new("mkfifo").arg(&fifo));
+    // Open the read end first (without blocking), so the writer can open it; then read nothing.
+    let mut reader = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(&fifo)
+        .expect("open the pipe for reading");
+    let mut child = Command::new(bin())
+        .args(["-c", "-j", "-v", "-f", "1000", "-t", "7", "--file-name"])
+        .arg(&fifo)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // The pipe holds 64 KiB; the queue 4,096 samples: sampling outruns both within 7 s.
+    std::thread::sleep(Duration::from_secs(8));
+    let mut json = Vec::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let status = loop {
+        match reader.read(&mut buf) {
+            Ok(0) => {
+                if let Some(status) = child.try_wait().expect("wait") {
+                    break status;
+                }
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Ok(n) => json.extend_from_slice(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                if let Some(status) = child.try_wait().expect("wait") {
+                    break status;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            Err(e) => panic!("read: {e}"),
+        }
+    };
+    // Whatever the pipe still held once the writer exited.
+    while let Ok(n) = reader.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        json.extend_from_slice(&buf[..n]);
+    }
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    assert!(status.success(), "{err}");
+    let text = String::from_utf8(json).expect("utf8");
+    assert!(text.ends_with('\n'), "the last line is complete");
+    let written = text.lines().count() as u64;
+    for line in text.lines() {
+        serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON");
+    }
+    // The summary: samples taken, and what the outputs wrote and dropped.
+    let number_before = |text: &str, word: &str| -> u64 {
+        let at = text
+            .find(word)
+            .unwrap_or_else(|| panic!("no {word:?} in {text}"));
+        text[..at]
+            .split_whitespace()
+            .last()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no number before {word:?} in {text}"))
+    };
+    let summary = err
+        .lines()
+        .find(|l| l.contains(" samples in "))
+        .unwrap_or_else(|| panic!("no summary in {err}"));
+    let samples = number_before(summary, "samples in");
+    let output = err
+        .lines()
+        .find(|l| l.starts_with("netstatspy: output: "))
+        .unwrap_or_else(|| panic!("no output line in {err}"));
+    let queued = number_before(output, "samples written");
+    let dropped = number_before(output, "dropped");
+    // Samples dropped for a full queue were taken while the output was stuck: a sampler that
+    // waited for its output would have dropped none.
+    assert!(dropped > 0, "the stall must have dropped samples: {err}");
+    assert_eq!(queued + dropped, samples, "{err}");
+    // One ip record per sample was written for every sample that was queued.
+    assert_eq!(written, queued, "{err}");
+    let warning = format!("warning: {dropped} samples ({dropped} records) were not written");
+    assert!(err.contains(&warning), "{err}");
+}
