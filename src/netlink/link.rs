@@ -77,35 +77,8 @@ fn c_string(v: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::model::ip::LinkSample;
-    use netlink_packet_core::Emitable;
-    use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType, LinkMessage, State};
+    use crate::netlink::testing::{emitted, veth_message};
     use std::sync::Arc;
-
-    /// Bytes of an RTM_NEWLINK payload emitted by netlink-packet-route's own encoder: an
-    /// encoder independent of our decoder.
-    fn emitted(message: &LinkMessage) -> Vec<u8> {
-        let mut buf = vec![0; message.buffer_len()];
-        message.emit(&mut buf);
-        buf
-    }
-
-    fn veth_message() -> LinkMessage {
-        let mut m = LinkMessage::default();
-        m.header.index = 7;
-        m.header.link_layer_type = LinkLayerType::Ether;
-        m.header.flags = LinkFlags::Up | LinkFlags::Broadcast | LinkFlags::Multicast;
-        m.attributes = vec![
-            LinkAttribute::IfName("va0".into()),
-            LinkAttribute::Mtu(1500),
-            LinkAttribute::Qdisc("noqueue".into()),
-            LinkAttribute::OperState(State::LowerLayerDown),
-            LinkAttribute::TxQueueLen(1000),
-            LinkAttribute::Address(vec![0x02, 0, 0, 0, 0, 0xab]),
-            LinkAttribute::Broadcast(vec![0xff; 6]),
-            LinkAttribute::CarrierChanges(3),
-        ];
-        m
-    }
 
     #[test]
     fn decodes_what_the_crate_emits() {

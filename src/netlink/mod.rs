@@ -638,6 +638,36 @@ impl Request {
 #[cfg(test)]
 pub(crate) mod testing {
     use super::{NLMSG_HDRLEN, nlmsg_align};
+    use netlink_packet_core::Emitable;
+    use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType, LinkMessage, State};
+
+    /// Bytes of an RTM_NEWLINK payload emitted by netlink-packet-route's own encoder: an
+    /// encoder independent of our decoder.
+    pub(crate) fn emitted(message: &LinkMessage) -> Vec<u8> {
+        let mut buf = vec![0; message.buffer_len()];
+        message.emit(&mut buf);
+        buf
+    }
+
+    /// A veth link as the kernel describes it: up, no carrier, with name, MTU, qdisc, state,
+    /// queue length, addresses and carrier changes.
+    pub(crate) fn veth_message() -> LinkMessage {
+        let mut m = LinkMessage::default();
+        m.header.index = 7;
+        m.header.link_layer_type = LinkLayerType::Ether;
+        m.header.flags = LinkFlags::Up | LinkFlags::Broadcast | LinkFlags::Multicast;
+        m.attributes = vec![
+            LinkAttribute::IfName("va0".into()),
+            LinkAttribute::Mtu(1500),
+            LinkAttribute::Qdisc("noqueue".into()),
+            LinkAttribute::OperState(State::LowerLayerDown),
+            LinkAttribute::TxQueueLen(1000),
+            LinkAttribute::Address(vec![0x02, 0, 0, 0, 0, 0xab]),
+            LinkAttribute::Broadcast(vec![0xff; 6]),
+            LinkAttribute::CarrierChanges(3),
+        ];
+        m
+    }
 
     /// One netlink message, written field by field as `struct nlmsghdr` + payload, padded to
     /// the 4-byte alignment.

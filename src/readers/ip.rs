@@ -229,28 +229,8 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::netlink::testing::message as nl;
-    use netlink_packet_core::Emitable;
-    use netlink_packet_route::link::{LinkAttribute, LinkFlags, LinkLayerType};
+    use crate::netlink::testing::{emitted, message as nl, veth_message};
     use std::io;
-
-    fn emitted(message: &LinkMessage) -> Vec<u8> {
-        let mut buf = vec![0; message.buffer_len()];
-        message.emit(&mut buf);
-        buf
-    }
-
-    fn veth_message() -> LinkMessage {
-        let mut m = LinkMessage::default();
-        m.header.index = 7;
-        m.header.link_layer_type = LinkLayerType::Ether;
-        m.header.flags = LinkFlags::Up | LinkFlags::Broadcast | LinkFlags::Multicast;
-        m.attributes = vec![
-            LinkAttribute::IfName("va0".into()),
-            LinkAttribute::Mtu(1500),
-        ];
-        m
-    }
 
     /// A kernel that answers RTM_GETLINK with one link and RTM_GETSTATS with an error.
     struct NoGetStats {
