@@ -7,7 +7,7 @@
 //! kernel's, so an attribute added later falls outside a table sized `*_MAX + 1` and is ignored,
 //! as tc 6.1 ignores it.
 //!
-//! Attribute types are `usize`, the index [`Attrs`](crate::readers::attrs::Attrs) takes, except
+//! Attribute types are `usize`, the index [`Attrs`](crate::netlink::attrs::Attrs) takes, except
 //! where the reader compares them with a `u16` message or attribute type.
 //!
 //! A fixed struct is a module named after it (`pkt_sched::tc_codel_xstats`) holding the byte
