@@ -9,7 +9,10 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{assert_covers, assert_same_link, assert_same_links, bin, json_lines, run, scratch};
+use common::{
+    Need, assert_covers, assert_same_link, assert_same_links, bin, json_lines, require, run,
+    scratch,
+};
 use pcap_file::pcap::{PcapPacket, PcapReader};
 use serde_json::Value;
 
@@ -455,15 +458,9 @@ fn replay_honours_iface() {
 }
 
 #[test]
+#[cfg_attr(not(have_tshark), ignore = "needs tshark (apt-get install tshark)")]
 fn every_capture_is_valid_pcap_for_tshark() {
-    if Command::new("tshark").arg("-v").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tshark is missing: CI installs it (apt-get install tshark)"
-        );
-        eprintln!("SKIPPED every_capture_is_valid_pcap_for_tshark: tshark is not installed");
-        return;
-    }
+    require(&[Need::Tshark]);
     for pcap in all_captures() {
         let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
             "-T",

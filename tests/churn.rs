@@ -10,13 +10,15 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Netns, bin, json_lines, live_tests_possible, run, scratch};
+use common::{Need, Netns, bin, json_lines, require, run, scratch};
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn iface_that_vanishes_warns_once_and_resumes() {
-    if !live_tests_possible("iface_that_vanishes_warns_once_and_resumes") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let ns = Netns::new("vanish");
     // Up, so the device gets its default qdisc.
     ns.ip(&["link", "add", "ifw0", "numtxqueues", "2", "type", "ifb"]);
@@ -76,10 +78,12 @@ fn iface_that_vanishes_warns_once_and_resumes() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn churn_while_sampling_at_100_hz() {
-    if !live_tests_possible("churn_while_sampling_at_100_hz") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let ns = Netns::new("churn");
     let stop = Arc::new(AtomicBool::new(false));
     // Sockets come and go: connections opened and closed in a loop inside the namespace.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{bin, check, json_lines, live_tests_possible, run, scratch};
+use common::{Need, bin, check, json_lines, require, run, scratch};
 
 /// A small tmpfs mounted for one test, unmounted when dropped.
 struct SmallFs(PathBuf);
@@ -50,10 +50,9 @@ fn assert_complete(path: &Path) -> usize {
 }
 
 #[test]
+#[cfg_attr(not(have_root), ignore = "needs root (mounts a small tmpfs)")]
 fn full_file_system_from_own_output_is_a_clear_error() {
-    if !live_tests_possible("full_file_system_from_own_output_is_a_clear_error") {
-        return;
-    }
+    require(&[Need::Root]);
     let fs = SmallFs::new("256k");
     let file = fs.0.join("stats.jsonl");
     // ~3 KB per sample at 200 samples/s: full within a second or two.
@@ -79,10 +78,9 @@ fn full_file_system_from_own_output_is_a_clear_error() {
 }
 
 #[test]
+#[cfg_attr(not(have_root), ignore = "needs root (mounts a small tmpfs)")]
 fn file_system_filled_by_another_writer_mid_run() {
-    if !live_tests_possible("file_system_filled_by_another_writer_mid_run") {
-        return;
-    }
+    require(&[Need::Root]);
     let fs = SmallFs::new("4m");
     let file = fs.0.join("stats.jsonl");
     let child = Command::new(bin())
@@ -136,10 +134,12 @@ fn sigkill_loses_at_most_the_last_second() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn unprivileged_user_gets_what_needs_no_privilege() {
-    if !live_tests_possible("unprivileged_user_gets_what_needs_no_privilege") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let dir = scratch("nobody");
     std::fs::set_permissions(&dir, std::os::unix::fs::PermissionsExt::from_mode(0o777))
         .expect("chmod");

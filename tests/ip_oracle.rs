@@ -7,8 +7,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use common::{
-    IP_KEYS, Netns, assert_same_link, assert_same_links, bin, check, json_lines,
-    live_tests_possible, scratch,
+    IP_KEYS, Need, Netns, assert_same_link, assert_same_links, bin, check, json_lines, require,
+    scratch,
 };
 use serde_json::Value;
 
@@ -66,10 +66,12 @@ fn sample_between_ip_readings(
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn every_key_equals_ip_for_every_interface() {
-    if !live_tests_possible("every_key_equals_ip_for_every_interface") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let (a, _b) = topology();
     // Several samples: the first reads RTM_GETLINK, later ones RTM_GETSTATS with cached
     // metadata; both paths must agree with ip.
@@ -92,10 +94,12 @@ fn every_key_equals_ip_for_every_interface() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn iface_restricts_to_one_interface() {
-    if !live_tests_possible("iface_restricts_to_one_interface") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let (a, _b) = topology();
     let (records, ip) = sample_between_ip_readings(&a, &["--iface", "va0"], 2);
     let va0 = ip.iter().find(|l| l["ifname"] == "va0").expect("va0");
@@ -115,10 +119,12 @@ fn iface_restricts_to_one_interface() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn link_changes_during_a_run_reach_later_samples() {
-    if !live_tests_possible("link_changes_during_a_run_reach_later_samples") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let (a, _b) = topology();
     let dir = scratch("ip-change");
     let file = dir.join("run.jsonl");
@@ -168,10 +174,12 @@ fn link_changes_during_a_run_reach_later_samples() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_strace)),
+    ignore = "needs root and strace (apt-get install strace)"
+)]
 fn no_other_program_is_executed() {
-    if !live_tests_possible("no_other_program_is_executed") {
-        return;
-    }
+    require(&[Need::Root, Need::Strace]);
     let dir = scratch("execve");
     let trace = dir.join("trace");
     check(

@@ -8,16 +8,18 @@ use std::process::Command;
 
 use common::ss::{keyed, parse_ss};
 use common::{
-    Netns, assert_covers, assert_same_links, bin, check, json_lines, live_tests_possible,
-    queue_names, scratch,
+    Need, Netns, assert_covers, assert_same_links, bin, check, json_lines, queue_names, require,
+    scratch,
 };
 use serde_json::Value;
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn every_reader_sees_the_named_namespace() {
-    if !live_tests_possible("every_reader_sees_the_named_namespace") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     // The peer namespace lives as long as the test: vb0 is in it.
     let (a, _b) = Netns::joined("nsa", "nsb", 2);
     a.ip(&["link", "add", "ifbn0", "numtxqueues", "3", "type", "ifb"]);

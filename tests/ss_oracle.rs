@@ -16,7 +16,7 @@ use std::sync::mpsc;
 use std::thread::JoinHandle;
 
 use common::ss::{Key, SsLine, assert_socket, keyed, parse_ss};
-use common::{Netns, bin, check, json_lines, live_tests_possible, scratch};
+use common::{Need, Netns, bin, check, json_lines, require, scratch};
 
 /// Sockets held open by a thread inside the namespace until dropped.
 struct Held {
@@ -104,10 +104,12 @@ fn hold_sockets(ns: &Netns, v4: usize, v6: usize, udp: usize) -> Held {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn every_socket_and_value_equals_ss() {
-    if !live_tests_possible("every_socket_and_value_equals_ss") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let ns = Netns::new("ss");
     // IPv6 on loopback (the namespace helper turns IPv6 off to keep link counters still).
     ns.sh("echo 0 > /proc/sys/net/ipv6/conf/lo/disable_ipv6");

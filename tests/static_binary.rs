@@ -4,37 +4,18 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{Netns, check, json_lines, live_tests_possible, run, scratch};
-
-/// The static build (`.ci/run` and the README build it); `NETSTATSPY_STATIC` overrides.
-fn static_binary() -> Option<PathBuf> {
-    let path = std::env::var_os("NETSTATSPY_STATIC")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("target/x86_64-unknown-linux-gnu/release/netstatspy")
-        });
-    if path.exists() {
-        return Some(path);
-    }
-    assert!(
-        std::env::var_os("CI").is_none(),
-        "CI must build the static binary first: {}",
-        path.display()
-    );
-    eprintln!(
-        "SKIPPED static binary tests: build it with \
-         RUSTFLAGS=\"-C target-feature=+crt-static\" cargo build --release --target x86_64-unknown-linux-gnu"
-    );
-    None
-}
+use common::{Need, Netns, check, json_lines, require, run, scratch, static_binary};
 
 #[test]
+#[cfg_attr(
+    not(have_static_binary),
+    ignore = "needs the static binary (tests/run.sh builds it, or set NETSTATSPY_STATIC)"
+)]
 fn static_binary_has_no_dynamic_dependencies() {
-    let Some(bin) = static_binary() else { return };
+    require(&[Need::StaticBinary]);
+    let bin = static_binary();
     let out = run(Command::new("ldd").arg(&bin));
     let text = format!(
         "{}{}",
@@ -48,11 +29,13 @@ fn static_binary_has_no_dynamic_dependencies() {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2, have_strace, have_static_binary)),
+    ignore = "needs root, iproute2, strace and the static binary (tests/run.sh as root provides them)"
+)]
 fn all_readers_work_in_a_bare_root_without_iproute2() {
-    if !live_tests_possible("all_readers_work_in_a_bare_root_without_iproute2") {
-        return;
-    }
-    let Some(bin) = static_binary() else { return };
+    require(&[Need::Root, Need::Iproute2, Need::Strace, Need::StaticBinary]);
+    let bin = static_binary();
     let ns = Netns::new("bare");
     ns.ip(&["link", "add", "ifbr0", "numtxqueues", "2", "type", "ifb"]);
     ns.ip(&["link", "add", "vr0", "type", "veth", "peer", "name", "vr1"]);

@@ -10,7 +10,7 @@ use std::process::Stdio;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::{Netns, bin, json_lines, live_tests_possible, queue_names, scratch};
+use common::{Need, Netns, bin, json_lines, queue_names, require, scratch};
 use netstatspy::model::Stats;
 use netstatspy::model::queue_limits::QueueLimits;
 use netstatspy::netlink::watch::{LinkWatch, Unwatched};
@@ -242,10 +242,12 @@ fn read_in(ns: &Netns, path: &str) -> u64 {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn live_values_and_changes_during_a_run() {
-    if !live_tests_possible("live_values_and_changes_during_a_run") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     let ns = Netns::new("bql");
     // ifb devices have byte queue limits; veth and lo do not.
     ns.ip(&["link", "add", "ifbq0", "numtxqueues", "4", "type", "ifb"]);

@@ -6,7 +6,7 @@ mod common;
 
 use std::process::Command;
 
-use common::{Netns, assert_covers, bin, check, json_lines, live_tests_possible, scratch};
+use common::{Need, Netns, assert_covers, bin, check, json_lines, require, scratch};
 use serde_json::Value;
 
 fn tc(ns: &Netns, args: &str) {
@@ -23,10 +23,12 @@ fn tc_json(ns: &Netns) -> Vec<Value> {
 }
 
 #[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
 fn every_qdisc_key_equals_tc() {
-    if !live_tests_possible("every_qdisc_key_equals_tc") {
-        return;
-    }
+    require(&[Need::Root, Need::Iproute2]);
     // The peer namespace lives as long as the test: vb0 is in it.
     let (a, _b) = Netns::joined("tca", "tcb", 1);
     // htb with two classes and leaf qdiscs; traffic into the default class, which is slow and

@@ -2,6 +2,7 @@
 //! as the independent oracle.
 #![allow(dead_code)]
 
+pub mod prerequisites;
 pub mod ss;
 
 use std::fs::File;
@@ -31,19 +32,69 @@ pub fn scratch(tag: &str) -> PathBuf {
     dir
 }
 
-/// True when live tests can run. They need root for network namespaces; outside CI a
-/// non-root run skips them with a printed reason, in CI a non-root run is a failure.
-pub fn live_tests_possible(test: &str) -> bool {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
-        return true;
+/// What a test needs from the machine beyond a build.
+#[derive(Clone, Copy, Debug)]
+pub enum Need {
+    /// Root: network namespaces, mounts.
+    Root,
+    /// iproute2's `ip`, `tc` and `ss`: namespaces are built with them, and they are the oracle.
+    Iproute2,
+    /// strace: proves that no other program is executed.
+    Strace,
+    /// tshark: reads the captures as an independent pcap reader.
+    Tshark,
+    /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
+    StaticBinary,
+}
+
+impl Need {
+    /// Why the machine does not meet this need, or None when it does.
+    fn unmet(self) -> Option<String> {
+        let program = |name: &str, package: &str| {
+            prerequisites::find_program(name)
+                .is_none()
+                .then(|| format!("{name} is not on PATH (apt-get install {package})"))
+        };
+        match self {
+            Need::Root => (!prerequisites::is_root())
+                .then(|| "not root (network namespaces and mounts need root)".to_owned()),
+            Need::Iproute2 => prerequisites::IPROUTE2
+                .iter()
+                .find_map(|name| program(name, "iproute2")),
+            Need::Strace => program("strace", "strace"),
+            Need::Tshark => program("tshark", "tshark"),
+            Need::StaticBinary => (!static_binary().is_file()).then(|| {
+                format!(
+                    "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \
+                     another)",
+                    static_binary().display()
+                )
+            }),
+        }
     }
+}
+
+/// Fails the test, naming what is missing, unless the machine meets every need. build.rs
+/// judges the machine with the same code and lists such a test as ignored; it still runs, and
+/// fails here, in CI (where every test must run) or with `--include-ignored`.
+#[track_caller]
+pub fn require(needs: &[Need]) {
+    let unmet: Vec<String> = needs.iter().filter_map(|need| need.unmet()).collect();
     assert!(
-        std::env::var_os("CI").is_none(),
-        "{test}: live tests need root, and CI must run them"
+        unmet.is_empty(),
+        "prerequisites missing: {}{}",
+        unmet.join("; "),
+        if std::env::var_os("CI").is_some() {
+            " (CI is set, so every test runs; tests/run.sh, run as root, provides what is missing)"
+        } else {
+            ""
+        }
     );
-    eprintln!("SKIPPED {test}: needs root (network namespaces); run the tests as root");
-    false
+}
+
+/// The static binary the bare-root tests copy, as build.rs resolved and probed it.
+pub fn static_binary() -> PathBuf {
+    PathBuf::from(env!("NETSTATSPY_STATIC_BINARY"))
 }
 
 /// Run a command and return its output, failing the test if it cannot be started.
