@@ -59,44 +59,61 @@ pub struct Field<'k> {
     pub kind: Kind,
     /// The unit.
     pub unit: Unit,
+    /// Worked out once, when the field is made (at compile time for the constant fields).
+    plain: bool,
+}
+
+/// True when `key` is made only of ASCII letters, digits, `_`, `-` and `.`.
+const fn plain_key(key: &str) -> bool {
+    let bytes = key.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'-' || c == b'.') {
+            return false;
+        }
+        i += 1;
+    }
+    true
 }
 
 impl<'k> Field<'k> {
-    /// A label.
-    pub const fn label(key: &'k str) -> Field<'k> {
+    /// A field of any kind.
+    pub const fn new(key: &'k str, kind: Kind, unit: Unit) -> Field<'k> {
         Field {
             key,
-            kind: Kind::Label,
-            unit: Unit::None,
+            kind,
+            unit,
+            plain: plain_key(key),
         }
+    }
+
+    /// A label.
+    pub const fn label(key: &'k str) -> Field<'k> {
+        Field::new(key, Kind::Label, Unit::None)
     }
 
     /// A counter in `unit`.
     pub const fn counter(key: &'k str, unit: Unit) -> Field<'k> {
-        Field {
-            key,
-            kind: Kind::Counter,
-            unit,
-        }
+        Field::new(key, Kind::Counter, unit)
     }
 
     /// A gauge in `unit`.
     pub const fn gauge(key: &'k str, unit: Unit) -> Field<'k> {
-        Field {
-            key,
-            kind: Kind::Gauge,
-            unit,
-        }
+        Field::new(key, Kind::Gauge, unit)
     }
 
     /// The same kind and unit under another key (one known only at run time, such as a sysfs
     /// file name).
     pub const fn with_key<'o>(self, key: &'o str) -> Field<'o> {
-        Field {
-            key,
-            kind: self.kind,
-            unit: self.unit,
-        }
+        Field::new(key, self.kind, self.unit)
+    }
+
+    /// True when the key is made only of ASCII letters, digits, `_`, `-` and `.`, so outputs
+    /// can use it as it is (no JSON escaping, a valid column or metric name part). Every key
+    /// the model declares is; keys read at run time (sysfs file names) may not be.
+    pub const fn is_plain(&self) -> bool {
+        self.plain
     }
 }
 

@@ -310,15 +310,12 @@ impl Fields {
     /// counter where the decoder appended a counter.
     pub fn describe_as<V: Visitor>(&self, kind: Kind, v: &mut V) {
         for (i, (key, value)) in self.0.iter().enumerate() {
-            let field = Field {
-                key,
-                kind: if self.is_counter(i) {
-                    Kind::Counter
-                } else {
-                    kind
-                },
-                unit: Unit::None,
+            let kind = if self.is_counter(i) {
+                Kind::Counter
+            } else {
+                kind
             };
+            let field = Field::new(key, kind, Unit::None);
             value.describe(&field, v);
         }
     }

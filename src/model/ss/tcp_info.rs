@@ -31,13 +31,13 @@ pub enum Width {
 }
 
 impl Width {
-    fn size(self) -> usize {
+    const fn size(self) -> usize {
         match self {
             Width::U8 => 1,
             Width::U16 => 2,
             Width::U32 => 4,
             Width::U64 => 8,
-            Width::Bits { unit, .. } => usize::from(unit),
+            Width::Bits { unit, .. } => unit as usize,
         }
     }
 }
@@ -45,16 +45,40 @@ impl Width {
 /// Size of the newest `struct tcp_info` known here (Linux 6.18).
 pub const TCP_INFO_SIZE: usize = 280;
 
-/// Every field: how it is described (kernel name without `tcpi_`, kind, unit), byte offset,
-/// width.
-pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
-    (Field::label("state"), 0, Width::U8),
-    (Field::label("ca_state"), 1, Width::U8),
-    (Field::gauge("retransmits", Unit::None), 2, Width::U8),
-    (Field::gauge("probes", Unit::None), 3, Width::U8),
-    (Field::gauge("backoff", Unit::None), 4, Width::U8),
-    (Field::label("options"), 5, Width::U8),
-    (
+/// One field of the struct: how it is described (kernel name without `tcpi_`, kind, unit), where
+/// it lies and how it is stored.
+#[derive(Debug, Clone, Copy)]
+pub struct TcpInfoField {
+    /// The description.
+    pub field: Field<'static>,
+    /// Byte offset.
+    pub offset: usize,
+    /// Storage.
+    pub width: Width,
+    /// The struct length from which on the kernel sent this field (offset + storage size).
+    pub end: usize,
+}
+
+impl TcpInfoField {
+    const fn new(field: Field<'static>, offset: usize, width: Width) -> TcpInfoField {
+        TcpInfoField {
+            field,
+            offset,
+            width,
+            end: offset + width.size(),
+        }
+    }
+}
+
+/// Every field, in struct order.
+pub const FIELDS: &[TcpInfoField] = &[
+    TcpInfoField::new(Field::label("state"), 0, Width::U8),
+    TcpInfoField::new(Field::label("ca_state"), 1, Width::U8),
+    TcpInfoField::new(Field::gauge("retransmits", Unit::None), 2, Width::U8),
+    TcpInfoField::new(Field::gauge("probes", Unit::None), 3, Width::U8),
+    TcpInfoField::new(Field::gauge("backoff", Unit::None), 4, Width::U8),
+    TcpInfoField::new(Field::label("options"), 5, Width::U8),
+    TcpInfoField::new(
         Field::label("snd_wscale"),
         6,
         Width::Bits {
@@ -63,7 +87,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 1,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("rcv_wscale"),
         6,
         Width::Bits {
@@ -72,7 +96,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 1,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("delivery_rate_app_limited"),
         7,
         Width::Bits {
@@ -81,7 +105,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 1,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("fastopen_client_fail"),
         7,
         Width::Bits {
@@ -90,169 +114,169 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 1,
         },
     ),
-    (Field::gauge("rto", Unit::Microseconds), 8, Width::U32),
-    (Field::gauge("ato", Unit::Microseconds), 12, Width::U32),
-    (Field::gauge("snd_mss", Unit::Bytes), 16, Width::U32),
-    (Field::gauge("rcv_mss", Unit::Bytes), 20, Width::U32),
-    (Field::gauge("unacked", Unit::Segments), 24, Width::U32),
-    (Field::gauge("sacked", Unit::Segments), 28, Width::U32),
-    (Field::gauge("lost", Unit::Segments), 32, Width::U32),
-    (Field::gauge("retrans", Unit::Segments), 36, Width::U32),
-    (Field::gauge("fackets", Unit::Segments), 40, Width::U32),
-    (
+    TcpInfoField::new(Field::gauge("rto", Unit::Microseconds), 8, Width::U32),
+    TcpInfoField::new(Field::gauge("ato", Unit::Microseconds), 12, Width::U32),
+    TcpInfoField::new(Field::gauge("snd_mss", Unit::Bytes), 16, Width::U32),
+    TcpInfoField::new(Field::gauge("rcv_mss", Unit::Bytes), 20, Width::U32),
+    TcpInfoField::new(Field::gauge("unacked", Unit::Segments), 24, Width::U32),
+    TcpInfoField::new(Field::gauge("sacked", Unit::Segments), 28, Width::U32),
+    TcpInfoField::new(Field::gauge("lost", Unit::Segments), 32, Width::U32),
+    TcpInfoField::new(Field::gauge("retrans", Unit::Segments), 36, Width::U32),
+    TcpInfoField::new(Field::gauge("fackets", Unit::Segments), 40, Width::U32),
+    TcpInfoField::new(
         Field::gauge("last_data_sent", Unit::Milliseconds),
         44,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("last_ack_sent", Unit::Milliseconds),
         48,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("last_data_recv", Unit::Milliseconds),
         52,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("last_ack_recv", Unit::Milliseconds),
         56,
         Width::U32,
     ),
-    (Field::gauge("pmtu", Unit::Bytes), 60, Width::U32),
-    (Field::gauge("rcv_ssthresh", Unit::Bytes), 64, Width::U32),
-    (Field::gauge("rtt", Unit::Microseconds), 68, Width::U32),
-    (Field::gauge("rttvar", Unit::Microseconds), 72, Width::U32),
-    (Field::gauge("snd_ssthresh", Unit::Segments), 76, Width::U32),
-    (Field::gauge("snd_cwnd", Unit::Segments), 80, Width::U32),
-    (Field::gauge("advmss", Unit::Bytes), 84, Width::U32),
-    (Field::gauge("reordering", Unit::Segments), 88, Width::U32),
-    (Field::gauge("rcv_rtt", Unit::Microseconds), 92, Width::U32),
-    (Field::gauge("rcv_space", Unit::Bytes), 96, Width::U32),
-    (
+    TcpInfoField::new(Field::gauge("pmtu", Unit::Bytes), 60, Width::U32),
+    TcpInfoField::new(Field::gauge("rcv_ssthresh", Unit::Bytes), 64, Width::U32),
+    TcpInfoField::new(Field::gauge("rtt", Unit::Microseconds), 68, Width::U32),
+    TcpInfoField::new(Field::gauge("rttvar", Unit::Microseconds), 72, Width::U32),
+    TcpInfoField::new(Field::gauge("snd_ssthresh", Unit::Segments), 76, Width::U32),
+    TcpInfoField::new(Field::gauge("snd_cwnd", Unit::Segments), 80, Width::U32),
+    TcpInfoField::new(Field::gauge("advmss", Unit::Bytes), 84, Width::U32),
+    TcpInfoField::new(Field::gauge("reordering", Unit::Segments), 88, Width::U32),
+    TcpInfoField::new(Field::gauge("rcv_rtt", Unit::Microseconds), 92, Width::U32),
+    TcpInfoField::new(Field::gauge("rcv_space", Unit::Bytes), 96, Width::U32),
+    TcpInfoField::new(
         Field::counter("total_retrans", Unit::Segments),
         100,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("pacing_rate", Unit::BytesPerSecond),
         104,
         Width::U64,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("max_pacing_rate", Unit::BytesPerSecond),
         112,
         Width::U64,
     ),
-    (Field::counter("bytes_acked", Unit::Bytes), 120, Width::U64),
-    (
+    TcpInfoField::new(Field::counter("bytes_acked", Unit::Bytes), 120, Width::U64),
+    TcpInfoField::new(
         Field::counter("bytes_received", Unit::Bytes),
         128,
         Width::U64,
     ),
-    (Field::counter("segs_out", Unit::Segments), 136, Width::U32),
-    (Field::counter("segs_in", Unit::Segments), 140, Width::U32),
-    (Field::gauge("notsent_bytes", Unit::Bytes), 144, Width::U32),
-    (Field::gauge("min_rtt", Unit::Microseconds), 148, Width::U32),
-    (
+    TcpInfoField::new(Field::counter("segs_out", Unit::Segments), 136, Width::U32),
+    TcpInfoField::new(Field::counter("segs_in", Unit::Segments), 140, Width::U32),
+    TcpInfoField::new(Field::gauge("notsent_bytes", Unit::Bytes), 144, Width::U32),
+    TcpInfoField::new(Field::gauge("min_rtt", Unit::Microseconds), 148, Width::U32),
+    TcpInfoField::new(
         Field::counter("data_segs_in", Unit::Segments),
         152,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("data_segs_out", Unit::Segments),
         156,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::gauge("delivery_rate", Unit::BytesPerSecond),
         160,
         Width::U64,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("busy_time", Unit::Microseconds),
         168,
         Width::U64,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("rwnd_limited", Unit::Microseconds),
         176,
         Width::U64,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("sndbuf_limited", Unit::Microseconds),
         184,
         Width::U64,
     ),
-    (Field::counter("delivered", Unit::Segments), 192, Width::U32),
-    (
+    TcpInfoField::new(Field::counter("delivered", Unit::Segments), 192, Width::U32),
+    TcpInfoField::new(
         Field::counter("delivered_ce", Unit::Segments),
         196,
         Width::U32,
     ),
-    (Field::counter("bytes_sent", Unit::Bytes), 200, Width::U64),
-    (
+    TcpInfoField::new(Field::counter("bytes_sent", Unit::Bytes), 200, Width::U64),
+    TcpInfoField::new(
         Field::counter("bytes_retrans", Unit::Bytes),
         208,
         Width::U64,
     ),
-    (Field::counter("dsack_dups", Unit::None), 216, Width::U32),
-    (Field::counter("reord_seen", Unit::None), 220, Width::U32),
-    (
+    TcpInfoField::new(Field::counter("dsack_dups", Unit::None), 216, Width::U32),
+    TcpInfoField::new(Field::counter("reord_seen", Unit::None), 220, Width::U32),
+    TcpInfoField::new(
         Field::counter("rcv_ooopack", Unit::Packets),
         224,
         Width::U32,
     ),
-    (Field::gauge("snd_wnd", Unit::Bytes), 228, Width::U32),
-    (Field::gauge("rcv_wnd", Unit::Bytes), 232, Width::U32),
-    (Field::counter("rehash", Unit::None), 236, Width::U32),
-    (Field::counter("total_rto", Unit::None), 240, Width::U16),
-    (
+    TcpInfoField::new(Field::gauge("snd_wnd", Unit::Bytes), 228, Width::U32),
+    TcpInfoField::new(Field::gauge("rcv_wnd", Unit::Bytes), 232, Width::U32),
+    TcpInfoField::new(Field::counter("rehash", Unit::None), 236, Width::U32),
+    TcpInfoField::new(Field::counter("total_rto", Unit::None), 240, Width::U16),
+    TcpInfoField::new(
         Field::counter("total_rto_recoveries", Unit::None),
         242,
         Width::U16,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("total_rto_time", Unit::Milliseconds),
         244,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("received_ce", Unit::Packets),
         248,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("delivered_e1_bytes", Unit::Bytes),
         252,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("delivered_e0_bytes", Unit::Bytes),
         256,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("delivered_ce_bytes", Unit::Bytes),
         260,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("received_e1_bytes", Unit::Bytes),
         264,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("received_e0_bytes", Unit::Bytes),
         268,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::counter("received_ce_bytes", Unit::Bytes),
         272,
         Width::U32,
     ),
-    (
+    TcpInfoField::new(
         Field::label("ecn_mode"),
         276,
         Width::Bits {
@@ -261,7 +285,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 4,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("accecn_opt_seen"),
         276,
         Width::Bits {
@@ -270,7 +294,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 4,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("accecn_fail_mode"),
         276,
         Width::Bits {
@@ -279,7 +303,7 @@ pub const FIELDS: &[(Field<'static>, usize, Width)] = &[
             unit: 4,
         },
     ),
-    (
+    TcpInfoField::new(
         Field::label("options2"),
         276,
         Width::Bits {
@@ -340,16 +364,16 @@ impl TcpInfo {
 
     /// The field named `name` (kernel name without `tcpi_`), if the kernel sent it.
     pub fn get(&self, name: &str) -> Option<u64> {
-        let &(_, offset, width) = FIELDS.iter().find(|(f, _, _)| f.key == name)?;
-        (offset + width.size() <= self.len).then(|| self.read(offset, width))
+        let f = FIELDS.iter().find(|f| f.field.key == name)?;
+        (f.end <= self.len).then(|| self.read(f.offset, f.width))
     }
 
     /// Every field the kernel sent, in struct order.
     pub fn fields(&self) -> impl Iterator<Item = (&'static Field<'static>, u64)> + '_ {
         FIELDS
             .iter()
-            .filter(|(_, offset, width)| offset + width.size() <= self.len)
-            .map(|(field, offset, width)| (field, self.read(*offset, *width)))
+            .filter(|f| f.end <= self.len)
+            .map(|f| (&f.field, self.read(f.offset, f.width)))
     }
 
     fn u32_at(&self, offset: usize) -> u32 {
@@ -411,9 +435,10 @@ mod tests {
     fn table_is_contiguous_and_ends_at_the_struct_size() {
         // Each field starts where the previous storage ended (bitfields share their unit).
         let mut end = 0;
-        for (field, offset, width) in FIELDS {
-            assert!(*offset <= end, "{} overlaps a gap", field.key);
-            end = end.max(offset + width.size());
+        for f in FIELDS {
+            assert!(f.offset <= end, "{} overlaps a gap", f.field.key);
+            assert_eq!(f.end, f.offset + f.width.size(), "{}", f.field.key);
+            end = end.max(f.end);
         }
         assert_eq!(end, TCP_INFO_SIZE);
     }
