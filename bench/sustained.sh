@@ -6,7 +6,8 @@
 # run. Prints, per binary and run: slots sampled of the slots the
 # schedule had, lateness p50/p99, CPU, and what the outputs dropped (from the binary's -v lines).
 # Run as root.
-# usage: bench/sustained.sh [BINARY...]   (default: this tree's release build)
+# usage: bench/sustained.sh [BINARY...]   (default: this tree's release build; a BINARY may carry
+#        options of its own: "target/release/netstatspy --realtime")
 #        env: FREQUENCY (1000) DURATION (10) PAIRS CONNS UDP (100 5000 200) ROUNDS (1)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,9 +25,11 @@ work=$(mktemp -d)
 trap 'bash "$shared/scenario.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 bash "$shared/scenario.sh" "$pairs" "$conns" "$udp" >/dev/null
 slots=$(awk -v f="$freq" -v t="$secs" 'BEGIN { n = f * t; print (n == int(n)) ? n : int(n) + 1 }')
-printf '%-46s %-12s %12s %9s %9s %8s %s\n' binary json "sampled/slots" "p50 µs" "p99 µs" "CPU %" "output"
+printf '%-58s %-12s %12s %9s %9s %8s %s\n' binary json "sampled/slots" "p50 µs" "p99 µs" "CPU %" "output"
 for round in $(seq "$rounds"); do
-  for bin in "$@"; do
+  for spec in "$@"; do
+    bin=${spec%% *}
+    read -ra flags <<<"${spec#"$bin"}"
     for target in file /dev/null stalled-pipe; do
       rm -f "$work/stats.jsonl" "$work/pipe"
       case $target in
@@ -38,7 +41,7 @@ for round in $(seq "$rounds"); do
           (exec 3<"$out"; sleep 2; cat <&3 >/dev/null) &
           ;;
       esac
-      ip netns exec "$NS" "$bin" --tc --queue-limits --small-queue -c -j --file-name "$out" \
+      ip netns exec "$NS" "$bin" "${flags[@]}" --tc --queue-limits --small-queue -c -j --file-name "$out" \
         -f "$freq" -t "$secs" -v 2> "$work/log" || true
       wait
       line=$(grep -E '^netstatspy: [0-9]+ samples in' "$work/log" | tail -1)
@@ -47,7 +50,7 @@ for round in $(seq "$rounds"); do
       p99=$(sed -E 's/.*p99 ([0-9]+) µs.*/\1/' <<<"$line")
       cpu=$(sed -E 's/.*\(([0-9.]+)% of one core\).*/\1/' <<<"$line")
       output=$(grep -E '^netstatspy: output:' "$work/log" | sed 's/^netstatspy: output: //' || true)
-      printf '%-46s %-12s %6s/%-6s %9s %9s %8s %s\n' "$(realpath "$bin")" \
+      printf '%-58s %-12s %6s/%-6s %9s %9s %8s %s\n' "$(realpath "$bin")${flags[*]:+ ${flags[*]}}" \
         "$target" "$samples" "$slots" "$p50" "$p99" "$cpu" "${output:--}"
     done
   done

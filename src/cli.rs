@@ -84,6 +84,21 @@ pub struct Cli {
     /// instead of the kernel; every sample it holds is replayed, -f and -t are ignored.
     #[arg(long, value_name = "FILE")]
     pub replay: Option<PathBuf>,
+
+    /// Run the sampling thread at real-time priority (SCHED_FIFO, PRIORITY 1-99, 10 when not
+    /// given), so that the kernel's own work (disk writeback, softirqs) and busy processes
+    /// cannot delay samples; the outputs stay at normal priority. Needs root or CAP_SYS_NICE.
+    /// For rates whose samples take a small part of the period: a sampler busy all the time
+    /// would hold a core.
+    #[arg(
+        long,
+        value_name = "PRIORITY",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "10",
+        value_parser = clap::value_parser!(u8).range(1..=99)
+    )]
+    pub realtime: Option<u8>,
 }
 
 /// How long a run lasts.
@@ -183,6 +198,8 @@ pub struct Config {
     pub replay: Option<PathBuf>,
     /// Enter this network namespace (name or path) before opening anything.
     pub netns: Option<String>,
+    /// Sample at this SCHED_FIFO priority.
+    pub realtime: Option<u8>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -298,6 +315,7 @@ impl TryFrom<Cli> for Config {
             record: cli.record,
             replay: cli.replay,
             netns: cli.netns,
+            realtime: cli.realtime,
             warnings,
         })
     }

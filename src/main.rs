@@ -132,7 +132,9 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
-    let mut sampler = Sampler::new(readers, pipeline, schedule, stop).with_progress(config.verbose);
+    let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
+        .with_progress(config.verbose)
+        .with_realtime(config.realtime);
     let summary = sampler.run(&mut print_event);
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {

@@ -34,6 +34,16 @@ pub enum RunError {
     /// An output could not write.
     #[error(transparent)]
     Output(OutputError),
+    /// The real-time priority asked for could not be set.
+    #[error(
+        "cannot sample at real-time priority {priority} (SCHED_FIFO; needs root or CAP_SYS_NICE)"
+    )]
+    Realtime {
+        /// The priority asked for.
+        priority: u8,
+        /// The system error.
+        source: std::io::Error,
+    },
 }
 
 /// How a run went.
@@ -142,6 +152,8 @@ pub struct Sampler {
     warned: HashSet<Warning>,
     /// Per-second timing lines on standard error (`-v`).
     progress: Option<Progress>,
+    /// `SCHED_FIFO` priority of the sampling thread, if asked for.
+    realtime: Option<u8>,
 }
 
 /// Timing of the current second, for `-v`.
@@ -217,7 +229,16 @@ impl Sampler {
             replay_origin: None,
             warned: HashSet::new(),
             progress: None,
+            realtime: None,
         }
+    }
+
+    /// Sample at real-time priority (`SCHED_FIFO`, `priority` 1-99): the thread that calls
+    /// [`Sampler::run`] becomes a real-time thread for the rest of its life; the outputs' thread,
+    /// started before, keeps its normal priority.
+    pub fn with_realtime(mut self, priority: Option<u8>) -> Sampler {
+        self.realtime = priority;
+        self
     }
 
     /// Report every second of the run ([`Event::Second`]): samples, overruns, schedule
@@ -267,6 +288,10 @@ impl Sampler {
         // Wake at the deadline, not up to 50 µs after it (the default timer slack): at
         // 1000 samples/s that is 5% of the period.
         crate::sys::set_timer_slack(1);
+        if let Some(priority) = self.realtime {
+            crate::sys::set_fifo_priority(priority)
+                .map_err(|source| RunError::Realtime { priority, source })?;
+        }
         let period_ns = 1e9 / self.frequency;
         let start = clock::monotonic_ns();
         let mut lateness = Histogram::default();

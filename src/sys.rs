@@ -61,6 +61,16 @@ pub fn set_timer_slack(ns: u64) {
     unsafe { libc::prctl(libc::PR_SET_TIMERSLACK, ns as libc::c_ulong) };
 }
 
+/// Make the calling thread a `SCHED_FIFO` thread of `priority` (1-99). Threads it creates
+/// later inherit the policy; threads created before keep theirs.
+pub fn set_fifo_priority(priority: u8) -> io::Result<()> {
+    let param = libc::sched_param {
+        sched_priority: libc::c_int::from(priority),
+    };
+    // SAFETY: `param` is valid for the call; pid 0 is the calling thread.
+    result(unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) })
+}
+
 /// CPU time (user + system) this process used so far.
 pub fn cpu_time() -> Duration {
     // SAFETY: an all-zero rusage is valid to be overwritten.

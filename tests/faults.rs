@@ -281,3 +281,88 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
     let warning = format!("warning: {dropped} samples ({dropped} records) were not written");
     assert!(err.contains(&warning), "{err}");
 }
+
+/// `(rt_priority, policy)` of a thread, from fields 40 and 41 of /proc/PID/task/TID/stat.
+fn scheduling(pid: u32, tid: &str) -> (u32, u32) {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")).expect("stat");
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest: Vec<&str> = stat
+        .rsplit_once(')')
+        .expect("stat format")
+        .1
+        .split_whitespace()
+        .collect();
+    // `rest[0]` is field 3 (state): field N is rest[N - 3].
+    let field = |n: usize| rest[n - 3].parse::<u32>().expect("number");
+    (field(40), field(41))
+}
+
+/// `--realtime=N` makes the sampling thread SCHED_FIFO at N (read from procfs, not from us);
+/// the output thread keeps the normal policy; out-of-range priorities are usage errors, and a
+/// user who may not raise priorities gets one clear line and exit 1.
+#[test]
+#[cfg_attr(
+    not(have_root),
+    ignore = "needs root (real-time priority, another user)"
+)]
+fn realtime_sampling_thread_and_its_errors() {
+    require(&[Need::Root]);
+    let file = scratch("rt").join("stats.jsonl");
+    let child = Command::new(bin())
+        .args([
+            "--realtime=20",
+            "-c",
+            "-j",
+            "-f",
+            "50",
+            "-t",
+            "2",
+            "--file-name",
+        ])
+        .arg(&file)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let pid = child.id();
+    std::thread::sleep(Duration::from_millis(700));
+    let mut threads: Vec<(String, (u32, u32))> = std::fs::read_dir(format!("/proc/{pid}/task"))
+        .expect("tasks")
+        .map(|t| {
+            let tid = t.expect("task").file_name().to_string_lossy().into_owned();
+            let sched = scheduling(pid, &tid);
+            (tid, sched)
+        })
+        .collect();
+    threads.sort();
+    let out = child.wait_with_output().expect("wait");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let main = threads
+        .iter()
+        .find(|(tid, _)| *tid == pid.to_string())
+        .expect("main thread");
+    // SCHED_FIFO is policy 1.
+    assert_eq!(main.1, (20, 1), "the sampling thread: {threads:?}");
+    assert!(
+        threads
+            .iter()
+            .any(|(tid, sched)| *tid != pid.to_string() && *sched == (0, 0)),
+        "the output thread keeps SCHED_OTHER: {threads:?}"
+    );
+    assert_eq!(json_lines(&file).len(), 100);
+
+    for bad in ["--realtime=0", "--realtime=100", "--realtime=x"] {
+        let out = run(Command::new(bin()).args([bad, "-t", "1"]));
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+    }
+    // A user without CAP_SYS_NICE and with no RLIMIT_RTPRIO.
+    let out = run(Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(bin())
+        .args(["--realtime", "-t", "1"]));
+    assert_eq!(out.status.code(), Some(1));
+    assert_one_error_line(&out.stderr, "SCHED_FIFO");
+}
