@@ -23,7 +23,7 @@ const FLUSH_INTERVAL_NS: u64 = 1_000_000_000;
 /// Write out early when this much is buffered.
 const FLUSH_BYTES: usize = 1 << 20;
 
-/// The JSON Lines logger.
+/// The JSON Lines output.
 pub struct JsonLines {
     path: PathBuf,
     file: File,
