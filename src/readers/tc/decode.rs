@@ -22,10 +22,12 @@ const TCA_STATS: usize = libc::TCA_STATS as usize;
 const TCA_XSTATS: usize = libc::TCA_XSTATS as usize;
 const TCA_STATS2: usize = libc::TCA_STATS2 as usize;
 const TCA_HW_OFFLOAD: usize = libc::TCA_HW_OFFLOAD as usize;
+/// Top-level attribute types indexed: up to the last one read (`TCA_EGRESS_BLOCK`).
+pub const TCA_TABLE: usize = TCA_EGRESS_BLOCK + 1;
 
 /// Decode `TCA_STATS2` (nested) and the legacy `TCA_STATS`; returns the stats and the xstats
 /// bytes (`TCA_STATS_APP`, else `TCA_XSTATS`).
-pub fn decode_stats<'a>(top: &Attrs<'a, 16>) -> (Option<QdiscStats>, Option<&'a [u8]>) {
+pub fn decode_stats<'a>(top: &Attrs<'a, TCA_TABLE>) -> (Option<QdiscStats>, Option<&'a [u8]>) {
     use crate::uapi::gen_stats::{
         TCA_STATS_MAX, gnet_stats_basic as gb, gnet_stats_queue as gq, gnet_stats_rate_est as re,
         gnet_stats_rate_est64 as re64,
@@ -119,7 +121,7 @@ pub struct QdiscMessage<'a> {
     /// `tcm_info`.
     pub info: u32,
     /// Top-level attributes.
-    pub attrs: Attrs<'a, 16>,
+    pub attrs: Attrs<'a, TCA_TABLE>,
 }
 
 /// Split an `RTM_NEWQDISC` payload into header and attributes; `None` when it is shorter than
