@@ -71,11 +71,11 @@ json=$(mktemp -d)/stats.jsonl
 echo
 echo "sustained: netstatspy --tc --queue-limits --small-queue -c -j -f 1000 -t 10 -v (JSON to a file)"
 in_ns "$here/../target/release/netstatspy" --tc --queue-limits --small-queue -c -j \
-  --file-name "$json" -f 1000 -t 10 -v 2>&1 | grep -E "samples in|output:"
+  --file-name "$json" -f 1000 -t 10 -v 2>&1 | grep -E "samples in|output json:"
 echo "sustained: the same with --file-name /dev/null (serialising without the disk)"
 in_ns "$here/../target/release/netstatspy" --tc --queue-limits --small-queue -c -j \
-  --file-name /dev/null -f 1000 -t 10 -v 2>&1 | grep -E "samples in|output:"
+  --file-name /dev/null -f 1000 -t 10 -v 2>&1 | grep -E "samples in|output json:"
 echo "sustained: netstatspy --ss -c -j -f 10 -t 10 -v (10,000 sockets)"
 in_ns "$here/../target/release/netstatspy" --no-ip --ss -c -j --file-name "$json" -f 10 -t 10 -v \
-  2>&1 | grep -E "samples in|output:"
+  2>&1 | grep -E "samples in|output json:"
 rm -f "$json"

@@ -49,7 +49,7 @@ for round in $(seq "$rounds"); do
       p50=$(sed -E 's/.*p50 ([0-9]+) µs.*/\1/' <<<"$line")
       p99=$(sed -E 's/.*p99 ([0-9]+) µs.*/\1/' <<<"$line")
       cpu=$(sed -E 's/.*\(([0-9.]+)% of one core\).*/\1/' <<<"$line")
-      output=$(grep -E '^netstatspy: output:' "$work/log" | sed 's/^netstatspy: output: //' || true)
+      output=$(grep -E '^netstatspy: output json:' "$work/log" | sed 's/^netstatspy: output json: //' || true)
       printf '%-58s %-12s %6s/%-6s %9s %9s %8s %s\n' "$(realpath "$bin")${flags[*]:+ ${flags[*]}}" \
         "$target" "$samples" "$slots" "$p50" "$p99" "$cpu" "${output:--}"
     done

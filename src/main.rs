@@ -5,17 +5,16 @@ use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use anyhow::Context;
-use netlink_sys::constants::{NETLINK_ROUTE, NETLINK_SOCK_DIAG};
+use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
-use netstatspy::netlink::route_open_error;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
 use netstatspy::readers::ss::{SsReader, sock_diag_open_error};
 use netstatspy::readers::tc::{TcReader, kernel_ticks};
-use netstatspy::readers::{Reader, ip::IpReader};
+use netstatspy::readers::{Reader, Warning, ip::IpReader};
 use netstatspy::sampler::{Event, Sampler, Schedule, Second, Summary};
 use netstatspy::source::Source;
 
@@ -93,22 +92,14 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let iface = config.iface.as_deref();
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
-        let watch = source
-            .link_watch(libc::RTM_GETSTATS)
-            .map_err(route_open_error)?;
-        let transport = source.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        let (transport, watch) = source.route_reader(libc::RTM_GETSTATS)?;
         readers.push(Box::new(IpReader::with_source(transport, watch, iface)?));
     }
     if config.readers.tc {
-        let watch = source
-            .link_watch(libc::RTM_GETQDISC)
-            .map_err(route_open_error)?;
-        let transport = source.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        let (transport, watch) = source.route_reader(libc::RTM_GETQDISC)?;
+        let ticks = kernel_ticks();
         readers.push(Box::new(TcReader::with_source(
-            transport,
-            watch,
-            iface,
-            kernel_ticks(),
+            transport, watch, iface, ticks,
         )?));
     }
     if config.readers.ss {
@@ -149,6 +140,11 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
 /// What the run reports, on standard error.
 fn print_event(event: Event) {
     match event {
+        // A recording that stopped is the run's, not the reader's that noticed it.
+        Event::Warning {
+            warning: warning @ Warning::Transport(_),
+            ..
+        } => eprintln!("netstatspy: warning: {warning}"),
         Event::Warning { reader, warning } => {
             eprintln!("netstatspy: warning: {reader}: {warning}");
         }
@@ -185,14 +181,13 @@ fn print_second(s: &Second) {
     );
 }
 
-/// Samples the outputs could not keep up with are never dropped silently.
+/// Samples an output could not keep up with are never dropped silently.
 fn warn_dropped(s: &Summary) {
-    let d = &s.delivery;
-    if d.samples_dropped > 0 {
+    for d in s.delivery.iter().filter(|d| d.samples_dropped > 0) {
         eprintln!(
-            "netstatspy: warning: {} samples ({} records) were not written: the outputs fell \
-             behind by more than the queue holds",
-            d.samples_dropped, d.records_dropped
+            "netstatspy: warning: {}: {} samples ({} records) were not written: the output fell \
+             behind by more than its queue holds",
+            d.output, d.samples_dropped, d.records_dropped
         );
     }
 }
@@ -216,10 +211,12 @@ fn report(s: &Summary) {
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
     );
-    eprintln!(
-        "netstatspy: output: {} samples written, {} dropped, at most {} waiting",
-        s.delivery.samples_queued, s.delivery.samples_dropped, s.delivery.max_queued
-    );
+    for d in &s.delivery {
+        eprintln!(
+            "netstatspy: output {}: {} samples written, {} dropped, at most {} waiting",
+            d.output, d.samples_written, d.samples_dropped, d.max_queued
+        );
+    }
     let mut quiet = true;
     for (kind, d) in &s.dumps {
         if *d != Default::default() {

@@ -13,11 +13,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::clock::{self, Wake};
+use crate::clock;
 use crate::model::Record;
 use crate::netlink::DumpCounters;
 use crate::output::OutputError;
-use crate::output::pipeline::{Delivery, Pipeline, State, Submitted};
+use crate::output::pipeline::{Delivery, Pipeline, State, Submitted, TICK};
 use crate::readers::{ReadError, Reader, Warning};
 
 /// A fatal error of a run.
@@ -69,8 +69,8 @@ pub struct Summary {
     pub interrupted: bool,
     /// Standard output was closed by its reader.
     pub output_closed: bool,
-    /// What the outputs were given and what they could not keep up with.
-    pub delivery: Delivery,
+    /// What each output was given, wrote, and could not keep up with.
+    pub delivery: Vec<Delivery>,
     /// Netlink dump recoveries, per reader kind.
     pub dumps: Vec<(&'static str, DumpCounters)>,
 }
@@ -201,7 +201,7 @@ impl Progress {
 
 /// What one sample came to.
 enum SampleEnd {
-    Logged,
+    Handed,
     EndOfInput,
     OutputFailed,
 }
@@ -252,11 +252,37 @@ impl Sampler {
     }
 
     fn deadline(&self, start: u64, slot: u64) -> u64 {
-        start + (slot as f64 * 1e9 / self.frequency).round() as u64
+        // Saturating: a tiny frequency puts later slots beyond the clock's range.
+        start.saturating_add((slot as f64 * 1e9 / self.frequency).round() as u64)
     }
 
-    /// Run to the end of the schedule or to a stop request; outputs are finished (everything
-    /// queued written and flushed) in every case. `on_event` hears what the run reports.
+    /// Sleep until `deadline`, waking at least every [`TICK`] to see whether a stop was asked
+    /// for or the outputs stopped (a closed pipe ends a run at 0.01 samples/s just as soon).
+    /// True when the deadline was reached.
+    fn sleep_until(&self, deadline: u64) -> bool {
+        const SLICE_NS: u64 = TICK.as_nanos() as u64;
+        loop {
+            if self.stop.load(Ordering::Relaxed)
+                || self
+                    .outputs
+                    .as_ref()
+                    .is_some_and(|o| o.state() != State::Running)
+            {
+                return false;
+            }
+            let now = clock::monotonic_ns();
+            if now >= deadline {
+                return true;
+            }
+            // A signal ends the sleep early (Wake::Interrupted); the loop looks again.
+            let _ = clock::sleep_until(deadline.min(now.saturating_add(SLICE_NS)));
+        }
+    }
+
+    /// Run to the end of the schedule, to a stop request, or until the outputs stop (closed or
+    /// failed); then the outputs are finished: what they have queued is written and flushed,
+    /// except by an output that fails or makes no progress (see
+    /// [`Pipeline::finish`]). `on_event` hears what the run reports.
     pub fn run(&mut self, on_event: &mut dyn FnMut(Event)) -> Result<Summary, RunError> {
         let mut summary = Summary::default();
         let result = self.run_schedule(&mut summary, on_event);
@@ -306,9 +332,16 @@ impl Sampler {
             } else {
                 self.deadline(start, slot)
             };
-            let mut woke = Wake::Interrupted;
-            while !self.replay && woke == Wake::Interrupted && !self.stop.load(Ordering::Relaxed) {
-                woke = clock::sleep_until(deadline);
+            if !self.replay && !self.sleep_until(deadline) {
+                if self.stop.load(Ordering::Relaxed) {
+                    summary.interrupted = true;
+                    break Ok(());
+                }
+                // The outputs stopped while we slept: closed (a normal end) or failed (the
+                // error comes when they are finished).
+                summary.output_closed |=
+                    self.outputs.as_ref().map(Pipeline::state) == Some(State::Closed);
+                break Ok(());
             }
             if self.stop.load(Ordering::Relaxed) {
                 summary.interrupted = true;
@@ -345,7 +378,7 @@ impl Sampler {
                 p.samples += 1;
             }
             match self.sample(slot, start, summary, &mut failed, on_event) {
-                Ok(SampleEnd::Logged) => {}
+                Ok(SampleEnd::Handed) => {}
                 Ok(SampleEnd::EndOfInput) | Ok(SampleEnd::OutputFailed) => break Ok(()),
                 Err(e) => break Err(e),
             }
@@ -429,26 +462,26 @@ impl Sampler {
         }
         let submit_began = clock::monotonic_ns();
         let Some(outputs) = self.outputs.as_mut() else {
-            return Ok(SampleEnd::Logged);
+            return Ok(SampleEnd::Handed);
         };
-        if self.replay {
-            // A replay has no schedule to keep: let the outputs keep up rather than drop.
-            while outputs.state() == State::Running && outputs.queued() > 0 {
-                std::thread::sleep(Duration::from_micros(200));
-            }
-        }
-        let submitted = outputs.submit(records);
+        // A replay has no schedule to keep: it waits for room rather than drop.
+        let submitted = if self.replay {
+            outputs.submit_waiting(records)
+        } else {
+            outputs.submit(records)
+        };
         if let Some(p) = self.progress.as_mut() {
             p.submit_ns += clock::monotonic_ns() - submit_began;
             p.dropped += u64::from(submitted == Submitted::Dropped);
         }
         match outputs.state() {
-            State::Running => Ok(SampleEnd::Logged),
+            State::Running if submitted == Submitted::Stopped => Ok(SampleEnd::OutputFailed),
+            State::Running => Ok(SampleEnd::Handed),
             State::Closed => {
                 // The console's reader went away: a normal end, quietly.
                 summary.output_closed = true;
                 self.stop.store(true, Ordering::Relaxed);
-                Ok(SampleEnd::Logged)
+                Ok(SampleEnd::Handed)
             }
             // The error itself comes when the outputs are finished.
             State::Failed => Ok(SampleEnd::OutputFailed),
@@ -539,6 +572,9 @@ mod tests {
     #[derive(Clone, Default)]
     struct Seen(Arc<Mutex<Vec<(u64, Duration)>>>);
     impl Output for Seen {
+        fn name(&self) -> &'static str {
+            "seen"
+        }
         fn write(&mut self, r: &Record) -> Result<(), OutputError> {
             self.0.lock().expect("lock").push((r.sample, r.elapsed));
             Ok(())

@@ -4,9 +4,14 @@
 
 use std::io;
 
+use netlink_sys::constants::NETLINK_ROUTE;
+
 use crate::capture::{Recording, Replay, ReplayedLinkWatch, SharedReplay, SharedWriter};
 use crate::netlink::watch::{LinkEvents, LinkWatch};
-use crate::netlink::{NetlinkSocket, Transport};
+use crate::netlink::{NetlinkError, NetlinkSocket, Transport, route_open_error};
+
+/// A route reader's transport and link change feed.
+pub type RouteInputs = (Box<dyn Transport>, Box<dyn LinkWatch>);
 
 /// The origin of netlink replies for every reader of a run.
 #[derive(Clone)]
@@ -44,5 +49,16 @@ impl Source {
             }
             Source::Live | Source::Record(_) => Box::new(LinkEvents::subscribe()?),
         })
+    }
+
+    /// What a `NETLINK_ROUTE` reader that caches per-link state takes: its link change feed
+    /// (subscribed first, so no change falls before the reader's first dump) and its transport.
+    pub fn route_reader(
+        &self,
+        other_request: u16,
+    ) -> Result<RouteInputs, NetlinkError> {
+        let watch = self.link_watch(other_request).map_err(route_open_error)?;
+        let transport = self.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        Ok((transport, watch))
     }
 }

@@ -71,6 +71,20 @@ pub fn set_fifo_priority(priority: u8) -> io::Result<()> {
     result(unsafe { libc::sched_setscheduler(0, libc::SCHED_FIFO, &param) })
 }
 
+/// Block SIGINT and SIGTERM in the calling thread, so the kernel delivers them to a thread that
+/// waits for them (the sampling thread's sleep is what a stop request must interrupt).
+pub fn block_stop_signals() {
+    // SAFETY: an all-zero sigset_t is a valid value for sigemptyset to initialise.
+    let mut set: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `set` is a valid sigset_t for every call; the old mask may be null.
+    unsafe {
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGINT);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
 /// CPU time (user + system) this process used so far.
 pub fn cpu_time() -> Duration {
     // SAFETY: an all-zero rusage is valid to be overwritten.

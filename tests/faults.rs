@@ -268,7 +268,7 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
     let samples = number_before(summary, "samples in");
     let output = err
         .lines()
-        .find(|l| l.starts_with("netstatspy: output: "))
+        .find(|l| l.starts_with("netstatspy: output json: "))
         .unwrap_or_else(|| panic!("no output line in {err}"));
     let queued = number_before(output, "samples written");
     let dropped = number_before(output, "dropped");
@@ -278,7 +278,7 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
     assert_eq!(queued + dropped, samples, "{err}");
     // One ip record per sample was written for every sample that was queued.
     assert_eq!(written, queued, "{err}");
-    let warning = format!("warning: {dropped} samples ({dropped} records) were not written");
+    let warning = format!("warning: json: {dropped} samples ({dropped} records) were not written");
     assert!(err.contains(&warning), "{err}");
 }
 
@@ -365,4 +365,56 @@ fn realtime_sampling_thread_and_its_errors() {
         .args(["--realtime", "-t", "1"]));
     assert_eq!(out.status.code(), Some(1));
     assert_one_error_line(&out.stderr, "SCHED_FIFO");
+}
+
+/// A terminal nobody reads holds up only the console: the JSON file gets every sample, the run
+/// ends on time (the stuck console given up 2 s after the end), and the console's unwritten
+/// samples are counted in a warning.
+#[test]
+fn a_paused_console_does_not_hold_up_the_json_file() {
+    use std::io::Read;
+
+    let file = scratch("paused").join("stats.jsonl");
+    let began = std::time::Instant::now();
+    let mut child = Command::new(bin())
+        .args(["-j", "-v", "-f", "100", "-t", "3", "--file-name"])
+        .arg(&file)
+        // Read by nobody until the end: the pipe fills after a few hundred blocks.
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "{err}");
+    // 3 s of sampling and 2 s of waiting for the stuck console, not forever.
+    assert!(
+        began.elapsed() < Duration::from_secs(20),
+        "ended after {:?}",
+        began.elapsed()
+    );
+    // Every sample taken reached the file (the summary counts them; 300 slots less overruns).
+    let samples: usize = err
+        .lines()
+        .find_map(|l| {
+            l.strip_prefix("netstatspy: ")?
+                .split_once(" samples in ")?
+                .0
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no summary in {err}"));
+    assert!(samples > 250, "{err}");
+    assert_eq!(json_lines(&file).len(), samples, "{err}");
+    assert!(
+        err.lines()
+            .any(|l| l.starts_with("netstatspy: warning: console: ") && l.contains("not written")),
+        "{err}"
+    );
 }

@@ -131,7 +131,7 @@ pub trait Visitor {
     fn u64(&mut self, field: &Field<'_>, value: u64);
     /// A signed number.
     fn i64(&mut self, field: &Field<'_>, value: i64);
-    /// A floating-point number, as the reference tool prints it (see [`Visitor::f64`] users).
+    /// A floating-point number (descriptions round it as the reference tool prints it).
     fn f64(&mut self, field: &Field<'_>, value: f64);
     /// A boolean.
     fn bool(&mut self, field: &Field<'_>, value: bool);
@@ -153,6 +153,10 @@ pub trait Visitor {
     /// does not change (link metadata, qdisc options). `part` tells several such groups of one
     /// owner apart. An output may keep what it made of them and reuse it while the same owner
     /// comes back; the default visits them every time.
+    ///
+    /// The contract that makes reuse correct: for one `(owner, part)`, `describe` visits the
+    /// same fields every time, and the group is always visited in the same context (members of
+    /// an object, never elements of a list).
     fn shared<T: Send + Sync + 'static>(
         &mut self,
         owner: &Arc<T>,

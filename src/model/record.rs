@@ -48,7 +48,8 @@ impl Stats {
         }
         match self {
             Stats::Ip(v) => of(v),
-            Stats::Tc(v) => of(v),
+            // Options are shared between samples; xstats are each sample's own.
+            Stats::Tc(v) => of(v) + v.iter().map(|q| q.xstats_bytes()).sum::<usize>(),
             Stats::Ss(v) => of(v),
             Stats::QueueLimits(v) => v.iter().map(|q| 48 + 24 * q.values.len()).sum(),
             Stats::SmallQueue(v) => of(v),

@@ -321,6 +321,43 @@ impl Fields {
     }
 }
 
+impl Value {
+    /// Approximate heap memory the value holds.
+    fn heap_bytes(&self) -> usize {
+        match self {
+            Value::Str(Cow::Owned(s)) => s.capacity(),
+            Value::List(items) => items
+                .iter()
+                .map(|v| size_of::<Value>() + v.heap_bytes())
+                .sum(),
+            Value::Obj(fields) => fields.heap_bytes(),
+            _ => 0,
+        }
+    }
+}
+
+impl Fields {
+    /// Approximate heap memory the entries hold.
+    fn heap_bytes(&self) -> usize {
+        self.0
+            .iter()
+            .map(|(_, v)| size_of::<(&str, Value)>() + v.heap_bytes())
+            .sum::<usize>()
+            + self.1.len() * size_of::<usize>()
+    }
+}
+
+impl Qdisc {
+    /// Approximate heap memory this sample's own parts hold (the extended statistics).
+    pub fn xstats_bytes(&self) -> usize {
+        match &self.xstats {
+            Some(Xstats::Decoded(f)) => f.heap_bytes(),
+            Some(Xstats::Raw(s)) => s.capacity(),
+            None => 0,
+        }
+    }
+}
+
 impl Describe for Qdisc {
     fn describe<V: Visitor>(&self, v: &mut V) {
         v.str(&KIND, &self.config.kind);

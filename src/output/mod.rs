@@ -1,9 +1,9 @@
 //! Outputs: they receive records and never touch the kernel.
 //!
-//! Every output is generated from the model's field descriptions: [`json`] encodes them, the
-//! [`console`] picks the fields it shows and computes rates of the counters. Outputs run on
-//! their own thread behind the bounded queue of the [`pipeline`], so a slow disk or terminal
-//! never delays sampling.
+//! Outputs read records through the model's field descriptions: [`json`] encodes them whole,
+//! the [`console`] picks the fields its tables show (its ss table still reads the socket type
+//! itself). Each output runs on a thread of its own behind a bounded queue of the [`pipeline`],
+//! so a slow disk or a paused terminal delays neither sampling nor the other outputs.
 
 use std::io;
 use std::path::PathBuf;
@@ -31,10 +31,15 @@ pub enum OutputError {
     /// Writing standard output failed.
     #[error("cannot write to standard output")]
     Stdout(#[source] io::Error),
+    /// An output's thread ended abnormally (a bug): what it had not written is lost.
+    #[error("the {0} output stopped abnormally")]
+    Thread(&'static str),
 }
 
 /// A sink for records.
 pub trait Output: Send {
+    /// A short name for messages (`json`, `console`).
+    fn name(&self) -> &'static str;
     /// Take one record.
     fn write(&mut self, record: &Record) -> Result<(), OutputError>;
     /// Every reader's record of the current sample has been given.

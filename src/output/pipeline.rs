@@ -1,19 +1,21 @@
-//! The output pipeline: records leave the sampling thread through a bounded queue and are
-//! formatted and written on a thread of their own.
+//! The output pipeline: records leave the sampling thread through bounded queues, one per
+//! output, and are formatted and written on a thread per output.
 //!
-//! The sampler never waits for an output. [`Pipeline::submit`] hands over one sample's records
-//! without blocking; when the queue is full — by count of samples or by the memory the waiting
-//! records hold — the sample is not queued, and it is counted ([`Delivery`]), never lost
-//! silently. The output thread writes each sample to every output in turn, ticks them while no
-//! sample comes (so JSON reaches the file at least once a second), and finishes them all when
-//! the pipeline is finished. An output that fails stops being written to and its error is kept;
-//! the sampler sees [`Pipeline::state`] and ends the run.
+//! The sampler never waits for an output. [`Pipeline::submit`] hands one sample's records to
+//! every output without blocking (the records are shared, not copied); when an output's queue is
+//! full — by count of samples or by the memory the waiting records hold — that output does not
+//! get the sample, and it is counted ([`Delivery`]), never lost silently. An output that stalls
+//! (a paused terminal) therefore costs only its own samples: the others go on writing. Each
+//! output thread writes every sample it gets, ticks its output while no sample comes (so JSON
+//! reaches the file at least once a second), and finishes it when the pipeline is finished. An
+//! output that fails stops being written to and its error is kept; the sampler sees
+//! [`Pipeline::state`] and ends the run.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, SyncSender, TrySendError};
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::{Output, OutputError};
 use crate::model::Record;
@@ -21,7 +23,11 @@ use crate::model::Record;
 /// How often outputs are ticked while no sample arrives.
 pub const TICK: Duration = Duration::from_millis(100);
 
-/// How much may wait to be written.
+/// When the pipeline is finished, an output that has written nothing for this long is given up
+/// (a terminal nobody reads): what it still had queued is counted as dropped.
+pub const STALL_GIVE_UP: Duration = Duration::from_secs(2);
+
+/// How much may wait to be written, per output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Bounds {
     /// Samples in the queue.
@@ -31,8 +37,8 @@ pub struct Bounds {
 }
 
 impl Default for Bounds {
-    /// A few seconds of a loaded host at 1000 samples/s (ip and tc of 200 links take ~70 KB a
-    /// sample), and never more than 128 MiB.
+    /// About 1.6 s of ip and tc on 200 links at 1000 samples/s (~80 KB of records a sample),
+    /// and never more than 128 MiB.
     fn default() -> Bounds {
         Bounds {
             samples: 4096,
@@ -44,9 +50,9 @@ impl Default for Bounds {
 /// What became of a submitted sample.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Submitted {
-    /// Queued for writing.
+    /// Queued for every output.
     Queued,
-    /// Not queued: the outputs were behind by the whole bound.
+    /// Not queued for at least one output: it was behind by its whole bound.
     Dropped,
     /// Not queued: the outputs have stopped (closed or failed).
     Stopped,
@@ -63,16 +69,18 @@ pub enum State {
     Failed,
 }
 
-/// Counts of what the pipeline delivered.
+/// Counts of what one output was given and wrote.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Delivery {
-    /// Samples handed to the outputs.
-    pub samples_queued: u64,
-    /// Samples not written because the outputs were behind.
+    /// The output's name.
+    pub output: &'static str,
+    /// Samples it wrote.
+    pub samples_written: u64,
+    /// Samples it did not get because it was behind, or still had queued when it was given up.
     pub samples_dropped: u64,
     /// Records in the dropped samples.
     pub records_dropped: u64,
-    /// The most samples that waited in the queue at once.
+    /// The most samples that waited for it at once.
     pub max_queued: usize,
 }
 
@@ -80,173 +88,261 @@ const RUNNING: u8 = 0;
 const CLOSED: u8 = 1;
 const FAILED: u8 = 2;
 
+/// What the sampling thread and one output thread share.
 struct Shared {
     queued_bytes: AtomicUsize,
     queued_samples: AtomicUsize,
+    written: AtomicU64,
     state: AtomicU8,
 }
 
 struct Batch {
-    records: Vec<Record>,
+    records: Arc<[Record]>,
     bytes: usize,
 }
 
-/// The output thread and the queue to it.
-pub struct Pipeline {
+/// One output: its queue, its thread and their accounting.
+struct Lane {
+    name: &'static str,
     tx: Option<SyncSender<Batch>>,
     thread: Option<JoinHandle<Option<OutputError>>>,
     shared: Arc<Shared>,
-    bounds: Bounds,
     delivery: Delivery,
 }
 
+/// The output threads and the queues to them.
+pub struct Pipeline {
+    lanes: Vec<Lane>,
+    bounds: Bounds,
+}
+
+/// Marks the lane failed if its thread ends by a panic, so the sampler stops instead of feeding
+/// a queue nobody reads.
+struct PanicGuard<'a>(&'a Shared);
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.state.store(FAILED, Ordering::Relaxed);
+        }
+    }
+}
+
 impl Pipeline {
-    /// Start the output thread for `outputs`.
+    /// Start a thread for each of `outputs`.
     pub fn start(outputs: Vec<Box<dyn Output>>, bounds: Bounds) -> std::io::Result<Pipeline> {
-        let shared = Arc::new(Shared {
-            queued_bytes: AtomicUsize::new(0),
-            queued_samples: AtomicUsize::new(0),
-            state: AtomicU8::new(RUNNING),
-        });
-        let (tx, rx) = mpsc::sync_channel::<Batch>(bounds.samples.max(1));
-        let thread_shared = Arc::clone(&shared);
-        let thread = std::thread::Builder::new()
-            .name("netstatspy-out".into())
-            .spawn(move || write_loop(outputs, &rx, &thread_shared))?;
-        Ok(Pipeline {
-            tx: Some(tx),
-            thread: Some(thread),
-            shared,
-            bounds,
-            delivery: Delivery::default(),
-        })
+        let mut lanes = Vec::with_capacity(outputs.len());
+        for output in outputs {
+            let shared = Arc::new(Shared {
+                queued_bytes: AtomicUsize::new(0),
+                queued_samples: AtomicUsize::new(0),
+                written: AtomicU64::new(0),
+                state: AtomicU8::new(RUNNING),
+            });
+            let (tx, rx) = mpsc::sync_channel::<Batch>(bounds.samples.max(1));
+            let name = output.name();
+            let thread_shared = Arc::clone(&shared);
+            let thread = std::thread::Builder::new()
+                .name(format!("netstatspy-{name}"))
+                .spawn(move || {
+                    let _guard = PanicGuard(&thread_shared);
+                    // SIGINT and SIGTERM are for the sampling thread: its sleep is what they
+                    // must interrupt.
+                    crate::sys::block_stop_signals();
+                    write_loop(output, &rx, &thread_shared)
+                })?;
+            lanes.push(Lane {
+                name,
+                tx: Some(tx),
+                thread: Some(thread),
+                shared,
+                delivery: Delivery {
+                    output: name,
+                    ..Delivery::default()
+                },
+            });
+        }
+        Ok(Pipeline { lanes, bounds })
     }
 
-    /// Hand one sample's records to the outputs, without waiting.
+    /// Hand one sample's records to every output, without waiting.
     pub fn submit(&mut self, records: Vec<Record>) -> Submitted {
+        self.hand_over(records, false)
+    }
+
+    /// Hand one sample's records to every output, waiting for room in each queue (a replay, which
+    /// has no schedule to keep, loses nothing this way).
+    pub fn submit_waiting(&mut self, records: Vec<Record>) -> Submitted {
+        self.hand_over(records, true)
+    }
+
+    fn hand_over(&mut self, records: Vec<Record>, wait: bool) -> Submitted {
         if self.state() != State::Running {
             return Submitted::Stopped;
         }
-        let Some(tx) = &self.tx else {
-            return Submitted::Stopped;
-        };
+        let count = records.len() as u64;
         let bytes = records
             .iter()
             .map(|r| std::mem::size_of::<Record>() + r.stats.approx_bytes())
             .sum::<usize>();
-        let queued = self.shared.queued_bytes.load(Ordering::Relaxed);
-        let count = records.len() as u64;
-        if queued > 0 && queued + bytes > self.bounds.bytes {
-            return self.dropped(count);
-        }
-        self.shared.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
-        let waiting = self.shared.queued_samples.fetch_add(1, Ordering::Relaxed) + 1;
-        match tx.try_send(Batch { records, bytes }) {
-            Ok(()) => {
-                self.delivery.samples_queued += 1;
-                self.delivery.max_queued = self.delivery.max_queued.max(waiting);
-                Submitted::Queued
+        let records: Arc<[Record]> = records.into();
+        let mut outcome = Submitted::Queued;
+        for lane in &mut self.lanes {
+            let Some(tx) = &lane.tx else { continue };
+            let shared = &lane.shared;
+            let queued = shared.queued_bytes.load(Ordering::Relaxed);
+            if !wait && queued > 0 && queued + bytes > self.bounds.bytes {
+                lane.delivery.samples_dropped += 1;
+                lane.delivery.records_dropped += count;
+                outcome = Submitted::Dropped;
+                continue;
             }
-            Err(e) => {
-                self.shared.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                self.shared.queued_samples.fetch_sub(1, Ordering::Relaxed);
-                match e {
-                    TrySendError::Full(_) => self.dropped(count),
-                    TrySendError::Disconnected(_) => Submitted::Stopped,
+            shared.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
+            let waiting = shared.queued_samples.fetch_add(1, Ordering::Relaxed) + 1;
+            let batch = Batch {
+                records: Arc::clone(&records),
+                bytes,
+            };
+            let sent = if wait {
+                tx.send(batch).map_err(|e| TrySendError::Disconnected(e.0))
+            } else {
+                tx.try_send(batch)
+            };
+            match sent {
+                Ok(()) => lane.delivery.max_queued = lane.delivery.max_queued.max(waiting),
+                Err(e) => {
+                    shared.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                    shared.queued_samples.fetch_sub(1, Ordering::Relaxed);
+                    match e {
+                        TrySendError::Full(_) => {
+                            lane.delivery.samples_dropped += 1;
+                            lane.delivery.records_dropped += count;
+                            outcome = Submitted::Dropped;
+                        }
+                        // The thread is gone (it panicked): the run cannot go on writing.
+                        TrySendError::Disconnected(_) => {
+                            shared.state.store(FAILED, Ordering::Relaxed);
+                            return Submitted::Stopped;
+                        }
+                    }
                 }
             }
         }
+        outcome
     }
 
-    fn dropped(&mut self, records: u64) -> Submitted {
-        self.delivery.samples_dropped += 1;
-        self.delivery.records_dropped += records;
-        Submitted::Dropped
-    }
-
-    /// Whether the outputs are still writing.
+    /// Whether the outputs are still writing: failed if one failed, closed if one was closed.
     pub fn state(&self) -> State {
-        match self.shared.state.load(Ordering::Relaxed) {
-            RUNNING => State::Running,
-            CLOSED => State::Closed,
-            _ => State::Failed,
+        let mut state = State::Running;
+        for lane in &self.lanes {
+            match lane.shared.state.load(Ordering::Relaxed) {
+                RUNNING => {}
+                CLOSED => state = State::Closed,
+                _ => return State::Failed,
+            }
         }
+        state
     }
 
-    /// What was delivered so far.
-    pub fn delivery(&self) -> Delivery {
-        self.delivery
-    }
-
-    /// Samples waiting to be written now.
+    /// The most samples waiting for any one output now.
     pub fn queued(&self) -> usize {
-        self.shared.queued_samples.load(Ordering::Relaxed)
+        self.lanes
+            .iter()
+            .map(|l| l.shared.queued_samples.load(Ordering::Relaxed))
+            .max()
+            .unwrap_or(0)
     }
 
-    /// Write out everything queued, finish every output and stop the thread; returns what was
-    /// delivered, the state the outputs ended in, and the first error of an output that failed.
-    pub fn finish(mut self) -> (Delivery, State, Option<OutputError>) {
-        // Closing the queue ends the thread's loop once the queue is drained.
-        drop(self.tx.take());
-        let error = match self.thread.take().map(JoinHandle::join) {
-            Some(Ok(error)) => error,
-            Some(Err(_)) => Some(OutputError::Stdout(std::io::Error::other(
-                "the output thread ended abnormally",
-            ))),
-            None => None,
-        };
-        (self.delivery, self.state(), error)
+    /// Samples dropped so far, over all outputs.
+    pub fn dropped(&self) -> u64 {
+        self.lanes.iter().map(|l| l.delivery.samples_dropped).sum()
     }
-}
 
-impl Drop for Pipeline {
-    fn drop(&mut self) {
-        drop(self.tx.take());
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
+    /// Write out everything queued, finish every output and stop the threads; returns what each
+    /// output was given and wrote, the state the outputs ended in, and the first error of an
+    /// output that failed. An output that makes no progress for [`STALL_GIVE_UP`] is given up:
+    /// its thread is left behind and its queue counted as dropped.
+    pub fn finish(mut self) -> (Vec<Delivery>, State, Option<OutputError>) {
+        for lane in &mut self.lanes {
+            // Closing a queue ends its thread's loop once the queue is drained.
+            drop(lane.tx.take());
         }
+        let mut error = None;
+        for lane in &mut self.lanes {
+            let Some(thread) = lane.thread.take() else {
+                continue;
+            };
+            let mut written = lane.shared.written.load(Ordering::Relaxed);
+            let mut progress = Instant::now();
+            while !thread.is_finished() {
+                std::thread::sleep(Duration::from_millis(5));
+                let now = lane.shared.written.load(Ordering::Relaxed);
+                if now != written {
+                    (written, progress) = (now, Instant::now());
+                } else if progress.elapsed() >= STALL_GIVE_UP {
+                    break;
+                }
+            }
+            if thread.is_finished() {
+                match thread.join() {
+                    Ok(e) => error = error.or(e),
+                    Err(_) => {
+                        error = error.or(Some(OutputError::Thread(lane.name)));
+                    }
+                }
+            } else {
+                // Stuck in a write that will not return: leave the thread; the process exits.
+                let left = lane.shared.queued_samples.load(Ordering::Relaxed) as u64;
+                lane.delivery.samples_dropped += left;
+            }
+            lane.delivery.samples_written = lane.shared.written.load(Ordering::Relaxed);
+        }
+        let state = self.state();
+        let deliveries = self.lanes.iter().map(|l| l.delivery).collect();
+        (deliveries, state, error)
     }
 }
 
-/// The output thread: write every batch to every output still writing.
+/// An output thread: write every batch while the output works.
 fn write_loop(
-    mut outputs: Vec<Box<dyn Output>>,
+    mut output: Box<dyn Output>,
     rx: &mpsc::Receiver<Batch>,
     shared: &Shared,
 ) -> Option<OutputError> {
-    let mut error = None;
-    let mut alive = vec![true; outputs.len()];
-    let fail = |i: usize, e: OutputError, alive: &mut [bool], error: &mut Option<OutputError>| {
-        alive[i] = false;
-        match e {
-            OutputError::Closed => {
-                let _ = shared.state.compare_exchange(
-                    RUNNING,
-                    CLOSED,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                );
-            }
-            e => {
-                shared.state.store(FAILED, Ordering::Relaxed);
-                error.get_or_insert(e);
-            }
+    let fail = |e: OutputError| match e {
+        OutputError::Closed => {
+            let _ = shared.state.compare_exchange(
+                RUNNING,
+                CLOSED,
+                Ordering::Relaxed,
+                Ordering::Relaxed,
+            );
+            None
+        }
+        e => {
+            shared.state.store(FAILED, Ordering::Relaxed);
+            Some(e)
         }
     };
+    let mut alive = true;
+    let mut error = None;
     loop {
         match rx.recv_timeout(TICK) {
             Ok(batch) => {
-                for (i, output) in outputs.iter_mut().enumerate() {
-                    if !alive[i] {
-                        continue;
-                    }
+                if alive {
                     let result = batch
                         .records
                         .iter()
                         .try_for_each(|r| output.write(r))
                         .and_then(|()| output.end_sample());
-                    if let Err(e) = result {
-                        fail(i, e, &mut alive, &mut error);
+                    match result {
+                        Ok(()) => {
+                            shared.written.fetch_add(1, Ordering::Relaxed);
+                        }
+                        Err(e) => {
+                            alive = false;
+                            error = fail(e);
+                        }
                     }
                 }
                 shared
@@ -255,24 +351,16 @@ fn write_loop(
                 shared.queued_samples.fetch_sub(1, Ordering::Relaxed);
             }
             Err(RecvTimeoutError::Timeout) => {
-                for (i, output) in outputs.iter_mut().enumerate() {
-                    if alive[i]
-                        && let Err(e) = output.tick()
-                    {
-                        fail(i, e, &mut alive, &mut error);
-                    }
+                if alive && let Err(e) = output.tick() {
+                    alive = false;
+                    error = fail(e);
                 }
             }
             Err(RecvTimeoutError::Disconnected) => break,
         }
     }
-    // Flush every output that is still writing, even when another one failed.
-    for (i, output) in outputs.iter_mut().enumerate() {
-        if alive[i]
-            && let Err(e) = output.finish()
-        {
-            fail(i, e, &mut alive, &mut error);
-        }
+    if alive && let Err(e) = output.finish() {
+        error = fail(e);
     }
     error
 }
@@ -306,6 +394,9 @@ mod tests {
     }
 
     impl Output for Gate {
+        fn name(&self) -> &'static str {
+            "gate"
+        }
         fn write(&mut self, r: &Record) -> Result<(), OutputError> {
             let _ = self.go.lock().expect("lock").recv();
             self.seen.lock().expect("lock").push(r.sample);
@@ -347,8 +438,9 @@ mod tests {
         let (delivery, state, error) = p.finish();
         assert!(error.is_none());
         assert_eq!(state, State::Running);
-        assert_eq!(delivery.samples_dropped as usize, dropped);
-        assert_eq!(delivery.records_dropped as usize, dropped);
+        assert_eq!(delivery[0].samples_dropped as usize, dropped);
+        assert_eq!(delivery[0].records_dropped as usize, dropped);
+        assert_eq!(delivery[0].samples_written as usize, queued);
         assert_eq!(seen.lock().expect("lock").len(), queued);
         assert!(*finished.lock().expect("lock"));
     }
@@ -357,6 +449,9 @@ mod tests {
     fn the_memory_bound_drops_too() {
         struct Slow;
         impl Output for Slow {
+            fn name(&self) -> &'static str {
+                "slow"
+            }
             fn write(&mut self, _: &Record) -> Result<(), OutputError> {
                 std::thread::sleep(Duration::from_millis(50));
                 Ok(())
@@ -379,13 +474,16 @@ mod tests {
             .count();
         assert!(dropped >= 3, "{dropped}");
         let (delivery, _, _) = p.finish();
-        assert_eq!(delivery.samples_dropped as usize, dropped);
+        assert_eq!(delivery[0].samples_dropped as usize, dropped);
     }
 
     #[test]
     fn a_closed_output_stops_the_run_and_the_others_are_still_finished() {
         struct Closed;
         impl Output for Closed {
+            fn name(&self) -> &'static str {
+                "closed"
+            }
             fn write(&mut self, _: &Record) -> Result<(), OutputError> {
                 Err(OutputError::Closed)
             }
@@ -417,5 +515,91 @@ mod tests {
         assert!(error.is_none());
         assert_eq!(*seen.lock().expect("lock"), vec![0]);
         assert!(*finished.lock().expect("lock"));
+    }
+
+    /// Counts what it writes; never blocks.
+    #[derive(Clone, Default)]
+    struct Count(Arc<Mutex<u64>>);
+
+    impl Output for Count {
+        fn name(&self) -> &'static str {
+            "count"
+        }
+        fn write(&mut self, _: &Record) -> Result<(), OutputError> {
+            *self.0.lock().expect("lock") += 1;
+            Ok(())
+        }
+        fn finish(&mut self) -> Result<(), OutputError> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_stalled_output_costs_only_its_own_samples_and_is_given_up_at_the_end() {
+        // An output stuck in its first write for good, as a terminal nobody reads.
+        let (_keep_stuck, stuck_rx) = mpsc::channel::<()>();
+        let stuck = Gate {
+            go: Arc::new(Mutex::new(stuck_rx)),
+            seen: Arc::new(Mutex::new(Vec::new())),
+            finished: Arc::new(Mutex::new(false)),
+        };
+        let count = Count::default();
+        let mut p = Pipeline::start(
+            vec![Box::new(stuck), Box::new(count.clone())],
+            Bounds {
+                samples: 4,
+                bytes: 1 << 20,
+            },
+        )
+        .expect("start");
+        for n in 0..50 {
+            let _ = p.submit(sample(n));
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let began = Instant::now();
+        let (delivery, state, error) = p.finish();
+        assert!(
+            began.elapsed() >= STALL_GIVE_UP,
+            "waited for progress first"
+        );
+        assert!(error.is_none());
+        assert_eq!(state, State::Running);
+        // The other output got and wrote every sample.
+        assert_eq!(*count.0.lock().expect("lock"), 50);
+        assert_eq!(delivery[1].samples_written, 50);
+        assert_eq!(delivery[1].samples_dropped, 0);
+        // The stuck one wrote none: every sample is counted as dropped, queued or not.
+        assert_eq!(delivery[0].samples_written, 0);
+        assert_eq!(delivery[0].samples_dropped, 50);
+    }
+
+    #[test]
+    fn an_output_that_panics_stops_the_run() {
+        struct Panics;
+        impl Output for Panics {
+            fn name(&self) -> &'static str {
+                "panics"
+            }
+            fn write(&mut self, _: &Record) -> Result<(), OutputError> {
+                panic!("a bug in an output");
+            }
+            fn finish(&mut self) -> Result<(), OutputError> {
+                Ok(())
+            }
+        }
+        let mut p = Pipeline::start(vec![Box::new(Panics)], Bounds::default()).expect("start");
+        let _ = p.submit(sample(0));
+        let began = Instant::now();
+        while p.state() == State::Running && began.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(p.state(), State::Failed);
+        assert_eq!(p.submit(sample(1)), Submitted::Stopped);
+        let (_, state, error) = p.finish();
+        assert_eq!(state, State::Failed);
+        assert!(
+            matches!(error, Some(OutputError::Thread("panics"))),
+            "{error:?}"
+        );
     }
 }

@@ -8,48 +8,64 @@ use std::fmt::{Display, Write as _};
 use crate::model::{Describe, Field, Kind, Visitor};
 
 /// Numbers of one element at given key paths (`&["stats64", "rx", "bytes"]`), with their kind.
-/// Its buffers are reused from element to element.
+/// The first field at a path wins (a per-kind value of the same name later in the description
+/// cannot replace it). Nothing is allocated per element: the visit keeps, for each depth, the
+/// set of paths that still match as a bit mask.
 pub struct Pick<const N: usize> {
     paths: [&'static [&'static str]; N],
-    /// Keys of the objects and lists the visit is in.
-    stack: Vec<String>,
+    /// Bit `i`: path `i` matches every key of the objects the visit is in; one entry per depth.
+    masks: Vec<u64>,
     found: [Option<(Kind, u64)>; N],
 }
 
 impl<const N: usize> Pick<N> {
-    /// A picker of the values at `paths`.
+    /// A picker of the values at `paths` (at most 64).
     pub fn new(paths: [&'static [&'static str]; N]) -> Pick<N> {
+        const { assert!(N <= 64, "a Pick holds at most 64 paths") };
         Pick {
             paths,
-            stack: Vec::new(),
+            masks: Vec::new(),
             found: [None; N],
         }
     }
 
     /// The values of `element` at the paths, in path order; `None` where it has none.
     pub fn values<D: Describe>(&mut self, element: &D) -> [Option<(Kind, u64)>; N] {
-        self.stack.clear();
+        self.masks.clear();
+        self.masks.push(u64::MAX >> (64 - N.max(1)));
         self.found = [None; N];
         element.describe(self);
         self.found
     }
 
-    fn at(&self, key: &str) -> Option<usize> {
-        self.paths.iter().position(|path| {
-            path.len() == self.stack.len() + 1
-                && path.last() == Some(&key)
-                && path.iter().zip(&self.stack).all(|(p, s)| p == s)
-        })
+    /// Paths of the current mask whose key at the current depth is `key`.
+    fn matching(&self, key: &str, leaf: bool) -> u64 {
+        let depth = self.masks.len() - 1;
+        let mask = self.masks.last().copied().unwrap_or(0);
+        let mut out = 0;
+        for (i, path) in self.paths.iter().enumerate() {
+            if mask & (1 << i) != 0
+                && path.get(depth) == Some(&key)
+                && (path.len() == depth + 1) == leaf
+            {
+                out |= 1 << i;
+            }
+        }
+        out
     }
 
     fn number(&mut self, field: &Field<'_>, value: u64) {
-        if let Some(i) = self.at(field.key) {
-            self.found[i] = Some((field.kind, value));
+        let hits = self.matching(field.key, true);
+        for (i, slot) in self.found.iter_mut().enumerate() {
+            if hits & (1 << i) != 0 && slot.is_none() {
+                *slot = Some((field.kind, value));
+            }
         }
     }
 
     fn open(&mut self, field: &Field<'_>) {
-        self.stack.push(field.key.to_owned());
+        let inner = self.matching(field.key, false);
+        self.masks.push(inner);
     }
 }
 
@@ -74,7 +90,10 @@ impl<const N: usize> Visitor for Pick<N> {
         self.open(field);
     }
     fn end(&mut self) {
-        self.stack.pop();
+        // The element's own level stays.
+        if self.masks.len() > 1 {
+            self.masks.pop();
+        }
     }
 }
 
@@ -171,6 +190,27 @@ mod tests {
         assert_eq!(got[1], Some((Kind::Counter, 2)));
         assert_eq!(got[2], Some((Kind::Gauge, 1500)));
         assert_eq!(got[3], None, "a key is matched at its own depth only");
+    }
+
+    struct Twice;
+
+    impl Describe for Twice {
+        fn describe<V: Visitor>(&self, v: &mut V) {
+            v.u64(&Field::counter("drops", crate::model::Unit::Packets), 1);
+            v.begin_object(&Field::label("nested"));
+            v.u64(&Field::counter("drops", crate::model::Unit::Packets), 2);
+            v.end();
+            v.u64(&Field::gauge("drops", crate::model::Unit::None), 3);
+        }
+    }
+
+    #[test]
+    fn the_first_field_at_a_path_wins() {
+        let mut pick = Pick::new([&["drops"], &["nested", "drops"]]);
+        assert_eq!(
+            pick.values(&Twice),
+            [Some((Kind::Counter, 1)), Some((Kind::Counter, 2))]
+        );
     }
 
     #[test]

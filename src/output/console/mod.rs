@@ -306,8 +306,12 @@ impl<W: Write> Console<W> {
                 parent,
             ];
             let key = (q.ifindex, q.handle, q.parent);
-            let now = self.tc_pick.values(q);
-            // A qdisc without statistics shows zeros, as tc's "Sent 0 bytes" would.
+            // A qdisc without statistics shows zeros (and rates of zero), as tc's "Sent 0 bytes"
+            // would.
+            let now = self
+                .tc_pick
+                .values(q)
+                .map(|v| v.or(Some((Kind::Counter, 0))));
             let n = |i: usize| now[i].map_or(0, |(_, v)| v);
             let rates: [String; 2] = match prev.get(&key) {
                 Some((t0, before)) if record.elapsed > *t0 => {
@@ -393,6 +397,10 @@ impl<W: Write> Console<W> {
 }
 
 impl<W: Write + Send> Output for Console<W> {
+    fn name(&self) -> &'static str {
+        "console"
+    }
+
     fn write(&mut self, record: &Record) -> Result<(), OutputError> {
         if self.sample != Some(record.sample) {
             self.sample = Some(record.sample);

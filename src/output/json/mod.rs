@@ -79,9 +79,7 @@ impl JsonLines {
         self.pending.clear();
         Ok(())
     }
-}
 
-impl JsonLines {
     /// After a failed write (disk full, I/O error): keep the complete lines that reached the
     /// file and cut off a partial last one, so the file still ends with a complete line.
     fn cut_back(&mut self, before: io::Result<u64>, written: usize, e: io::Error) -> OutputError {
@@ -97,6 +95,10 @@ impl JsonLines {
 }
 
 impl Output for JsonLines {
+    fn name(&self) -> &'static str {
+        "json"
+    }
+
     fn write(&mut self, record: &Record) -> Result<(), OutputError> {
         self.encoder.record(record, &mut self.pending);
         self.pending.push(b'\n');
@@ -104,10 +106,11 @@ impl Output for JsonLines {
     }
 
     fn end_sample(&mut self) -> Result<(), OutputError> {
-        if self.pending.len() >= FLUSH_BYTES {
+        let due = clock::monotonic_ns().saturating_sub(self.last_flush_ns) >= FLUSH_INTERVAL_NS;
+        if due || self.pending.len() >= FLUSH_BYTES {
             self.write_out()?;
         }
-        self.tick()
+        Ok(())
     }
 
     fn tick(&mut self) -> Result<(), OutputError> {
