@@ -53,10 +53,7 @@ impl Source {
 
     /// What a `NETLINK_ROUTE` reader that caches per-link state takes: its link change feed
     /// (subscribed first, so no change falls before the reader's first dump) and its transport.
-    pub fn route_reader(
-        &self,
-        other_request: u16,
-    ) -> Result<RouteInputs, NetlinkError> {
+    pub fn route_reader(&self, other_request: u16) -> Result<RouteInputs, NetlinkError> {
         let watch = self.link_watch(other_request).map_err(route_open_error)?;
         let transport = self.transport(NETLINK_ROUTE).map_err(route_open_error)?;
         Ok((transport, watch))

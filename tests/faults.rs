@@ -184,6 +184,31 @@ fn unprivileged_user_gets_what_needs_no_privilege() {
     assert_one_error_line(&out.stderr, "CAP_SYS_ADMIN");
 }
 
+/// Everything the child wrote to its piped standard error, once it closed it.
+fn stderr_of(child: &mut std::process::Child) -> String {
+    use std::io::Read;
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut err)
+        .expect("read stderr");
+    err
+}
+
+/// The number that stands just before `word` in `text` (`9984 samples in …`).
+fn number_before(text: &str, word: &str) -> u64 {
+    let at = text
+        .find(word)
+        .unwrap_or_else(|| panic!("no {word:?} in {text}"));
+    text[..at]
+        .split_whitespace()
+        .last()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number before {word:?} in {text}"))
+}
+
 /// Output that stalls (a reader of the JSON pipe that stops reading) never delays sampling:
 /// the schedule is kept, the samples that did not fit the queue are counted and reported at
 /// exit, and every line that reaches the pipe is complete.
@@ -236,13 +261,7 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
         }
         json.extend_from_slice(&buf[..n]);
     }
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("stderr");
+    let err = stderr_of(&mut child);
     assert!(status.success(), "{err}");
     let text = String::from_utf8(json).expect("utf8");
     assert!(text.ends_with('\n'), "the last line is complete");
@@ -251,16 +270,6 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
         serde_json::from_str::<serde_json::Value>(line).expect("every line is JSON");
     }
     // The summary: samples taken, and what the outputs wrote and dropped.
-    let number_before = |text: &str, word: &str| -> u64 {
-        let at = text
-            .find(word)
-            .unwrap_or_else(|| panic!("no {word:?} in {text}"));
-        text[..at]
-            .split_whitespace()
-            .last()
-            .and_then(|n| n.parse().ok())
-            .unwrap_or_else(|| panic!("no number before {word:?} in {text}"))
-    };
     let summary = err
         .lines()
         .find(|l| l.contains(" samples in "))
@@ -372,8 +381,6 @@ fn realtime_sampling_thread_and_its_errors() {
 /// samples are counted in a warning.
 #[test]
 fn a_paused_console_does_not_hold_up_the_json_file() {
-    use std::io::Read;
-
     let file = scratch("paused").join("stats.jsonl");
     let began = std::time::Instant::now();
     let mut child = Command::new(bin())
@@ -384,13 +391,7 @@ fn a_paused_console_does_not_hold_up_the_json_file() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr")
-        .read_to_string(&mut err)
-        .expect("stderr");
+    let err = stderr_of(&mut child);
     let status = child.wait().expect("wait");
     assert!(status.success(), "{err}");
     // 3 s of sampling and 2 s of waiting for the stuck console, not forever.
