@@ -1242,6 +1242,20 @@ pub mod if_link {
 
 /// `include/uapi/linux/if_arp.h`, the `ARPHRD_*` libc lacks.
 pub mod if_arp {
+    /// `ARPHRD_IEEE802154_MONITOR`: IEEE 802.15.4 network monitor.
+    pub const ARPHRD_IEEE802154_MONITOR: u16 = 805;
+    /// `ARPHRD_PHONET`: PhoNet media type.
+    pub const ARPHRD_PHONET: u16 = 820;
+    /// `ARPHRD_PHONET_PIPE`: PhoNet pipe header.
+    pub const ARPHRD_PHONET_PIPE: u16 = 821;
+    /// `ARPHRD_CAIF`: CAIF media type.
+    pub const ARPHRD_CAIF: u16 = 822;
+    /// `ARPHRD_6LOWPAN`: IPv6 over low-power wireless networks.
+    pub const ARPHRD_6LOWPAN: u16 = 825;
+    /// `ARPHRD_VOID`: void type, nothing is known.
+    pub const ARPHRD_VOID: u16 = 0xFFFF;
+    /// `ARPHRD_NONE`: zero header length.
+    pub const ARPHRD_NONE: u16 = 0xFFFE;
     /// `ARPHRD_IP6GRE`: GRE over IPv6.
     pub const ARPHRD_IP6GRE: u16 = 823;
     /// `ARPHRD_NETLINK`: the link type of nlmon devices and of netlink captures.

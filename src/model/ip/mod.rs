@@ -2,9 +2,12 @@
 //! counters, described with the keys, order and omission rules of `ip -s -s -j link`
 //! (iproute2's ip/ipaddress.c), and the iproute2 names of flags, states and link types.
 
-use std::fmt;
+pub mod names;
+
 use std::sync::Arc;
 
+pub use self::names::{FlagName, LinkAddress, flag_names, link_type_name, operstate_name};
+use self::names::{IFF_POINTOPOINT, IFF_UP, LinkTypeName};
 use super::describe::{Describe, ELEMENT, Field, Unit, Visitor};
 
 /// Declares [`LinkStats64`] with its counters in `struct rtnl_link_stats64` order, once, for
@@ -149,217 +152,6 @@ pub struct LinkSample {
     pub link: Arc<LinkMeta>,
     /// Counters; `None` when the kernel sent none for this link.
     pub stats64: Option<LinkStats64>,
-}
-
-/// `IFF_*` names in the order iproute2 prints them; `IFF_RUNNING` is not printed but turns
-/// into `NO-CARRIER` when missing on an `UP` link.
-const FLAG_NAMES: [(u32, &str); 18] = [
-    (0x8, "LOOPBACK"),
-    (0x2, "BROADCAST"),
-    (0x10, "POINTOPOINT"),
-    (0x1000, "MULTICAST"),
-    (0x80, "NOARP"),
-    (0x200, "ALLMULTI"),
-    (0x100, "PROMISC"),
-    (0x400, "MASTER"),
-    (0x800, "SLAVE"),
-    (0x4, "DEBUG"),
-    (0x8000, "DYNAMIC"),
-    (0x4000, "AUTOMEDIA"),
-    (0x2000, "PORTSEL"),
-    (0x20, "NOTRAILERS"),
-    (0x1, "UP"),
-    (0x10000, "LOWER_UP"),
-    (0x20000, "DORMANT"),
-    (0x40000, "ECHO"),
-];
-/// `IFF_*` flags (libc's are `c_int`; these are the `u32` of `ifi_flags`).
-const IFF_UP: u32 = libc::IFF_UP as u32;
-const IFF_RUNNING: u32 = libc::IFF_RUNNING as u32;
-const IFF_POINTOPOINT: u32 = libc::IFF_POINTOPOINT as u32;
-
-/// RFC 2863 operational states (`IF_OPER_*`), as iproute2 names them.
-const OPER_STATES: [&str; 7] = [
-    "UNKNOWN",
-    "NOTPRESENT",
-    "DOWN",
-    "LOWERLAYERDOWN",
-    "TESTING",
-    "DORMANT",
-    "UP",
-];
-
-/// The operational state's name, as `ip` prints it.
-pub fn operstate_name(state: u8) -> Option<&'static str> {
-    OPER_STATES.get(usize::from(state)).copied()
-}
-
-/// The names of `flags`, as `ip` prints them (unknown bits as one hex string).
-pub fn flag_names(flags: u32) -> impl Iterator<Item = FlagName> {
-    let no_carrier = flags & IFF_UP != 0 && flags & IFF_RUNNING == 0;
-    let mut rest = flags & !IFF_RUNNING;
-    let mut names = Vec::with_capacity(8);
-    if no_carrier {
-        names.push(FlagName::Known("NO-CARRIER"));
-    }
-    for (bit, name) in FLAG_NAMES {
-        if rest & bit != 0 {
-            rest &= !bit;
-            names.push(FlagName::Known(name));
-        }
-    }
-    if rest != 0 {
-        names.push(FlagName::Other(rest));
-    }
-    names.into_iter()
-}
-
-/// One entry of the flag list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FlagName {
-    /// A flag iproute2 names.
-    Known(&'static str),
-    /// The remaining bits, printed in hex.
-    Other(u32),
-}
-
-impl fmt::Display for FlagName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FlagName::Known(s) => f.write_str(s),
-            FlagName::Other(bits) => write!(f, "{bits:x}"),
-        }
-    }
-}
-
-/// `ARPHRD_*` names as iproute2's `ll_type_n2a` gives them (lib/ll_types.c).
-pub fn link_type_name(t: u16) -> Option<&'static str> {
-    Some(match t {
-        0 => "netrom",
-        1 => "ether",
-        2 => "eether",
-        3 => "ax25",
-        4 => "pronet",
-        5 => "chaos",
-        6 => "ieee802",
-        7 => "arcnet",
-        8 => "atalk",
-        15 => "dlci",
-        19 => "atm",
-        23 => "metricom",
-        24 => "ieee1394",
-        32 => "infiniband",
-        256 => "slip",
-        257 => "cslip",
-        258 => "slip6",
-        259 => "cslip6",
-        260 => "rsrvd",
-        264 => "adapt",
-        270 => "rose",
-        271 => "x25",
-        272 => "hwx25",
-        280 => "can",
-        512 => "ppp",
-        513 => "hdlc",
-        516 => "lapb",
-        517 => "ddcmp",
-        518 => "rawhdlc",
-        768 => "ipip",
-        769 => "tunnel6",
-        770 => "frad",
-        771 => "skip",
-        772 => "loopback",
-        773 => "ltalk",
-        774 => "fddi",
-        775 => "bif",
-        776 => "sit",
-        777 => "ip/ddp",
-        778 => "gre",
-        779 => "pimreg",
-        780 => "hippi",
-        781 => "ash",
-        782 => "econet",
-        783 => "irda",
-        784 => "fcpp",
-        785 => "fcal",
-        786 => "fcpl",
-        787 => "fcfb0",
-        788 => "fcfb1",
-        789 => "fcfb2",
-        790 => "fcfb3",
-        791 => "fcfb4",
-        792 => "fcfb5",
-        793 => "fcfb6",
-        794 => "fcfb7",
-        795 => "fcfb8",
-        796 => "fcfb9",
-        797 => "fcfb10",
-        798 => "fcfb11",
-        799 => "fcfb12",
-        800 => "tr",
-        801 => "ieee802.11",
-        802 => "ieee802.11/prism",
-        803 => "ieee802.11/radiotap",
-        804 => "ieee802.15.4",
-        805 => "ieee802.15.4/monitor",
-        820 => "phonet",
-        821 => "phonet_pipe",
-        822 => "caif",
-        823 => "gre6",
-        824 => "netlink",
-        825 => "6lowpan",
-        0xfffe => "none",
-        0xffff => "void",
-        _ => return None,
-    })
-}
-
-/// A link-layer address formatted as `ip` does: IPv4/IPv6 text for IP tunnels, else hex with
-/// colons.
-pub struct LinkAddress<'a> {
-    /// Raw address bytes.
-    pub bytes: &'a [u8],
-    /// `ARPHRD_*` type of the link.
-    pub link_type: u16,
-}
-
-impl fmt::Display for LinkAddress<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use crate::uapi::if_arp::ARPHRD_IP6GRE as IP6GRE;
-        use libc::{
-            ARPHRD_IPGRE as IPGRE, ARPHRD_SIT as SIT, ARPHRD_TUNNEL as TUNNEL,
-            ARPHRD_TUNNEL6 as TUNNEL6,
-        };
-        let b = self.bytes;
-        if let Ok(v4) = <[u8; 4]>::try_from(b)
-            && matches!(self.link_type, TUNNEL | SIT | IPGRE)
-        {
-            return std::net::Ipv4Addr::from(v4).fmt(f);
-        }
-        if let Ok(v6) = <[u8; 16]>::try_from(b)
-            && matches!(self.link_type, TUNNEL6 | IP6GRE)
-        {
-            return std::net::Ipv6Addr::from(v6).fmt(f);
-        }
-        for (i, byte) in b.iter().enumerate() {
-            if i > 0 {
-                f.write_str(":")?;
-            }
-            write!(f, "{byte:02x}")?;
-        }
-        Ok(())
-    }
-}
-
-struct LinkTypeName(u16);
-
-impl fmt::Display for LinkTypeName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match link_type_name(self.0) {
-            Some(name) => f.write_str(name),
-            None => write!(f, "[{}]", self.0),
-        }
-    }
 }
 
 // ---- Fields, in `ip -s -s -j link` order ----
@@ -522,25 +314,5 @@ impl Describe for LinkSample {
             st.describe_rx_tx(self.link.carrier_changes, v);
             v.end();
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tunnel_addresses_print_as_ip() {
-        let a = LinkAddress {
-            bytes: &[10, 0, 0, 1],
-            link_type: 768,
-        };
-        assert_eq!(a.to_string(), "10.0.0.1");
-        let a = LinkAddress {
-            bytes: &[10, 0, 0, 1],
-            link_type: 1,
-        };
-        assert_eq!(a.to_string(), "0a:00:00:01");
-        assert_eq!(LinkTypeName(4242).to_string(), "[4242]");
     }
 }
