@@ -9,8 +9,10 @@ use crate::model::ip::{LinkMeta, LinkStats64};
 
 use crate::uapi::if_link::{IFLA_STATS_LINK_64, if_stats_msg};
 use libc::{
-    IFLA_ADDRESS, IFLA_BROADCAST, IFLA_CARRIER_CHANGES, IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID,
-    IFLA_MASTER, IFLA_MTU, IFLA_OPERSTATE, IFLA_QDISC, IFLA_STATS64, IFLA_TXQLEN,
+    IFLA_ADDRESS, IFLA_ALT_IFNAME, IFLA_BROADCAST, IFLA_CARRIER_CHANGES, IFLA_GROUP, IFLA_IFALIAS,
+    IFLA_IFNAME, IFLA_LINK, IFLA_LINK_NETNSID, IFLA_LINKMODE, IFLA_MASTER, IFLA_MTU,
+    IFLA_OPERSTATE, IFLA_PERM_ADDRESS, IFLA_PROP_LIST, IFLA_PROTO_DOWN, IFLA_QDISC, IFLA_STATS64,
+    IFLA_TXQLEN,
 };
 
 /// `sizeof(struct ifinfomsg)`: the header before a link's attributes.
@@ -35,6 +37,19 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
             IFLA_MTU => meta.mtu = u32_of(v),
             IFLA_QDISC => meta.qdisc = Some(c_string(v)),
             IFLA_TXQLEN => meta.txqlen = u32_of(v),
+            IFLA_LINKMODE => meta.linkmode = v.first().copied(),
+            IFLA_GROUP => meta.group = u32_of(v),
+            IFLA_PERM_ADDRESS => meta.perm_address = Some(v.to_vec()),
+            IFLA_PROTO_DOWN => meta.proto_down = v.first().copied(),
+            IFLA_IFALIAS => meta.ifalias = Some(c_string(v)),
+            IFLA_PROP_LIST => {
+                // A nest; only alternative names are in it today.
+                meta.altnames = NlasIterator::new(v)
+                    .map_while(Result::ok)
+                    .filter(|a| a.kind() == IFLA_ALT_IFNAME)
+                    .map(|a| c_string(a.value()))
+                    .collect();
+            }
             IFLA_OPERSTATE => meta.operstate = v.first().copied(),
             IFLA_ADDRESS => meta.address = Some(v.to_vec()),
             IFLA_BROADCAST => meta.broadcast = Some(v.to_vec()),
@@ -125,6 +140,49 @@ mod tests {
         assert!(v["stats64"]["rx"].get("compressed").is_none());
         assert_eq!(v["stats64"]["tx"]["packets"], 2);
         assert_eq!(v["stats64"]["tx"]["carrier_changes"], 3);
+    }
+
+    #[test]
+    fn decodes_the_keys_ip_prints_for_some_links_only() {
+        use netlink_packet_route::link::{LinkAttribute, LinkMode, Prop};
+        let mut m = veth_message();
+        m.attributes.extend([
+            LinkAttribute::Mode(LinkMode::Dormant),
+            LinkAttribute::Group(5),
+            LinkAttribute::PermAddress(vec![0x02, 0, 0, 0, 0, 0xcd]),
+            LinkAttribute::ProtoDown(1),
+            LinkAttribute::IfAlias("uplink".into()),
+            LinkAttribute::PropList(vec![
+                Prop::AltIfName("va0-long".into()),
+                Prop::AltIfName("va0-other".into()),
+            ]),
+            LinkAttribute::LinkNetNsId(3),
+        ]);
+        let (meta, _) = decode_link(&emitted(&m)).expect("decode");
+        assert_eq!(meta.linkmode, Some(1));
+        assert_eq!(meta.group, Some(5));
+        assert_eq!(
+            meta.perm_address.as_deref(),
+            Some(&[2, 0, 0, 0, 0, 0xcd][..])
+        );
+        assert_eq!(meta.proto_down, Some(1));
+        assert_eq!(meta.ifalias.as_deref(), Some("uplink"));
+        assert_eq!(meta.altnames, vec!["va0-long", "va0-other"]);
+        assert_eq!(meta.link_netnsid, Some(3));
+        let sample = LinkSample {
+            link: Arc::new(meta),
+            stats64: None,
+        };
+        let mut out = Vec::new();
+        crate::output::json::encoder::JsonEncoder::new().object(&sample, &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("json");
+        assert_eq!(v["linkmode"], "DORMANT");
+        assert_eq!(v["group"], "5");
+        assert_eq!(v["permaddr"], "02:00:00:00:00:cd");
+        assert_eq!(v["proto_down"], true);
+        assert_eq!(v["ifalias"], "uplink");
+        assert_eq!(v["altnames"], serde_json::json!(["va0-long", "va0-other"]));
+        assert_eq!(v["link_netnsid"], 3);
     }
 
     #[test]

@@ -6,7 +6,9 @@ pub mod names;
 
 use std::sync::Arc;
 
-pub use self::names::{FlagName, LinkAddress, flag_names, link_type_name, operstate_name};
+pub use self::names::{
+    FlagName, GroupName, LinkAddress, flag_names, link_type_name, linkmode_name, operstate_name,
+};
 use self::names::{IFF_POINTOPOINT, IFF_UP, LinkTypeName};
 use super::describe::{Describe, ELEMENT, Field, Unit, Visitor};
 
@@ -89,6 +91,18 @@ pub struct LinkMeta {
     pub operstate: Option<u8>,
     /// `IFLA_TXQLEN`.
     pub txqlen: Option<u32>,
+    /// `IFLA_LINKMODE` (`IF_LINK_MODE_*`).
+    pub linkmode: Option<u8>,
+    /// `IFLA_GROUP`: the interface group.
+    pub group: Option<u32>,
+    /// `IFLA_PERM_ADDRESS`: the permanent hardware address, raw bytes.
+    pub perm_address: Option<Vec<u8>>,
+    /// `IFLA_PROTO_DOWN`: the protocol has put the link down (`ip link set … protodown on`).
+    pub proto_down: Option<u8>,
+    /// `IFLA_IFALIAS`: the link's alias (`ip link set … alias …`).
+    pub ifalias: Option<String>,
+    /// `IFLA_PROP_LIST` / `IFLA_ALT_IFNAME`: alternative names, in the kernel's order.
+    pub altnames: Vec<String>,
     /// `ARPHRD_*` link type.
     pub link_type: u16,
     /// `IFLA_ADDRESS`, raw bytes.
@@ -167,6 +181,14 @@ const MASTER: Field = Field::label("master");
 const OPERSTATE: Field = Field::label("operstate");
 const OPERSTATE_INDEX: Field = Field::label("operstate_index");
 const TXQLEN: Field = Field::gauge("txqlen", Unit::Packets);
+const LINKMODE: Field = Field::label("linkmode");
+const LINKMODE_INDEX: Field = Field::label("linkmode_index");
+const GROUP: Field = Field::label("group");
+const PERMADDR: Field = Field::label("permaddr");
+const LINK_NETNSID: Field = Field::label("link_netnsid");
+const PROTO_DOWN: Field = Field::label("proto_down");
+const IFALIAS: Field = Field::label("ifalias");
+const ALTNAMES: Field = Field::label("altnames");
 const LINK_TYPE: Field = Field::label("link_type");
 const ADDRESS: Field = Field::label("address");
 const LINK_POINTTOPOINT: Field = Field::label("link_pointtopoint");
@@ -232,6 +254,15 @@ impl LinkMeta {
                 None => v.u64(&OPERSTATE_INDEX, state.into()),
             }
         }
+        if let Some(mode) = self.linkmode {
+            match linkmode_name(mode) {
+                Some(name) => v.str(&LINKMODE, name),
+                None => v.u64(&LINKMODE_INDEX, mode.into()),
+            }
+        }
+        if let Some(group) = self.group {
+            v.display(&GROUP, &GroupName(group));
+        }
         // iproute2 prints the queue length only when it is not zero.
         if let Some(q) = self.txqlen.filter(|&q| q != 0) {
             v.u64(&TXQLEN, q.into());
@@ -253,6 +284,38 @@ impl LinkMeta {
                 link_type: self.link_type,
             };
             v.display(&BROADCAST, &addr);
+        }
+        // The permanent address only when it is not the current one.
+        if let Some(perm) = self
+            .perm_address
+            .as_ref()
+            .filter(|p| self.address.as_ref() != Some(*p))
+        {
+            let addr = LinkAddress {
+                bytes: perm,
+                link_type: self.link_type,
+            };
+            v.display(&PERMADDR, &addr);
+        }
+        if let Some(id) = self.link_netnsid {
+            v.i64(&LINK_NETNSID, id.into());
+        }
+        if self.proto_down.is_some_and(|d| d != 0) {
+            v.bool(&PROTO_DOWN, true);
+        }
+        if let Some(alias) = &self.ifalias {
+            v.str(&IFALIAS, alias);
+        }
+    }
+
+    /// What ip prints after the counters: the alternative names.
+    fn describe_after_stats<V: Visitor>(&self, v: &mut V) {
+        if !self.altnames.is_empty() {
+            v.begin_list(&ALTNAMES);
+            for name in &self.altnames {
+                v.str(&ELEMENT, name);
+            }
+            v.end();
         }
     }
 }
@@ -314,5 +377,6 @@ impl Describe for LinkSample {
             st.describe_rx_tx(self.link.carrier_changes, v);
             v.end();
         }
+        v.shared(&self.link, 1, |v| self.link.describe_after_stats(v));
     }
 }

@@ -46,6 +46,27 @@ const OPER_STATES: [&str; 7] = [
     "UP",
 ];
 
+/// Link modes (`IF_LINK_MODE_*`), as iproute2 names them.
+const LINK_MODES: [&str; 3] = ["DEFAULT", "DORMANT", "TESTING"];
+
+/// The link mode's name, as `ip` prints it (`None`: ip prints the number as `linkmode_index`).
+pub fn linkmode_name(mode: u8) -> Option<&'static str> {
+    LINK_MODES.get(usize::from(mode)).copied()
+}
+
+/// An interface group as `ip` prints it: `default` for group 0 (the name iproute2's group table
+/// gives it), the number otherwise — as text, which is what ip writes in JSON too.
+pub struct GroupName(pub u32);
+
+impl fmt::Display for GroupName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("default"),
+            n => write!(f, "{n}"),
+        }
+    }
+}
+
 /// The operational state's name, as `ip` prints it.
 pub fn operstate_name(state: u8) -> Option<&'static str> {
     OPER_STATES.get(usize::from(state)).copied()
