@@ -3,6 +3,7 @@
 //! congestion control, `struct tcp_info` and the congestion algorithm's own info. ss has no JSON
 //! output; the keys are ss's and the kernel's names.
 
+pub mod address;
 pub mod tcp_info;
 
 use std::fmt;
@@ -246,7 +247,7 @@ const VEGAS_MINRTT: Field = Field::gauge("minrtt", Unit::Microseconds);
 
 fn endpoint<V: Visitor>(field: &Field<'_>, (ip, port): &(IpAddr, u16), v: &mut V) {
     v.begin_object(field);
-    v.display(&ADDRESS, ip);
+    v.display(&ADDRESS, &address::Inet(*ip));
     v.u64(&PORT, (*port).into());
     v.end();
 }

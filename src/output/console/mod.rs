@@ -18,6 +18,7 @@ pub use self::table::human;
 use super::{Output, OutputError};
 use crate::clock;
 use crate::model::ip::{LinkSample, operstate_name};
+use crate::model::ss::address::Inet;
 use crate::model::ss::{Netid, Socket, send_rate_bps, state_name};
 use crate::model::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
 use crate::model::{Describe, Kind, Record, Stats};
@@ -241,8 +242,9 @@ impl<W: Write> Console<W> {
             "skmem r/t/d",
         ]);
         for s in &order {
+            // As ss writes them: IPv6 in brackets, both as `inet_ntop` formats them.
             let addr = |(ip, port): &(std::net::IpAddr, u16)| match ip {
-                std::net::IpAddr::V6(v6) => format!("[{v6}]:{port}"),
+                std::net::IpAddr::V6(_) => format!("[{}]:{port}", Inet(*ip)),
                 std::net::IpAddr::V4(v4) => format!("{v4}:{port}"),
             };
             let t = s.tcp_info.as_ref();
