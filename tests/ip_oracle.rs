@@ -218,3 +218,98 @@ fn no_other_program_is_executed() {
     );
     assert!(execs[0].contains("netstatspy"), "{execs:?}");
 }
+
+/// An interface name that is not UTF-8 (the kernel allows any bytes but `/`, `:`, white space)
+/// is not lost: every record that names it carries the exact bytes as hex beside the readable
+/// name, and no reader drops it. The bytes are the ones the test created; the ifindex is read
+/// from sysfs inside the namespace.
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
+fn names_that_are_not_utf8_are_kept_exactly() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    use std::process::Command;
+
+    require(&[Need::Root, Need::Iproute2]);
+    let ns = Netns::new("name8");
+    let name = OsStr::from_bytes(b"v\xff\xfe");
+    check(
+        Command::new("ip")
+            .args(["-n", &ns.name, "link", "add", "name"])
+            .arg(name)
+            .args(["numtxqueues", "2", "type", "ifb"]),
+    );
+    check(
+        Command::new("ip")
+            .args(["-n", &ns.name, "link", "set"])
+            .arg(name)
+            .arg("up"),
+    );
+    let ifindex: u64 = check(
+        Command::new("ip")
+            .args(["netns", "exec", &ns.name, "cat"])
+            .arg(OsStr::from_bytes(b"/sys/class/net/v\xff\xfe/ifindex")),
+    )
+    .trim()
+    .parse()
+    .expect("ifindex");
+    let file = common::scratch("name8").join("out.jsonl");
+    let out = common::run(
+        ns.command(&bin())
+            .args([
+                "--tc",
+                "--queue-limits",
+                "-c",
+                "-j",
+                "-f",
+                "10",
+                "-t",
+                "0.2",
+            ])
+            .arg("--file-name")
+            .arg(&file),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&file);
+    let of = |kind: &str| -> Vec<serde_json::Value> {
+        records
+            .iter()
+            .filter(|r| r["type"] == kind)
+            .flat_map(|r| r["stats"].as_array().expect("stats").clone())
+            .collect()
+    };
+    let links: Vec<_> = of("ip")
+        .into_iter()
+        .filter(|l| l["ifindex"] == ifindex)
+        .collect();
+    assert_eq!(links.len(), 2, "the link in both samples");
+    for l in &links {
+        assert_eq!(l["ifname"], "v\u{fffd}\u{fffd}");
+        assert_eq!(l["ifname_bytes"], "76fffe");
+    }
+    // Other links have no ifname_bytes.
+    assert!(
+        of("ip")
+            .iter()
+            .all(|l| l["ifindex"] == ifindex || l.get("ifname_bytes").is_none())
+    );
+    let qdiscs: Vec<_> = of("tc")
+        .into_iter()
+        .filter(|q| q["dev_bytes"] == "76fffe")
+        .collect();
+    assert!(!qdiscs.is_empty(), "its qdiscs: {:?}", of("tc"));
+    assert!(qdiscs.iter().all(|q| q["dev"] == "v\u{fffd}\u{fffd}"));
+    let queues: Vec<_> = of("queue_limits")
+        .into_iter()
+        .filter(|q| q["ifname_bytes"] == "76fffe")
+        .collect();
+    // Two transmit queues, in both samples.
+    assert_eq!(queues.len(), 4, "{:?}", of("queue_limits"));
+}

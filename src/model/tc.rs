@@ -5,6 +5,7 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use super::describe::{Describe, ELEMENT, Field, Kind, Unit, Visitor};
+use super::ip::names::Hex;
 
 /// `TC_H_ROOT`: the parent of a root qdisc.
 pub use crate::uapi::pkt_sched::TC_H_ROOT;
@@ -59,6 +60,9 @@ pub struct RateEst {
 pub struct QdiscConfig {
     /// Interface name (`if<N>` when unknown).
     pub dev: Arc<str>,
+    /// The interface name's exact bytes, only when they are not valid UTF-8 (JSON
+    /// `dev_bytes`, hex).
+    pub dev_bytes: Option<Arc<[u8]>>,
     /// `TCA_KIND`.
     pub kind: String,
     /// The options tc prints for this kind.
@@ -242,6 +246,7 @@ pub fn format_classid(h: u32) -> String {
 const KIND: Field = Field::label("kind");
 const HANDLE: Field = Field::label("handle");
 const DEV: Field = Field::label("dev");
+const DEV_BYTES: Field = Field::label("dev_bytes");
 const ROOT: Field = Field::label("root");
 const PARENT: Field = Field::label("parent");
 const REFCNT: Field = Field::gauge("refcnt", Unit::None);
@@ -363,6 +368,9 @@ impl Describe for Qdisc {
         v.str(&KIND, &self.config.kind);
         v.display(&HANDLE, &Handle(self.handle));
         v.str(&DEV, &self.config.dev);
+        if let Some(bytes) = &self.config.dev_bytes {
+            v.display(&DEV_BYTES, &Hex(bytes));
+        }
         match self.parent {
             TC_H_ROOT => v.bool(&ROOT, true),
             0 => {}

@@ -5,7 +5,7 @@
 use netlink_packet_core::NlasIterator;
 use netlink_packet_route::link::LinkHeader;
 
-use crate::model::ip::{LinkMeta, LinkStats64};
+use crate::model::ip::{LinkMeta, LinkStats64, split_name};
 
 use crate::uapi::if_link::{IFLA_STATS_LINK_64, if_stats_msg};
 use libc::{
@@ -33,7 +33,10 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
         let Ok(nla) = nla else { break };
         let v = nla.value();
         match nla.kind() {
-            IFLA_IFNAME => meta.ifname = c_string(v),
+            IFLA_IFNAME => {
+                let end = v.iter().position(|&b| b == 0).unwrap_or(v.len());
+                (meta.ifname, meta.ifname_bytes) = split_name(&v[..end]);
+            }
             IFLA_MTU => meta.mtu = u32_of(v),
             IFLA_QDISC => meta.qdisc = Some(c_string(v)),
             IFLA_TXQLEN => meta.txqlen = u32_of(v),

@@ -6,19 +6,23 @@
 //! read finds its device gone; never by listing sysfs every sample. Interfaces without BQL
 //! (`lo`, veth and other `IFF_NO_QUEUE` devices) have no such directory and are simply absent.
 
+use std::ffi::OsString;
 use std::fs;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::kernel_file::KernelFile;
 use super::{Collected, ReadError, Reader, Warning};
 use crate::model::Stats;
+use crate::model::ip::split_name;
 use crate::model::queue_limits::{BQL_FILES, QueueLimits};
 use crate::netlink::route_open_error;
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 
 struct QueueFiles {
     ifname: Arc<str>,
+    ifname_bytes: Option<Arc<[u8]>>,
     queue: Arc<str>,
     files: Vec<(Arc<str>, KernelFile)>,
 }
@@ -69,12 +73,13 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
     fn scan(&mut self) {
         self.queues.clear();
         let net = self.net_dir();
-        let mut ifaces: Vec<String> = match &self.iface {
-            Some(name) => vec![name.clone()],
+        // Directory names as they are: an interface name need not be UTF-8.
+        let mut ifaces: Vec<OsString> = match &self.iface {
+            Some(name) => vec![OsString::from(name)],
             None => match fs::read_dir(&net) {
                 Ok(entries) => entries
                     .filter_map(Result::ok)
-                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .map(|e| e.file_name())
                     .collect(),
                 Err(e) => {
                     self.warnings
@@ -99,13 +104,16 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
                 })
                 .collect();
             tx.sort();
-            let ifname: Arc<str> = Arc::from(ifname.as_str());
+            let (text, bytes) = split_name(ifname.as_bytes());
+            let ifname: Arc<str> = Arc::from(text.as_str());
+            let ifname_bytes: Option<Arc<[u8]>> = bytes.map(Arc::from);
             for (_, queue) in tx {
                 let dir = queues_dir.join(&queue).join("byte_queue_limits");
                 let files = self.open_files(&dir);
                 if !files.is_empty() {
                     self.queues.push(QueueFiles {
                         ifname: Arc::clone(&ifname),
+                        ifname_bytes: ifname_bytes.clone(),
                         queue: Arc::from(queue.as_str()),
                         files,
                     });
@@ -176,6 +184,7 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
             }
             out.push(QueueLimits {
                 ifname: Arc::clone(&q.ifname),
+                ifname_bytes: q.ifname_bytes.clone(),
                 queue: Arc::clone(&q.queue),
                 values,
             });

@@ -8,8 +8,9 @@ use std::sync::Arc;
 
 pub use self::names::{
     FlagName, GroupName, LinkAddress, flag_names, link_type_name, linkmode_name, operstate_name,
+    split_name,
 };
-use self::names::{IFF_POINTOPOINT, IFF_UP, LinkTypeName};
+use self::names::{Hex, IFF_POINTOPOINT, IFF_UP, LinkTypeName};
 use super::describe::{Describe, ELEMENT, Field, Unit, Visitor};
 
 /// Declares [`LinkStats64`] with its counters in `struct rtnl_link_stats64` order, once, for
@@ -79,8 +80,10 @@ link_stats64!(
 pub struct LinkMeta {
     /// Interface index.
     pub ifindex: u32,
-    /// Interface name (`IFLA_IFNAME`).
+    /// Interface name (`IFLA_IFNAME`); invalid UTF-8 replaced by U+FFFD.
     pub ifname: String,
+    /// The name's exact bytes, only when they are not valid UTF-8 (JSON `ifname_bytes`, hex).
+    pub ifname_bytes: Option<Vec<u8>>,
     /// `IFF_*` flags of `struct ifinfomsg`.
     pub flags: u32,
     /// `IFLA_MTU`.
@@ -174,6 +177,7 @@ const IFINDEX: Field = Field::label("ifindex");
 const LINK: Field = Field::label("link");
 const LINK_INDEX: Field = Field::label("link_index");
 const IFNAME: Field = Field::label("ifname");
+const IFNAME_BYTES: Field = Field::label("ifname_bytes");
 const FLAGS: Field = Field::label("flags");
 const MTU: Field = Field::gauge("mtu", Unit::Bytes);
 const QDISC: Field = Field::label("qdisc");
@@ -228,6 +232,9 @@ impl LinkMeta {
             _ => {}
         }
         v.str(&IFNAME, &self.ifname);
+        if let Some(bytes) = &self.ifname_bytes {
+            v.display(&IFNAME_BYTES, &Hex(bytes));
+        }
         v.begin_list(&FLAGS);
         for name in flag_names(self.flags) {
             match name {

@@ -46,6 +46,31 @@ const OPER_STATES: [&str; 7] = [
     "UP",
 ];
 
+/// An interface name as the kernel has it, split for JSON: the text (invalid UTF-8 replaced by
+/// U+FFFD, as a reader expects a string) and, only when the name is not valid UTF-8, its exact
+/// bytes, so that nothing is lost (written as hex under a `…_bytes` key beside the name).
+pub fn split_name(bytes: &[u8]) -> (String, Option<Vec<u8>>) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (text.to_owned(), None),
+        Err(_) => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Some(bytes.to_vec()),
+        ),
+    }
+}
+
+/// Bytes as lowercase hex, two digits each.
+pub struct Hex<'a>(pub &'a [u8]);
+
+impl fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for b in self.0 {
+            write!(f, "{b:02x}")?;
+        }
+        Ok(())
+    }
+}
+
 /// Link modes (`IF_LINK_MODE_*`), as iproute2 names them.
 const LINK_MODES: [&str; 3] = ["DEFAULT", "DORMANT", "TESTING"];
 

@@ -217,6 +217,7 @@ mod tests {
     fn flat_lists_every_top_level_field() {
         let q = QueueLimits {
             ifname: "eth0".into(),
+            ifname_bytes: None,
             queue: "tx-0".into(),
             values: vec![
                 ("limit".into(), 5),

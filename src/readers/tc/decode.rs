@@ -158,12 +158,14 @@ pub fn decode_config(
     match kinds::options(&kind, opt, ticks) {
         Some(options) => QdiscConfig {
             dev,
+            dev_bytes: None,
             kind,
             options,
             options_raw: None,
         },
         None => QdiscConfig {
             dev,
+            dev_bytes: None,
             kind,
             options: Fields::new(),
             options_raw: (!opt.is_empty()).then(|| hex(opt)),

@@ -28,6 +28,9 @@ use crate::netlink::link::decode_link;
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{DumpCounters, Dumper, NetlinkSocket, Request, Transport, route_open_error};
 
+/// An interface name and, when it is not valid UTF-8, its exact bytes.
+type DevName = (Arc<str>, Option<Arc<[u8]>>);
+
 /// A cached config: the raw `TCA_KIND` and `TCA_OPTIONS` bytes it was decoded from.
 struct CacheEntry {
     key: (u32, u32, u32),
@@ -41,7 +44,7 @@ struct CacheEntry {
 impl CacheEntry {
     fn new(
         key: (u32, u32, u32),
-        dev: Arc<str>,
+        (dev, dev_bytes): DevName,
         kind: &[u8],
         options: Option<&[u8]>,
         ticks: &Ticks,
@@ -53,7 +56,10 @@ impl CacheEntry {
             key,
             raw,
             kind_len: kind.len(),
-            config: Some(Arc::new(decode_config(dev, kind, options, ticks))),
+            config: Some(Arc::new(QdiscConfig {
+                dev_bytes,
+                ..decode_config(dev, kind, options, ticks)
+            })),
         }
     }
 
@@ -73,7 +79,7 @@ pub struct TcReader<T = NetlinkSocket, W = LinkEvents> {
     iface: Option<String>,
     /// ifindex of `--iface`, resolved with every link refresh.
     iface_index: Option<u32>,
-    names: HashMap<u32, Arc<str>>,
+    names: HashMap<u32, DevName>,
     refresh: bool,
     ticks: Ticks,
     cache: Vec<CacheEntry>,
@@ -148,8 +154,9 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
                 if self.iface.as_deref() == Some(meta.ifname.as_str()) {
                     self.iface_index = Some(meta.ifindex);
                 }
+                let bytes = meta.ifname_bytes.map(Arc::from);
                 self.names
-                    .insert(meta.ifindex, Arc::from(meta.ifname.as_str()));
+                    .insert(meta.ifindex, (Arc::from(meta.ifname.as_str()), bytes));
             }
         }
         Ok(())
@@ -199,9 +206,9 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
                 }
                 _ => {
                     let dev = match self.names.get(&m.ifindex) {
-                        Some(n) => Arc::clone(n),
+                        Some((name, bytes)) => (Arc::clone(name), bytes.clone()),
                         // Named when its link notification triggers the next refresh.
-                        None => Arc::from(format!("if{}", m.ifindex).as_str()),
+                        None => (Arc::from(format!("if{}", m.ifindex).as_str()), None),
                     };
                     CacheEntry::new(key, dev, kind, options, &self.ticks)
                 }
