@@ -32,24 +32,9 @@ fn topology() -> (Netns, Netns) {
     // What ip prints for some links only: an alias, alternative names, a group other than
     // the default, and a macvlan the protocol has put down.
     a.ip(&["link", "set", "vx0", "alias", "uplink \"to\" b"]);
-    a.ip(&[
-        "link",
-        "property",
-        "add",
-        "dev",
-        "vx0",
-        "altname",
-        "vx0-second-name",
-    ]);
-    a.ip(&[
-        "link",
-        "property",
-        "add",
-        "dev",
-        "vx0",
-        "altname",
-        "vx0-third",
-    ]);
+    for altname in ["vx0-second-name", "vx0-third"] {
+        a.ip(&["link", "property", "add", "dev", "vx0", "altname", altname]);
+    }
     a.ip(&["link", "set", "ifbt0", "group", "5"]);
     a.ip(&[
         "link", "add", "link", "vx0", "name", "mv0", "type", "macvlan", "mode", "bridge",

@@ -135,19 +135,11 @@ impl fmt::Display for FlagName {
     }
 }
 
-/// `ARPHRD_FCFABRIC + N`: iproute2 names the eleven Fibre Channel fabric types after the first.
-const FCFABRIC_1: u16 = libc::ARPHRD_FCFABRIC + 1;
-const FCFABRIC_2: u16 = libc::ARPHRD_FCFABRIC + 2;
-const FCFABRIC_3: u16 = libc::ARPHRD_FCFABRIC + 3;
-const FCFABRIC_4: u16 = libc::ARPHRD_FCFABRIC + 4;
-const FCFABRIC_5: u16 = libc::ARPHRD_FCFABRIC + 5;
-const FCFABRIC_6: u16 = libc::ARPHRD_FCFABRIC + 6;
-const FCFABRIC_7: u16 = libc::ARPHRD_FCFABRIC + 7;
-const FCFABRIC_8: u16 = libc::ARPHRD_FCFABRIC + 8;
-const FCFABRIC_9: u16 = libc::ARPHRD_FCFABRIC + 9;
-const FCFABRIC_10: u16 = libc::ARPHRD_FCFABRIC + 10;
-const FCFABRIC_11: u16 = libc::ARPHRD_FCFABRIC + 11;
-const FCFABRIC_12: u16 = libc::ARPHRD_FCFABRIC + 12;
+/// iproute2's names of `ARPHRD_FCFABRIC + N`.
+const FCFABRIC_NAMES: [&str; 13] = [
+    "fcfb0", "fcfb1", "fcfb2", "fcfb3", "fcfb4", "fcfb5", "fcfb6", "fcfb7", "fcfb8", "fcfb9",
+    "fcfb10", "fcfb11", "fcfb12",
+];
 
 /// `ARPHRD_*` names as iproute2's `ll_type_n2a` gives them (lib/ll_types.c).
 pub fn link_type_name(t: u16) -> Option<&'static str> {
@@ -200,19 +192,11 @@ pub fn link_type_name(t: u16) -> Option<&'static str> {
         libc::ARPHRD_FCPP => "fcpp",
         libc::ARPHRD_FCAL => "fcal",
         libc::ARPHRD_FCPL => "fcpl",
-        libc::ARPHRD_FCFABRIC => "fcfb0",
-        FCFABRIC_1 => "fcfb1",
-        FCFABRIC_2 => "fcfb2",
-        FCFABRIC_3 => "fcfb3",
-        FCFABRIC_4 => "fcfb4",
-        FCFABRIC_5 => "fcfb5",
-        FCFABRIC_6 => "fcfb6",
-        FCFABRIC_7 => "fcfb7",
-        FCFABRIC_8 => "fcfb8",
-        FCFABRIC_9 => "fcfb9",
-        FCFABRIC_10 => "fcfb10",
-        FCFABRIC_11 => "fcfb11",
-        FCFABRIC_12 => "fcfb12",
+        // iproute2 names ARPHRD_FCFABRIC and the eleven Fibre Channel fabric types after it by
+        // their offset from it.
+        t if (libc::ARPHRD_FCFABRIC..=libc::ARPHRD_FCFABRIC + 12).contains(&t) => {
+            FCFABRIC_NAMES[usize::from(t - libc::ARPHRD_FCFABRIC)]
+        }
         libc::ARPHRD_IEEE802_TR => "tr",
         libc::ARPHRD_IEEE80211 => "ieee802.11",
         libc::ARPHRD_IEEE80211_PRISM => "ieee802.11/prism",
