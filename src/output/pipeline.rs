@@ -253,11 +253,6 @@ impl Pipeline {
             .unwrap_or(0)
     }
 
-    /// Samples dropped so far, over all outputs.
-    pub fn dropped(&self) -> u64 {
-        self.lanes.iter().map(|l| l.delivery.samples_dropped).sum()
-    }
-
     /// Write out everything queued, finish every output and stop the threads; returns what each
     /// output was given and wrote, the state the outputs ended in, and the first error of an
     /// output that failed. An output that makes no progress for [`STALL_GIVE_UP`] is given up:
