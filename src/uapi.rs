@@ -1443,4 +1443,94 @@ pub mod inet_diag {
         /// `sizeof(struct tcp_bbr_info)`.
         pub const SIZE: usize = 20;
     }
+
+    /// `INET_ULP_INFO_*`: the attributes nested in `INET_DIAG_ULP_INFO`.
+    pub mod inet_ulp_info {
+        /// `INET_ULP_INFO_NAME`: the ULP's name, a NUL-terminated string.
+        pub const INET_ULP_INFO_NAME: usize = 1;
+        /// `INET_ULP_INFO_TLS`: a nest of `TLS_INFO_*` (`include/uapi/linux/tls.h`).
+        pub const INET_ULP_INFO_TLS: usize = 2;
+        /// `INET_ULP_INFO_MPTCP`: a nest of `MPTCP_SUBFLOW_ATTR_*` (`include/uapi/linux/mptcp.h`).
+        pub const INET_ULP_INFO_MPTCP: usize = 3;
+    }
+}
+
+/// `include/uapi/linux/tcp.h`.
+pub mod tcp {
+    /// `TCP_MD5SIG_MAXKEYLEN`.
+    pub const TCP_MD5SIG_MAXKEYLEN: usize = 80;
+
+    /// `struct tcp_diag_md5sig`: one key of `INET_DIAG_MD5SIG` (an array of them).
+    pub mod tcp_diag_md5sig {
+        /// `__u8 tcpm_family`.
+        pub const TCPM_FAMILY: usize = 0;
+        /// `__u8 tcpm_prefixlen`.
+        pub const TCPM_PREFIXLEN: usize = 1;
+        /// `__u16 tcpm_keylen`.
+        pub const TCPM_KEYLEN: usize = 2;
+        /// `__be32 tcpm_addr[4]`: an IPv4 address uses the first 4 bytes.
+        pub const TCPM_ADDR: usize = 4;
+        /// `__u8 tcpm_key[TCP_MD5SIG_MAXKEYLEN]`.
+        pub const TCPM_KEY: usize = 20;
+        /// `sizeof(struct tcp_diag_md5sig)`.
+        pub const SIZE: usize = 100;
+    }
+}
+
+/// `include/uapi/linux/tls.h`.
+pub mod tls {
+    /// `TLS_INFO_VERSION`: `u16`, e.g. `TLS_1_2_VERSION`.
+    pub const TLS_INFO_VERSION: usize = 1;
+    /// `TLS_INFO_CIPHER`: `u16`, `TLS_CIPHER_*`.
+    pub const TLS_INFO_CIPHER: usize = 2;
+    /// `TLS_INFO_TXCONF`: `u16`, `TLS_CONF_*`.
+    pub const TLS_INFO_TXCONF: usize = 3;
+    /// `TLS_INFO_RXCONF`: `u16`, `TLS_CONF_*`.
+    pub const TLS_INFO_RXCONF: usize = 4;
+    /// `TLS_INFO_ZC_RO_TX`: a flag.
+    pub const TLS_INFO_ZC_RO_TX: usize = 5;
+    /// `TLS_INFO_RX_NO_PAD`: a flag.
+    pub const TLS_INFO_RX_NO_PAD: usize = 6;
+    /// `TLS_1_2_VERSION`.
+    pub const TLS_1_2_VERSION: u16 = 0x0303;
+    /// `TLS_1_3_VERSION`.
+    pub const TLS_1_3_VERSION: u16 = 0x0304;
+    /// `TLS_CIPHER_AES_GCM_128`.
+    pub const TLS_CIPHER_AES_GCM_128: u16 = 51;
+    /// `TLS_CIPHER_AES_GCM_256`.
+    pub const TLS_CIPHER_AES_GCM_256: u16 = 52;
+    /// `TLS_CONF_BASE`.
+    pub const TLS_CONF_BASE: u16 = 1;
+    /// `TLS_CONF_SW`.
+    pub const TLS_CONF_SW: u16 = 2;
+    /// `TLS_CONF_HW`.
+    pub const TLS_CONF_HW: u16 = 3;
+    /// `TLS_CONF_HW_RECORD`.
+    pub const TLS_CONF_HW_RECORD: u16 = 4;
+}
+
+/// `include/uapi/linux/mptcp.h` (`mptcp_pm.h` since Linux 6.7).
+pub mod mptcp {
+    /// `MPTCP_SUBFLOW_ATTR_TOKEN_REM`: `u32`.
+    pub const MPTCP_SUBFLOW_ATTR_TOKEN_REM: usize = 1;
+    /// `MPTCP_SUBFLOW_ATTR_TOKEN_LOC`: `u32`.
+    pub const MPTCP_SUBFLOW_ATTR_TOKEN_LOC: usize = 2;
+    /// `MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ`: `u32`.
+    pub const MPTCP_SUBFLOW_ATTR_RELWRITE_SEQ: usize = 3;
+    /// `MPTCP_SUBFLOW_ATTR_MAP_SEQ`: `u64`.
+    pub const MPTCP_SUBFLOW_ATTR_MAP_SEQ: usize = 4;
+    /// `MPTCP_SUBFLOW_ATTR_MAP_SFSEQ`: `u32`.
+    pub const MPTCP_SUBFLOW_ATTR_MAP_SFSEQ: usize = 5;
+    /// `MPTCP_SUBFLOW_ATTR_SSN_OFFSET`: `u32`.
+    pub const MPTCP_SUBFLOW_ATTR_SSN_OFFSET: usize = 6;
+    /// `MPTCP_SUBFLOW_ATTR_MAP_DATALEN`: `u16`.
+    pub const MPTCP_SUBFLOW_ATTR_MAP_DATALEN: usize = 7;
+    /// `MPTCP_SUBFLOW_ATTR_FLAGS`: `u32`, `MPTCP_SUBFLOW_FLAG_*`.
+    pub const MPTCP_SUBFLOW_ATTR_FLAGS: usize = 8;
+    /// `MPTCP_SUBFLOW_ATTR_ID_REM`: `u8`.
+    pub const MPTCP_SUBFLOW_ATTR_ID_REM: usize = 9;
+    /// `MPTCP_SUBFLOW_ATTR_ID_LOC`: `u8`.
+    pub const MPTCP_SUBFLOW_ATTR_ID_LOC: usize = 10;
+    /// `MPTCP_SUBFLOW_ATTR_PAD`.
+    pub const MPTCP_SUBFLOW_ATTR_PAD: usize = 11;
 }

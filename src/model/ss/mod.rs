@@ -4,11 +4,13 @@
 //! output; the keys are ss's and the kernel's names.
 
 pub mod address;
+pub mod extra;
 pub mod tcp_info;
 
 use std::fmt;
 use std::net::IpAddr;
 
+use self::extra::{BoundIf, Md5Key, Ulp};
 use self::tcp_info::TcpInfo;
 use super::describe::{Describe, Field, Unit, Visitor};
 
@@ -157,6 +159,8 @@ pub struct Socket {
     pub send_q: u32,
     /// Local address and port.
     pub local: (IpAddr, u16),
+    /// The interface the socket is bound to (`idiag_if`), when it is.
+    pub bound_if: Option<BoundIf>,
     /// Peer address and port.
     pub peer: (IpAddr, u16),
     /// Owner (`idiag_uid`).
@@ -175,6 +179,10 @@ pub struct Socket {
     pub tcp_info: Option<TcpInfo>,
     /// Algorithm-specific info.
     pub cc_info: Option<CcInfo>,
+    /// TCP-MD5 keys (`INET_DIAG_MD5SIG`; the kernel sends them only to `CAP_NET_ADMIN`).
+    pub md5keys: Vec<Md5Key>,
+    /// Upper layer protocol (`INET_DIAG_ULP_INFO`): kTLS or an MPTCP subflow.
+    pub ulp: Option<Ulp>,
 }
 
 /// The letters ss prints for the `SK_MEMINFO_*` values, in index order.
@@ -245,10 +253,18 @@ const VEGAS_RTTCNT: Field = Field::gauge("rttcnt", Unit::None);
 const VEGAS_RTT: Field = Field::gauge("rtt", Unit::Microseconds);
 const VEGAS_MINRTT: Field = Field::gauge("minrtt", Unit::Microseconds);
 
-fn endpoint<V: Visitor>(field: &Field<'_>, (ip, port): &(IpAddr, u16), v: &mut V) {
+fn endpoint<V: Visitor>(
+    field: &Field<'_>,
+    (ip, port): &(IpAddr, u16),
+    bound_if: Option<&BoundIf>,
+    v: &mut V,
+) {
     v.begin_object(field);
     v.display(&ADDRESS, &address::Inet(*ip));
     v.u64(&PORT, (*port).into());
+    if let Some(b) = bound_if {
+        b.describe(v);
+    }
     v.end();
 }
 
@@ -305,8 +321,8 @@ impl Describe for Socket {
         v.str(&STATE, state_name(self.state));
         v.u64(&RECV_Q, self.recv_q.into());
         v.u64(&SEND_Q, self.send_q.into());
-        endpoint(&LOCAL, &self.local, v);
-        endpoint(&PEER, &self.peer, v);
+        endpoint(&LOCAL, &self.local, self.bound_if.as_ref(), v);
+        endpoint(&PEER, &self.peer, None, v);
         v.u64(&UID, self.uid.into());
         v.u64(&INODE, self.inode.into());
         v.u64(&COOKIE, self.cookie);
@@ -334,6 +350,12 @@ impl Describe for Socket {
         }
         if let Some(cc) = &self.cc_info {
             cc.describe_under_name(v);
+        }
+        if !self.md5keys.is_empty() {
+            extra::describe_md5keys(&self.md5keys, v);
+        }
+        if let Some(u) = &self.ulp {
+            u.describe(v);
         }
     }
 }
