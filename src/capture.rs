@@ -34,8 +34,9 @@ use pcap_file::pcap::{PcapHeader, PcapPacket, PcapReader};
 use pcap_file::{DataLink, Endianness, TsResolution};
 
 use crate::clock;
-use netlink_packet_core::{NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
+use netlink_packet_core::{NLM_F_DUMP, NLM_F_REQUEST, NLMSG_DONE, NLMSG_ERROR};
 
+use crate::netlink::names::NameWatch;
 use crate::netlink::watch::LinkWatch;
 use crate::netlink::{Header, Messages, NLM_F_MULTI, NLMSG_HDRLEN, Transport, nlmsg_align};
 
@@ -49,6 +50,8 @@ pub const PACKET_KERNEL: u16 = libc::PACKET_KERNEL as u16;
 pub const COOKED_HEADER_LEN: usize = 16;
 /// `NETLINK_SOCK_DIAG` as the 16-bit protocol of the cooked header.
 const NETLINK_SOCK_DIAG: u16 = netlink_sys::constants::NETLINK_SOCK_DIAG as u16;
+/// `NETLINK_ROUTE` as the 16-bit protocol of the cooked header.
+const NETLINK_ROUTE: u16 = netlink_sys::constants::NETLINK_ROUTE as u16;
 /// Largest datagram stored whole (the kernel's dump datagrams are at most 32 KiB, plus slack).
 const SNAPLEN: u32 = 256 * 1024;
 /// Write the capture out at least this often.
@@ -234,8 +237,10 @@ impl<T: Transport> Transport for Recording<T> {
     }
 }
 
-/// What identifies a request for replay: protocol, message type and, for `sock_diag`, the
-/// address family and IP protocol of `struct inet_diag_req_v2`.
+/// What identifies a request for replay: protocol, message type, whether it is a dump, for
+/// `sock_diag` the address family and IP protocol of `struct inet_diag_req_v2`, and for a
+/// `NETLINK_ROUTE` request of one object (not a dump) the index in its header (the link of an
+/// `RTM_GETLINK` by index).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct RequestKey {
     /// Netlink protocol.
@@ -244,6 +249,11 @@ pub struct RequestKey {
     pub kind: u16,
     /// `sdiag_family`, `sdiag_protocol` for sock_diag; zero otherwise.
     pub selector: [u8; 2],
+    /// `NLM_F_DUMP` is set.
+    pub dump: bool,
+    /// For a route request that is not a dump: `ifi_index` (the second 32-bit word of its
+    /// header, where `struct ifinfomsg` keeps it); zero otherwise.
+    pub target: u32,
 }
 
 impl RequestKey {
@@ -259,10 +269,19 @@ impl RequestKey {
         } else {
             [0, 0]
         };
+        let dump = header.flags & NLM_F_DUMP == NLM_F_DUMP;
+        let target = match body.get(4..8) {
+            Some(b) if protocol == NETLINK_ROUTE && !dump => {
+                u32::from_ne_bytes([b[0], b[1], b[2], b[3]])
+            }
+            _ => 0,
+        };
         Some(RequestKey {
             protocol,
             kind: header.kind,
             selector,
+            dump,
+            target,
         })
     }
 }
@@ -411,14 +430,26 @@ impl ReplayState {
         Some(&self.exchanges[i])
     }
 
-    /// The message type of the next unused exchange of `protocol` whose type is among
-    /// `kinds`.
+    /// The message type of the next unused dump of `protocol` whose type is among `kinds`.
     pub fn next_kind(&self, protocol: u16, kinds: &[u16]) -> Option<u16> {
         self.exchanges
             .iter()
             .zip(&self.used)
-            .find(|(e, used)| !**used && e.key.protocol == protocol && kinds.contains(&e.key.kind))
+            .find(|(e, used)| {
+                !**used && e.key.dump && e.key.protocol == protocol && kinds.contains(&e.key.kind)
+            })
             .map(|(e, _)| e.key.kind)
+    }
+
+    /// True when an unused exchange answering `key` comes before the next unused exchange of
+    /// protocol `before`: the recorded run asked for it at this point.
+    pub fn due(&self, key: &RequestKey, before: u16) -> bool {
+        self.exchanges
+            .iter()
+            .zip(&self.used)
+            .filter(|(_, used)| !**used)
+            .find(|(e, _)| e.key == *key || e.key.protocol == before)
+            .is_some_and(|(e, _)| e.key == *key)
     }
 }
 
@@ -447,6 +478,39 @@ impl LinkWatch for ReplayedLinkWatch {
             .borrow()
             .next_kind(0, &[libc::RTM_GETLINK, self.other_request]);
         next == Some(libc::RTM_GETLINK)
+    }
+}
+
+/// When a reader that looks link names up one by one (the ss reader, for bound sockets) asks
+/// the kernel again, in a replayed capture: for the name of a link it has cached, exactly when the
+/// recorded run asked at that point (its `RTM_GETLINK` for that index comes before the reader's
+/// next recorded dump); a name it has not cached it always asks for, as the recorded run did.
+pub struct ReplayedNameWatch {
+    replay: SharedReplay,
+    reader_protocol: u16,
+    request: Vec<u8>,
+}
+
+impl ReplayedNameWatch {
+    /// The watch of a reader whose own dumps are of `reader_protocol`.
+    pub fn new(replay: SharedReplay, reader_protocol: u16) -> ReplayedNameWatch {
+        ReplayedNameWatch {
+            replay,
+            reader_protocol,
+            request: crate::netlink::names::getlink_by_index(0),
+        }
+    }
+}
+
+impl NameWatch for ReplayedNameWatch {
+    fn changed(&mut self) -> bool {
+        false
+    }
+
+    fn stale(&mut self, ifindex: u32) -> bool {
+        crate::netlink::names::set_index(&mut self.request, ifindex);
+        RequestKey::of(NETLINK_ROUTE, &self.request)
+            .is_some_and(|key| self.replay.borrow().due(&key, self.reader_protocol))
     }
 }
 
@@ -582,8 +646,56 @@ mod tests {
         let k2 = RequestKey::of(4, &udp6).expect("key");
         assert_ne!(k1, k2);
         assert_eq!(k1.selector, [2, 6]);
-        // Route requests ignore their body.
+        // Route requests ignore their body, but for a request of one link (not a dump), its
+        // index: two links' names are two requests.
         assert_eq!(RequestKey::of(0, &tcp4).expect("key").selector, [0, 0]);
+        let by_index = |i| RequestKey::of(0, &crate::netlink::names::getlink_by_index(i));
+        let k5 = by_index(5).expect("key");
+        assert_eq!((k5.dump, k5.target, k5.kind), (false, 5, libc::RTM_GETLINK));
+        assert_ne!(by_index(6), Some(k5));
+        let dump = RequestKey::of(0, &msg(18, 0x301, 1, &[0, 0, 0, 0, 5, 0, 0, 0])).expect("key");
+        assert_eq!((dump.dump, dump.target), (true, 0));
+    }
+
+    #[test]
+    fn a_name_is_due_when_the_recorded_run_asked_before_its_next_dump() {
+        let mut c = Capture::default();
+        let t = Duration::from_secs(1);
+        let get5 = crate::netlink::names::getlink_by_index(5);
+        let mut get5 = get5.clone();
+        get5[8..12].copy_from_slice(&40u32.to_ne_bytes());
+        let sample = |c: &mut Capture, seq: u32, ask: bool| {
+            c.add_packet(
+                t,
+                &packet(PACKET_USER, 4, &msg(20, 0x301, seq, &[2, 6, 0, 0])),
+            );
+            c.add_packet(t, &packet(PACKET_KERNEL, 4, &msg(3, 2, seq, &[0; 4])));
+            if ask {
+                let mut g = get5.clone();
+                g[8..12].copy_from_slice(&(seq + 100).to_ne_bytes());
+                c.add_packet(t, &packet(PACKET_USER, 0, &g));
+                c.add_packet(
+                    t,
+                    &packet(PACKET_KERNEL, 0, &msg(16, 0, seq + 100, &[0; 16])),
+                );
+            }
+        };
+        sample(&mut c, 1, true);
+        sample(&mut c, 2, false);
+        sample(&mut c, 3, true);
+        let state = ReplayState::new(c);
+        let mut watch = ReplayedNameWatch::new(state.clone(), 4);
+        let mut diag = Replay::new(state.clone(), 4);
+        let mut route = Replay::new(state, 0);
+        let tcp4 = msg(20, 0x301, 9, &[2, 6, 0, 0]);
+        for asked in [true, false, true] {
+            diag.send(&tcp4).expect("dump");
+            assert_eq!(watch.stale(5), asked);
+            assert!(!watch.stale(6));
+            if asked {
+                route.send(&get5).expect("the recorded request");
+            }
+        }
     }
 
     /// A kernel that answers any request with one data message and DONE.

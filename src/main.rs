@@ -103,10 +103,12 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         )?));
     }
     if config.readers.ss {
+        // Names of bound sockets' interfaces: subscribed to link changes before the first dump.
+        let names = source.link_names(NETLINK_SOCK_DIAG)?;
         let transport = source
             .transport(NETLINK_SOCK_DIAG)
             .map_err(sock_diag_open_error)?;
-        readers.push(Box::new(SsReader::with_source(transport)));
+        readers.push(Box::new(SsReader::with_source(transport).with_names(names)));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));

@@ -6,7 +6,10 @@ use std::io;
 
 use netlink_sys::constants::NETLINK_ROUTE;
 
-use crate::capture::{Recording, Replay, ReplayedLinkWatch, SharedReplay, SharedWriter};
+use crate::capture::{
+    Recording, Replay, ReplayedLinkWatch, ReplayedNameWatch, SharedReplay, SharedWriter,
+};
+use crate::netlink::names::{LinkNames, NameWatch};
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{NetlinkError, NetlinkSocket, Transport, route_open_error};
 
@@ -57,5 +60,23 @@ impl Source {
         let watch = self.link_watch(other_request).map_err(route_open_error)?;
         let transport = self.transport(NETLINK_ROUTE).map_err(route_open_error)?;
         Ok((transport, watch))
+    }
+
+    /// Interface names by index for a reader whose own requests are of netlink
+    /// `reader_protocol` (the ss reader: `NETLINK_SOCK_DIAG`): asked for over `NETLINK_ROUTE` and
+    /// cached until link notifications arrive, or for a replayed capture exactly where the
+    /// recorded run asked.
+    pub fn link_names(&self, reader_protocol: isize) -> Result<LinkNames, NetlinkError> {
+        let watch: Box<dyn NameWatch> = match self {
+            Source::Replay(replay) => Box::new(ReplayedNameWatch::new(
+                replay.clone(),
+                reader_protocol as u16,
+            )),
+            Source::Live | Source::Record(_) => {
+                Box::new(LinkEvents::subscribe().map_err(route_open_error)?)
+            }
+        };
+        let transport = self.transport(NETLINK_ROUTE).map_err(route_open_error)?;
+        Ok(LinkNames::new(transport, watch))
     }
 }

@@ -22,6 +22,7 @@
 
 pub mod attrs;
 pub mod link;
+pub mod names;
 pub mod watch;
 
 use std::io;

@@ -4,7 +4,9 @@
 //! congestion algorithm's own info (BBR, DCTCP, Vegas).
 //!
 //! Attributes are walked lazily and only the ones reported are kept. Nothing is allocated per
-//! socket beyond the output element.
+//! socket beyond the output element. A socket bound to an interface is named through a
+//! [`LinkNames`] cache: one `RTM_GETLINK` per interface when it is first met and after the links
+//! changed, nothing for sockets that are not bound.
 
 pub mod decode;
 
@@ -18,7 +20,11 @@ use self::decode::{
 use super::{Collected, ReadError, Reader, Warning};
 use crate::model::Stats;
 use crate::model::ss::Netid;
-use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
+use crate::netlink::names::LinkNames;
+use crate::netlink::watch::LinkEvents;
+use crate::netlink::{
+    DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport, route_open_error,
+};
 
 /// The four dumps of a sample: TCP and UDP, IPv4 and IPv6, established only.
 fn requests() -> Vec<(Netid, Request)> {
@@ -63,6 +69,8 @@ pub struct SsReader<T = NetlinkSocket> {
     requests: Vec<(Netid, Request)>,
     /// Sockets of the previous sample, to size the next one's vector at once.
     last_count: usize,
+    /// Names of the interfaces sockets are bound to; without it they are named `if<index>`.
+    names: Option<LinkNames>,
 }
 
 /// The error of opening a `NETLINK_SOCK_DIAG` socket.
@@ -76,8 +84,12 @@ pub fn sock_diag_open_error(source: std::io::Error) -> NetlinkError {
 impl SsReader {
     /// A reader of the live kernel.
     pub fn open() -> Result<Self, ReadError> {
+        // Subscribed before the first lookup, so no change falls between the two.
+        let watch = LinkEvents::subscribe().map_err(route_open_error)?;
+        let route = NetlinkSocket::open(libc::NETLINK_ROUTE as isize).map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_SOCK_DIAG).map_err(sock_diag_open_error)?;
-        Ok(SsReader::with_source(transport))
+        Ok(SsReader::with_source(transport)
+            .with_names(LinkNames::new(Box::new(route), Box::new(watch))))
     }
 }
 
@@ -88,7 +100,14 @@ impl<T: Transport> SsReader<T> {
             dumper: Dumper::new(transport),
             requests: requests(),
             last_count: 0,
+            names: None,
         }
+    }
+
+    /// Name the interfaces sockets are bound to with `names`.
+    pub fn with_names(mut self, names: LinkNames) -> Self {
+        self.names = Some(names);
+        self
     }
 }
 
@@ -101,14 +120,20 @@ impl<T: Transport> Reader for SsReader<T> {
         let mut out = Vec::with_capacity(self.last_count + self.last_count / 8);
         let mut partial = false;
         let mut sent_at = None;
+        if let Some(names) = &mut self.names {
+            names.begin_sample();
+        }
         for (netid, request) in &mut self.requests {
             let dump = self.dumper.dump(request)?;
             partial |= dump.partial;
             sent_at = sent_at.or(dump.sent_at);
             for m in dump.messages {
                 if m.header.kind == SOCK_DIAG_BY_FAMILY
-                    && let Some(s) = decode_socket(*netid, m.payload)
+                    && let Some(mut s) = decode_socket(*netid, m.payload)
                 {
+                    if let (Some(bound), Some(names)) = (&mut s.bound_if, &mut self.names) {
+                        bound.name = names.name(bound.ifindex);
+                    }
                     out.push(s);
                 }
             }
@@ -121,8 +146,9 @@ impl<T: Transport> Reader for SsReader<T> {
             warnings: self
                 .dumper
                 .take_warning()
-                .map(Warning::Transport)
                 .into_iter()
+                .chain(self.names.as_mut().and_then(LinkNames::take_warning))
+                .map(Warning::Transport)
                 .collect(),
         })
     }
