@@ -24,6 +24,12 @@ pub fn parse_ss(text: &str) -> HashMap<Key, SsLine> {
         let mut tokens = line.split_whitespace();
         let mut next = || tokens.next().expect("column").to_owned();
         let (netid, recv_q, send_q, local, peer) = (next(), next(), next(), next(), next());
+        // ss 6.1 writes MD5 keys straight to stdout, ahead of its buffered lines (see
+        // `leaked_md5_keys`): they end up before a line's first column.
+        let netid = ["tcp", "udp"]
+            .into_iter()
+            .find(|n| netid.ends_with(n))
+            .map_or(netid.clone(), str::to_owned);
         let mut s = SsLine {
             recv_q: recv_q.parse().expect("recv-q"),
             send_q: send_q.parse().expect("send-q"),
@@ -33,9 +39,19 @@ pub fn parse_ss(text: &str) -> HashMap<Key, SsLine> {
         let mut i = 0;
         while i < rest.len() {
             let t = rest[i];
-            // Rates are printed as "name VALUEbps".
-            if ["send", "pacing_rate", "delivery_rate"].contains(&t) && i + 1 < rest.len() {
-                s.values.insert(t.to_owned(), rest[i + 1].to_owned());
+            // Rates are printed as "name VALUEbps"; kTLS values as "name: VALUE".
+            let spaced = t
+                .strip_suffix(':')
+                .filter(|k| TLS_KEYS.contains(k))
+                .or_else(|| {
+                    ["send", "pacing_rate", "delivery_rate"]
+                        .contains(&t)
+                        .then_some(t)
+                });
+            if let Some(k) = spaced
+                && i + 1 < rest.len()
+            {
+                s.values.insert(k.to_owned(), rest[i + 1].to_owned());
                 i += 2;
                 continue;
             }
@@ -54,14 +70,186 @@ pub fn parse_ss(text: &str) -> HashMap<Key, SsLine> {
     out
 }
 
-/// ss's address column for an endpoint of our JSON.
+/// The kTLS values ss 6.1 prints as `name: value` (`tcp_tls_version`, `tcp_tls_cipher`,
+/// `tcp_tls_conf`).
+const TLS_KEYS: [&str; 4] = ["version", "cipher", "rxconf", "txconf"];
+
+/// The TCP-MD5 keys ss 6.1 printed out of place: its `print_md5sig` writes each key with
+/// `print_escape_buf`, which calls `printf` while the rest of the line waits in ss's output
+/// buffer, so the keys come out, in the order of the sockets, ahead of the lines (ss 6.15's
+/// `out_escape_buf` puts them in place). What precedes a line's netid, concatenated.
+pub fn leaked_md5_keys(text: &str) -> String {
+    text.lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .filter_map(|first| {
+            ["tcp", "udp"]
+                .into_iter()
+                .find_map(|n| first.strip_suffix(n))
+        })
+        .collect()
+}
+
+/// `bytes` as ss 6.1's `print_escape_buf(…, " ,")` writes them.
+pub fn escape(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() && !matches!(b, b'\\' | b',') {
+                (b as char).to_string()
+            } else {
+                format!("\\{b:03o}")
+            }
+        })
+        .collect()
+}
+
+/// ss's address column for an endpoint of our JSON: `addr%ifname:port` or `[addr]%ifname:port`
+/// for a socket bound to an interface (ss 6.1's `inet_addr_print` and `sock_addr_print`).
 pub fn endpoint(e: &Value) -> String {
     let a = e["address"].as_str().expect("address");
     let port = e["port"].as_u64().expect("port");
+    let scope = e
+        .get("ifname")
+        .map(|n| format!("%{}", n.as_str().expect("ifname")))
+        .unwrap_or_default();
     if a.contains(':') {
-        format!("[{a}]:{port}")
+        format!("[{a}]{scope}:{port}")
     } else {
-        format!("{a}:{port}")
+        format!("{a}{scope}:{port}")
+    }
+}
+
+/// The bytes of a key as ss 6.1's `print_escape_buf` prints it: printable characters as they
+/// are, `\\ooo` (three octal digits) for the rest and for backslash, space and comma.
+pub fn unescape(text: &str) -> Vec<u8> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 4 <= b.len() {
+            let oct = std::str::from_utf8(&b[i + 1..i + 4]).expect("octal");
+            out.push(u8::from_str_radix(oct, 8).expect("octal escape"));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Lower-case hex of bytes, as our JSON writes keys.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `md5keys:ADDR/PREFIX=KEY,…` as ss 6.1 prints it (`print_md5sig`), in our JSON's form.
+fn md5keys_of_ss(v: &str) -> Value {
+    v.split(',')
+        .map(|k| {
+            let (addr, key) = k.split_once('=').expect("addr/prefix=key");
+            let (addr, prefix) = addr.split_once('/').expect("addr/prefix");
+            serde_json::json!({
+                "address": addr,
+                "prefixlen": prefix.parse::<u64>().expect("prefix"),
+                "key": hex(&unescape(key)),
+            })
+        })
+        .collect()
+}
+
+/// What ss 6.1 prints after `tcp_info` (`tcp_show_info`): `md5keys:…`, `tcp-ulp-NAME`, for kTLS
+/// `version: V cipher: C rxconf: R txconf: T` and `zc_ro_tx`, and for an MPTCP subflow
+/// `flags:LETTERS token:REM(id:N)/LOC(id:M) seq:HEX sfseq:HEX ssnoff:HEX maplen:HEX`.
+fn assert_md5_and_ulp(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) {
+    match (s.get("md5keys"), a.values.get("md5keys")) {
+        (None, None) => {}
+        (Some(ours), Some(theirs)) => {
+            let mut theirs = md5keys_of_ss(theirs);
+            // ss 6.1 printed the keys elsewhere (`leaked_md5_keys`): compare the rest here.
+            if let (Some(o), Some(t)) = (ours.as_array(), theirs.as_array_mut()) {
+                for (o, t) in o.iter().zip(t.iter_mut()) {
+                    if t["key"] == "" {
+                        t["key"] = o["key"].clone();
+                    }
+                }
+            }
+            assert_eq!(ours, &theirs, "{ctx}: md5keys");
+        }
+        (o, t) => panic!("{ctx}: md5keys ours {o:?} ss {t:?}"),
+    }
+    let ulp_word = a.words.iter().find_map(|w| w.strip_prefix("tcp-ulp-"));
+    let ulp = s.get("ulp");
+    assert_eq!(
+        ulp.and_then(|u| u.get("name")).and_then(Value::as_str),
+        ulp_word,
+        "{ctx}: ulp name"
+    );
+    let tls = ulp.and_then(|u| u.get("tls"));
+    for k in TLS_KEYS {
+        let ours = tls.and_then(|t| t.get(k)).and_then(Value::as_str);
+        let ours = match (k, ours) {
+            // ss 6.1 names two ciphers and prints nothing for the others.
+            ("cipher", Some(c)) if !c.starts_with("aes-gcm-") => None,
+            (_, o) => o,
+        };
+        assert_eq!(ours, a.values.get(k).map(String::as_str), "{ctx}: tls {k}");
+    }
+    assert_eq!(
+        tls.is_some_and(|t| t["zc_ro_tx"] == true),
+        a.words.contains("zc_ro_tx"),
+        "{ctx}: zc_ro_tx"
+    );
+    let mptcp = ulp.and_then(|u| u.get("mptcp"));
+    let field = |k: &str| mptcp.and_then(|m| m.get(k)).and_then(Value::as_u64);
+    let flags = mptcp
+        .and_then(|m| m.get("flags"))
+        .and_then(Value::as_str)
+        .filter(|f| !f.is_empty());
+    assert_eq!(
+        flags,
+        a.values.get("flags").map(String::as_str),
+        "{ctx}: flags"
+    );
+    let token = match (
+        field("token_rem"),
+        field("id_rem"),
+        field("token_loc"),
+        field("id_loc"),
+    ) {
+        (Some(tr), Some(ir), Some(tl), Some(il)) => {
+            Some(format!("{tr:04x}(id:{ir})/{tl:04x}(id:{il})"))
+        }
+        _ => None,
+    };
+    assert_eq!(
+        token.as_deref(),
+        a.values.get("token").map(String::as_str),
+        "{ctx}: token"
+    );
+    // ss 6.1 prints these in hex; they move with the data sent.
+    for (token, key) in [
+        ("seq", "map_seq"),
+        ("sfseq", "map_sfseq"),
+        ("ssnoff", "ssn_offset"),
+        ("maplen", "map_datalen"),
+    ] {
+        // 64-bit values: compared as integers, not through f64.
+        let hex_of = |l: &SsLine| {
+            l.values
+                .get(token)
+                .map_or(0, |v| u64::from_str_radix(v, 16).expect("hex"))
+        };
+        match field(key) {
+            Some(v) => {
+                let (x, y) = (hex_of(b), hex_of(a));
+                assert!(
+                    (x.min(y)..=x.max(y)).contains(&v),
+                    "{ctx} {token}: ours {v:x}, ss {x:x} .. {y:x}"
+                );
+            }
+            None => assert!(!a.values.contains_key(token), "{ctx}: {token}"),
+        }
     }
 }
 
@@ -490,6 +678,7 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
     );
     assert_cc_info(s, b, a, ctx);
     assert_rates_and_flags(t, s, b, a, ctx);
+    assert_md5_and_ulp(s, b, a, ctx);
     match (s.get("timer"), a.values.get("timer")) {
         (None, None) => None,
         (Some(ours), Some(theirs)) => {
