@@ -389,6 +389,15 @@ fn replayed_ss_captures_equal_ss_readings() {
         let (before, after) = (read("ss.before.txt"), read("ss.after.txt"));
         let records = replay_recorded(&pcap, &["--no-ip", "--ss"]);
         let ours = common::ss::keyed(&records[0]["stats"]);
+        // TCP-MD5 keys where ss 6.1 printed them: ahead of its lines, in the sockets' order.
+        let after_text = std::fs::read_to_string(pcap.with_extension("ss.after.txt")).expect("ss");
+        let leaked = common::ss::leaked_md5_keys(&after_text);
+        assert_eq!(
+            leaked,
+            common::ss::md5_keys_as_ss_leaks(&records[0]["stats"]),
+            "{}: md5 keys as ss printed them",
+            pcap.display()
+        );
         let mut keys: Vec<_> = ours.keys().cloned().collect();
         let mut expected: Vec<_> = after.keys().cloned().collect();
         keys.sort();
@@ -421,6 +430,16 @@ fn replayed_ss_captures_equal_ss_readings() {
             pcap.display()
         );
         assert!(keys.iter().any(|k| k.0 == "udp"), "{}: UDP", pcap.display());
+        let name = pcap.to_string_lossy();
+        if name.contains("bound-md5-mptcp") || name.contains("ss-extra") {
+            // Bound sockets both ways over IPv4 and IPv6, MD5 over both (one with two keys),
+            // MPTCP subflows over both.
+            let count = |f: &dyn Fn(&Value) -> bool| ours.values().filter(|s| f(s)).count();
+            assert_eq!(count(&|s| s["local"]["ifname"] == "vc0"), 4);
+            assert_eq!(count(&|s| s.get("md5keys").is_some()), 4);
+            assert_eq!(count(&|s| s["ulp"]["name"] == "mptcp"), 4);
+            assert!(!leaked.is_empty());
+        }
         if pcap.to_string_lossy().contains("short") {
             for s in ours.values().filter(|s| s["netid"] == "tcp") {
                 assert_eq!(s["tcp_info"]["len"], 104);

@@ -156,6 +156,50 @@ proptest! {
     }
 }
 
+/// The socket messages that carry a bound interface, TCP-MD5 keys or ULP info
+/// (`ss-bound-md5-mptcp.pcap`), for a run of their own: among all seeds they are few.
+fn special_sockets() -> &'static Vec<Vec<u8>> {
+    static SPECIAL: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
+    SPECIAL.get_or_init(|| {
+        let out: Vec<Vec<u8>> = seeds()
+            .iter()
+            .filter(|(kind, _)| *kind == 20)
+            .filter(|(_, p)| {
+                decode_socket(Netid::Tcp, p).is_some_and(|s| {
+                    s.bound_if.is_some() || !s.md5keys.is_empty() || s.ulp.is_some()
+                })
+            })
+            .map(|(_, p)| p.clone())
+            .collect();
+        assert!(
+            out.len() >= 8,
+            "bound, MD5 and MPTCP sockets in the captures"
+        );
+        out
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 5_000,
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
+
+    #[test]
+    fn damaged_md5_ulp_and_bound_sockets_never_panic(
+        seed in any::<usize>(),
+        mutations in proptest::collection::vec(mutation(), 1..6),
+    ) {
+        let payload = &special_sockets()[seed % special_sockets().len()];
+        let mut bytes = payload.clone();
+        for m in &mutations {
+            apply(&mut bytes, m);
+        }
+        decode_and_write(20, &bytes);
+    }
+}
+
 #[test]
 fn every_seed_decodes_unmutated() {
     for (kind, payload) in seeds() {

@@ -549,21 +549,7 @@ fn bound_md5_mptcp_and_tls_sockets_equal_ss() {
     );
     // The keys' bytes: where ss 6.1 printed them, in the order of the sockets (the kernel's dump
     // order, which is ours too), each as ss escapes it.
-    let keys_in_order: String = records[0]["stats"]
-        .as_array()
-        .expect("stats")
-        .iter()
-        .filter_map(|s| s.get("md5keys").and_then(Value::as_array))
-        .flatten()
-        .map(|k| {
-            let hex = k["key"].as_str().expect("key");
-            let bytes: Vec<u8> = (0..hex.len())
-                .step_by(2)
-                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
-                .collect();
-            common::ss::escape(&bytes)
-        })
-        .collect();
+    let keys_in_order = common::ss::md5_keys_as_ss_leaks(&records[0]["stats"]);
     let leaked = common::ss::leaked_md5_keys(&after_text);
     if !leaked.is_empty() {
         assert_eq!(keys_in_order, leaked, "md5 keys as ss printed them");

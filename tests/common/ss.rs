@@ -89,6 +89,26 @@ pub fn leaked_md5_keys(text: &str) -> String {
         .collect()
 }
 
+/// Our TCP-MD5 keys in the order of our sockets (the kernel's dump order, which is ss's too),
+/// each as ss escapes it: what ss 6.1 printed ahead of its lines ([`leaked_md5_keys`]).
+pub fn md5_keys_as_ss_leaks(stats: &Value) -> String {
+    stats
+        .as_array()
+        .expect("stats")
+        .iter()
+        .filter_map(|s| s.get("md5keys").and_then(Value::as_array))
+        .flatten()
+        .map(|k| {
+            let hex = k["key"].as_str().expect("key");
+            let bytes: Vec<u8> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).expect("hex"))
+                .collect();
+            escape(&bytes)
+        })
+        .collect()
+}
+
 /// `bytes` as ss 6.1's `print_escape_buf(…, " ,")` writes them.
 pub fn escape(bytes: &[u8]) -> String {
     bytes
