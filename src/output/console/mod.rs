@@ -19,6 +19,7 @@ use super::{Output, OutputError};
 use crate::clock;
 use crate::model::ip::{LinkSample, operstate_name};
 use crate::model::ss::address::Inet;
+use crate::model::ss::extra::BoundIf;
 use crate::model::ss::{Netid, Socket, send_rate_bps, state_name};
 use crate::model::tc::{Qdisc, TC_H_ROOT, format_classid, format_handle};
 use crate::model::{Describe, Kind, Record, Stats};
@@ -242,10 +243,17 @@ impl<W: Write> Console<W> {
             "skmem r/t/d",
         ]);
         for s in &order {
-            // As ss writes them: IPv6 in brackets, both as `inet_ntop` formats them.
-            let addr = |(ip, port): &(std::net::IpAddr, u16)| match ip {
-                std::net::IpAddr::V6(_) => format!("[{}]:{port}", Inet(*ip)),
-                std::net::IpAddr::V4(v4) => format!("{v4}:{port}"),
+            // As ss writes them: IPv6 in brackets, both as `inet_ntop` formats them, and the
+            // interface a socket is bound to after the local address (`10.0.0.1%eth0:22`).
+            let addr = |(ip, port): &(std::net::IpAddr, u16), bound: Option<&BoundIf>| {
+                let scope = bound.map_or(String::new(), |b| match &b.name {
+                    Some(n) => format!("%{}", n.name),
+                    None => format!("%if{}", b.ifindex),
+                });
+                match ip {
+                    std::net::IpAddr::V6(_) => format!("[{}]{scope}:{port}", Inet(*ip)),
+                    std::net::IpAddr::V4(v4) => format!("{v4}{scope}:{port}"),
+                }
             };
             let t = s.tcp_info.as_ref();
             table.row(vec![
@@ -253,8 +261,8 @@ impl<W: Write> Console<W> {
                 state_name(s.state).to_owned(),
                 s.recv_q.to_string(),
                 s.send_q.to_string(),
-                addr(&s.local),
-                addr(&s.peer),
+                addr(&s.local, s.bound_if.as_ref()),
+                addr(&s.peer, None),
                 t.map_or("-".into(), |t| {
                     format!(
                         "{:.3}/{:.3}",
@@ -500,6 +508,67 @@ mod tests {
             .expect("row");
         assert_eq!(row.split_whitespace().nth(2), Some("4.00k"), "{text}");
         assert!(!blocks[1].contains("totals"), "{text}");
+    }
+
+    #[test]
+    fn bound_sockets_show_their_interface_as_ss_does() {
+        use crate::model::ss::extra::IfName;
+        use crate::model::ss::{Netid, Socket};
+        use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+        let socket = |local: IpAddr, bound: Option<BoundIf>| Socket {
+            netid: Netid::Tcp,
+            state: 1,
+            recv_q: 0,
+            send_q: 0,
+            local: (local, 43944),
+            bound_if: bound,
+            peer: (local, 22),
+            uid: 0,
+            inode: 0,
+            cookie: 0,
+            timer: None,
+            skmem: None,
+            cong: None,
+            tcp_info: None,
+            cc_info: None,
+            md5keys: Vec::new(),
+            ulp: None,
+        };
+        let v0 = BoundIf {
+            ifindex: 3,
+            name: Some(IfName {
+                name: "v0".into(),
+                bytes: None,
+            }),
+        };
+        let unnamed = BoundIf {
+            ifindex: 7,
+            name: None,
+        };
+        let sockets = vec![
+            socket(IpAddr::V4(Ipv4Addr::new(10, 50, 0, 1)), Some(v0)),
+            socket(
+                IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1)),
+                Some(unnamed),
+            ),
+            socket(IpAddr::V4(Ipv4Addr::LOCALHOST), None),
+        ];
+        let mut c = Console::new(Vec::new(), false, false);
+        c.write(&Record {
+            kind: "ss",
+            sample: 0,
+            timestamp: Duration::from_secs(1_700_000_000),
+            elapsed: Duration::ZERO,
+            partial: false,
+            stats: Stats::Ss(sockets),
+        })
+        .expect("log");
+        c.end_sample().expect("end");
+        let text = String::from_utf8(c.get_ref().clone()).expect("utf8");
+        assert!(text.contains("10.50.0.1%v0:43944 "), "{text}");
+        assert!(text.contains("[fe80::1]%if7:43944 "), "{text}");
+        assert!(text.contains("127.0.0.1:43944 "), "{text}");
+        assert!(!text.contains(":22%"), "{text}");
     }
 
     #[test]
