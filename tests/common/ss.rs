@@ -220,6 +220,13 @@ fn assert_md5_and_ulp(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) {
         a.words.contains("zc_ro_tx"),
         "{ctx}: zc_ro_tx"
     );
+    // ss 6.15 also prints `no_pad_rx`; 6.1 does not.
+    if a.words.contains("no_pad_rx") {
+        assert!(
+            tls.is_some_and(|t| t["rx_no_pad"] == true),
+            "{ctx}: no_pad_rx"
+        );
+    }
     let mptcp = ulp.and_then(|u| u.get("mptcp"));
     let field = |k: &str| mptcp.and_then(|m| m.get(k)).and_then(Value::as_u64);
     let flags = mptcp
@@ -674,6 +681,19 @@ pub fn assert_socket(s: &Value, b: &SsLine, a: &SsLine, ctx: &str) -> Option<Str
             ta.map(String::as_str),
             &format!("{ctx} {token}"),
         );
+    }
+    // `rcv_wnd` and `rehash`, which ss prints since 6.15 (when not zero): compared when this
+    // ss printed them.
+    for (token, field) in [("rcv_wnd", "rcv_wnd"), ("rehash", "rehash")] {
+        let (tb, ta) = (b.values.get(token), a.values.get(token));
+        if tb.is_some() || ta.is_some() {
+            between(
+                get(field).unwrap_or_else(|| panic!("{ctx}: tcp_info.{field} missing")),
+                tb.map(String::as_str),
+                ta.map(String::as_str),
+                &format!("{ctx} {token}"),
+            );
+        }
     }
     let retrans = |l: &SsLine| {
         let v = l.values.get("retrans").cloned().unwrap_or("0/0".into());

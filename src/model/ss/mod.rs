@@ -159,8 +159,9 @@ pub struct Socket {
     pub send_q: u32,
     /// Local address and port.
     pub local: (IpAddr, u16),
-    /// The interface the socket is bound to (`idiag_if`), when it is.
-    pub bound_if: Option<BoundIf>,
+    /// The interface the socket is bound to (`idiag_if`), when it is (boxed: rare, and the
+    /// socket stays small for the many that are not).
+    pub bound_if: Option<Box<BoundIf>>,
     /// Peer address and port.
     pub peer: (IpAddr, u16),
     /// Owner (`idiag_uid`).
@@ -181,8 +182,8 @@ pub struct Socket {
     pub cc_info: Option<CcInfo>,
     /// TCP-MD5 keys (`INET_DIAG_MD5SIG`; the kernel sends them only to `CAP_NET_ADMIN`).
     pub md5keys: Vec<Md5Key>,
-    /// Upper layer protocol (`INET_DIAG_ULP_INFO`): kTLS or an MPTCP subflow.
-    pub ulp: Option<Ulp>,
+    /// Upper layer protocol (`INET_DIAG_ULP_INFO`): kTLS or an MPTCP subflow (boxed, as rare).
+    pub ulp: Option<Box<Ulp>>,
 }
 
 /// The letters ss prints for the `SK_MEMINFO_*` values, in index order.
@@ -321,7 +322,7 @@ impl Describe for Socket {
         v.str(&STATE, state_name(self.state));
         v.u64(&RECV_Q, self.recv_q.into());
         v.u64(&SEND_Q, self.send_q.into());
-        endpoint(&LOCAL, &self.local, self.bound_if.as_ref(), v);
+        endpoint(&LOCAL, &self.local, self.bound_if.as_deref(), v);
         endpoint(&PEER, &self.peer, None, v);
         v.u64(&UID, self.uid.into());
         v.u64(&INODE, self.inode.into());

@@ -261,7 +261,7 @@ impl<W: Write> Console<W> {
                 state_name(s.state).to_owned(),
                 s.recv_q.to_string(),
                 s.send_q.to_string(),
-                addr(&s.local, s.bound_if.as_ref()),
+                addr(&s.local, s.bound_if.as_deref()),
                 addr(&s.peer, None),
                 t.map_or("-".into(), |t| {
                     format!(
@@ -521,7 +521,7 @@ mod tests {
             recv_q: 0,
             send_q: 0,
             local: (local, 43944),
-            bound_if: bound,
+            bound_if: bound.map(Box::new),
             peer: (local, 22),
             uid: 0,
             inode: 0,

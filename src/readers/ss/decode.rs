@@ -55,7 +55,9 @@ fn address(family: u8, b: &[u8]) -> IpAddr {
 
 /// The keys of an `INET_DIAG_MD5SIG` payload: an array of `struct tcp_diag_md5sig`. As ss
 /// reads it, a trailing partial struct counts as one (zero-extended here); the key length is
-/// capped at `TCP_MD5SIG_MAXKEYLEN`.
+/// capped at `TCP_MD5SIG_MAXKEYLEN`. Rare, and kept out of line of the per-socket path.
+#[cold]
+#[inline(never)]
 pub fn decode_md5keys(b: &[u8]) -> Vec<Md5Key> {
     use tcp_diag_md5sig as m;
     b.chunks(m::SIZE)
@@ -78,7 +80,10 @@ fn u16_of(b: Option<&[u8]>) -> Option<u16> {
     u16_at(b?, 0)
 }
 
-/// The `INET_DIAG_ULP_INFO` nest: the ULP's name and its kTLS or MPTCP subflow state.
+/// The `INET_DIAG_ULP_INFO` nest: the ULP's name and its kTLS or MPTCP subflow state. Rare, and
+/// kept out of line of the per-socket path.
+#[cold]
+#[inline(never)]
 pub fn decode_ulp(b: &[u8]) -> Ulp {
     let a: Attrs<{ INET_ULP_INFO_MPTCP + 1 }> = Attrs::parse(b);
     let tls = a.get(INET_ULP_INFO_TLS).map(|t| {
@@ -185,9 +190,11 @@ pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
         send_q: p.u32(msg::IDIAG_WQUEUE),
         local: (addr(id::IDIAG_SRC), port(id::IDIAG_SPORT)),
         // The name is the reader's to find: decoding stays a function of these bytes.
-        bound_if: (ifindex != 0).then_some(BoundIf {
-            ifindex,
-            name: None,
+        bound_if: (ifindex != 0).then(|| {
+            Box::new(BoundIf {
+                ifindex,
+                name: None,
+            })
         }),
         peer: (addr(id::IDIAG_DST), port(id::IDIAG_DPORT)),
         uid: p.u32(msg::IDIAG_UID),
@@ -202,7 +209,7 @@ pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
             .get(INET_DIAG_MD5SIG)
             .map(decode_md5keys)
             .unwrap_or_default(),
-        ulp: a.get(INET_DIAG_ULP_INFO).map(decode_ulp),
+        ulp: a.get(INET_DIAG_ULP_INFO).map(|u| Box::new(decode_ulp(u))),
     })
 }
 
@@ -359,7 +366,7 @@ mod tests {
         let mut m = header(0);
         m.extend(attr(INET_DIAG_ULP_INFO as u16, &ulp));
         let s = decode_socket(Netid::Tcp, &m).expect("socket");
-        let t = s.ulp.and_then(|u| u.tls).expect("tls");
+        let t = s.ulp.as_ref().and_then(|u| u.tls).expect("tls");
         assert_eq!(
             (t.version, t.cipher, t.txconf, t.rxconf),
             (Some(0x0304), Some(52), Some(3), Some(2))
@@ -382,7 +389,7 @@ mod tests {
         tls.extend(attr(TLS_INFO_CIPHER as u16, &[51])); // too short: absent
         let u = decode_ulp(&attr(INET_ULP_INFO_TLS as u16, &tls));
         let mut s = s.clone();
-        s.ulp = Some(u);
+        s.ulp = Some(Box::new(u));
         let t = &json(&s)["ulp"]["tls"];
         assert_eq!(t["version"], "unknown(258)");
         assert_eq!(t["txconf"], "unknown(9)");
@@ -471,7 +478,7 @@ mod tests {
                 for outer in [INET_ULP_INFO_TLS, INET_ULP_INFO_MPTCP, INET_ULP_INFO_NAME] {
                     let u = decode_ulp(&attr(outer as u16, &nest));
                     let mut s = decode_socket(Netid::Tcp, &header(0)).expect("socket");
-                    s.ulp = Some(u);
+                    s.ulp = Some(Box::new(u));
                     let _ = json(&s);
                 }
             }
