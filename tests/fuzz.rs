@@ -164,11 +164,7 @@ fn special_sockets() -> &'static Vec<Vec<u8>> {
         let out: Vec<Vec<u8>> = seeds()
             .iter()
             .filter(|(kind, _)| *kind == 20)
-            .filter(|(_, p)| {
-                decode_socket(Netid::Tcp, p).is_some_and(|s| {
-                    s.bound_if.is_some() || !s.md5keys.is_empty() || s.ulp.is_some()
-                })
-            })
+            .filter(|(_, p)| decode_socket(Netid::Tcp, p).is_some_and(|s| s.extra.is_some()))
             .map(|(_, p)| p.clone())
             .collect();
         assert!(

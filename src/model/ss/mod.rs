@@ -159,9 +159,6 @@ pub struct Socket {
     pub send_q: u32,
     /// Local address and port.
     pub local: (IpAddr, u16),
-    /// The interface the socket is bound to (`idiag_if`), when it is (boxed: rare, and the
-    /// socket stays small for the many that are not).
-    pub bound_if: Option<Box<BoundIf>>,
     /// Peer address and port.
     pub peer: (IpAddr, u16),
     /// Owner (`idiag_uid`).
@@ -180,10 +177,37 @@ pub struct Socket {
     pub tcp_info: Option<TcpInfo>,
     /// Algorithm-specific info.
     pub cc_info: Option<CcInfo>,
+    /// What few sockets carry: a bound interface, TCP-MD5 keys, ULP info. Boxed, so that the
+    /// many sockets without them stay as small as before.
+    pub extra: Option<Box<Extra>>,
+}
+
+/// The rarer parts of a socket.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Extra {
+    /// The interface the socket is bound to (`idiag_if`), when it is.
+    pub bound_if: Option<BoundIf>,
     /// TCP-MD5 keys (`INET_DIAG_MD5SIG`; the kernel sends them only to `CAP_NET_ADMIN`).
     pub md5keys: Vec<Md5Key>,
-    /// Upper layer protocol (`INET_DIAG_ULP_INFO`): kTLS or an MPTCP subflow (boxed, as rare).
-    pub ulp: Option<Box<Ulp>>,
+    /// Upper layer protocol (`INET_DIAG_ULP_INFO`): kTLS or an MPTCP subflow.
+    pub ulp: Option<Ulp>,
+}
+
+impl Socket {
+    /// The interface the socket is bound to, when it is.
+    pub fn bound_if(&self) -> Option<&BoundIf> {
+        self.extra.as_ref()?.bound_if.as_ref()
+    }
+
+    /// Its TCP-MD5 keys (none for most sockets).
+    pub fn md5keys(&self) -> &[Md5Key] {
+        self.extra.as_ref().map_or(&[], |e| &e.md5keys)
+    }
+
+    /// Its upper layer protocol, if any.
+    pub fn ulp(&self) -> Option<&Ulp> {
+        self.extra.as_ref()?.ulp.as_ref()
+    }
 }
 
 /// The letters ss prints for the `SK_MEMINFO_*` values, in index order.
@@ -322,7 +346,7 @@ impl Describe for Socket {
         v.str(&STATE, state_name(self.state));
         v.u64(&RECV_Q, self.recv_q.into());
         v.u64(&SEND_Q, self.send_q.into());
-        endpoint(&LOCAL, &self.local, self.bound_if.as_deref(), v);
+        endpoint(&LOCAL, &self.local, self.bound_if(), v);
         endpoint(&PEER, &self.peer, None, v);
         v.u64(&UID, self.uid.into());
         v.u64(&INODE, self.inode.into());
@@ -352,10 +376,10 @@ impl Describe for Socket {
         if let Some(cc) = &self.cc_info {
             cc.describe_under_name(v);
         }
-        if !self.md5keys.is_empty() {
-            extra::describe_md5keys(&self.md5keys, v);
+        if !self.md5keys().is_empty() {
+            extra::describe_md5keys(self.md5keys(), v);
         }
-        if let Some(u) = &self.ulp {
+        if let Some(u) = self.ulp() {
             u.describe(v);
         }
     }

@@ -261,7 +261,7 @@ impl<W: Write> Console<W> {
                 state_name(s.state).to_owned(),
                 s.recv_q.to_string(),
                 s.send_q.to_string(),
-                addr(&s.local, s.bound_if.as_deref()),
+                addr(&s.local, s.bound_if()),
                 addr(&s.peer, None),
                 t.map_or("-".into(), |t| {
                     format!(
@@ -521,7 +521,12 @@ mod tests {
             recv_q: 0,
             send_q: 0,
             local: (local, 43944),
-            bound_if: bound.map(Box::new),
+            extra: bound.map(|b| {
+                Box::new(crate::model::ss::Extra {
+                    bound_if: Some(b),
+                    ..Default::default()
+                })
+            }),
             peer: (local, 22),
             uid: 0,
             inode: 0,
@@ -531,8 +536,6 @@ mod tests {
             cong: None,
             tcp_info: None,
             cc_info: None,
-            md5keys: Vec::new(),
-            ulp: None,
         };
         let v0 = BoundIf {
             ifindex: 3,

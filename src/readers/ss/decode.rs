@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::model::ss::extra::{BoundIf, Md5Key, MptcpSubflow, ShortName, TlsInfo, Ulp};
 use crate::model::ss::tcp_info::TcpInfo;
-use crate::model::ss::{CcInfo, Cong, Netid, Socket, Timer};
+use crate::model::ss::{CcInfo, Cong, Extra, Netid, Socket, Timer};
 use crate::netlink::attrs::{Attrs, Padded, u16_at};
 use crate::uapi::inet_diag::inet_ulp_info::{
     INET_ULP_INFO_MPTCP, INET_ULP_INFO_NAME, INET_ULP_INFO_TLS,
@@ -119,6 +119,23 @@ pub fn decode_ulp(b: &[u8]) -> Ulp {
     }
 }
 
+/// The rarer parts of a socket, when it has any.
+fn decode_extra(ifindex: u32, a: &Attrs<'_, INET_DIAG_TABLE>) -> Option<Box<Extra>> {
+    let (md5, ulp) = (a.get(INET_DIAG_MD5SIG), a.get(INET_DIAG_ULP_INFO));
+    if ifindex == 0 && md5.is_none() && ulp.is_none() {
+        return None;
+    }
+    Some(Box::new(Extra {
+        // The name is the reader's to find: decoding stays a function of these bytes.
+        bound_if: (ifindex != 0).then_some(BoundIf {
+            ifindex,
+            name: None,
+        }),
+        md5keys: md5.map(decode_md5keys).unwrap_or_default(),
+        ulp: ulp.map(decode_ulp),
+    }))
+}
+
 /// Decode one `SOCK_DIAG_BY_FAMILY` reply payload (`struct inet_diag_msg` and attributes).
 /// `None` when it is shorter than `struct inet_diag_msg`.
 pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
@@ -190,12 +207,6 @@ pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
         send_q: p.u32(msg::IDIAG_WQUEUE),
         local: (addr(id::IDIAG_SRC), port(id::IDIAG_SPORT)),
         // The name is the reader's to find: decoding stays a function of these bytes.
-        bound_if: (ifindex != 0).then(|| {
-            Box::new(BoundIf {
-                ifindex,
-                name: None,
-            })
-        }),
         peer: (addr(id::IDIAG_DST), port(id::IDIAG_DPORT)),
         uid: p.u32(msg::IDIAG_UID),
         inode: p.u32(msg::IDIAG_INODE),
@@ -205,11 +216,7 @@ pub fn decode_socket(netid: Netid, payload: &[u8]) -> Option<Socket> {
         cong: a.get(INET_DIAG_CONG).map(Cong::new),
         tcp_info: a.get(INET_DIAG_INFO).map(TcpInfo::decode),
         cc_info,
-        md5keys: a
-            .get(INET_DIAG_MD5SIG)
-            .map(decode_md5keys)
-            .unwrap_or_default(),
-        ulp: a.get(INET_DIAG_ULP_INFO).map(|u| Box::new(decode_ulp(u))),
+        extra: decode_extra(ifindex, &a),
     })
 }
 
@@ -324,8 +331,8 @@ mod tests {
         keys.extend(md5sig(AF_INET6, 128, &v6, &long_key));
         m.extend(attr(INET_DIAG_MD5SIG as u16, &keys));
         let s = decode_socket(Netid::Tcp, &m).expect("socket");
-        assert_eq!(s.bound_if.as_ref().map(|b| b.ifindex), Some(7));
-        assert_eq!(s.md5keys.len(), 2);
+        assert_eq!(s.bound_if().map(|b| b.ifindex), Some(7));
+        assert_eq!(s.md5keys().len(), 2);
         let j = json(&s);
         // No name learnt: ss's fallback name.
         assert_eq!(j["local"]["ifindex"], 7);
@@ -366,7 +373,7 @@ mod tests {
         let mut m = header(0);
         m.extend(attr(INET_DIAG_ULP_INFO as u16, &ulp));
         let s = decode_socket(Netid::Tcp, &m).expect("socket");
-        let t = s.ulp.as_ref().and_then(|u| u.tls).expect("tls");
+        let t = s.ulp().and_then(|u| u.tls).expect("tls");
         assert_eq!(
             (t.version, t.cipher, t.txconf, t.rxconf),
             (Some(0x0304), Some(52), Some(3), Some(2))
@@ -389,7 +396,10 @@ mod tests {
         tls.extend(attr(TLS_INFO_CIPHER as u16, &[51])); // too short: absent
         let u = decode_ulp(&attr(INET_ULP_INFO_TLS as u16, &tls));
         let mut s = s.clone();
-        s.ulp = Some(Box::new(u));
+        s.extra = Some(Box::new(Extra {
+            ulp: Some(u),
+            ..Extra::default()
+        }));
         let t = &json(&s)["ulp"]["tls"];
         assert_eq!(t["version"], "unknown(258)");
         assert_eq!(t["txconf"], "unknown(9)");
@@ -478,7 +488,10 @@ mod tests {
                 for outer in [INET_ULP_INFO_TLS, INET_ULP_INFO_MPTCP, INET_ULP_INFO_NAME] {
                     let u = decode_ulp(&attr(outer as u16, &nest));
                     let mut s = decode_socket(Netid::Tcp, &header(0)).expect("socket");
-                    s.ulp = Some(Box::new(u));
+                    s.extra = Some(Box::new(Extra {
+                        ulp: Some(u),
+                        ..Extra::default()
+                    }));
                     let _ = json(&s);
                 }
             }

@@ -131,7 +131,9 @@ impl<T: Transport> Reader for SsReader<T> {
                 if m.header.kind == SOCK_DIAG_BY_FAMILY
                     && let Some(mut s) = decode_socket(*netid, m.payload)
                 {
-                    if let (Some(bound), Some(names)) = (&mut s.bound_if, &mut self.names) {
+                    if let (Some(extra), Some(names)) = (&mut s.extra, &mut self.names)
+                        && let Some(bound) = &mut extra.bound_if
+                    {
                         bound.name = names.name(bound.ifindex);
                     }
                     out.push(s);
