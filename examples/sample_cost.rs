@@ -46,7 +46,10 @@ fn main() -> ExitCode {
             .map_err(|e| e.to_string()),
         "ip-getlink" => NetlinkSocket::open(NETLINK_ROUTE)
             .map_err(|e| e.to_string())
-            .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
+            .and_then(|s| {
+                let programs = Box::new(netstatspy::bpf::KernelPrograms);
+                IpReader::with_source(s, AlwaysRefresh, programs, None).map_err(|e| e.to_string())
+            })
             .map(|r| Box::new(r) as Box<dyn Reader>),
         "tc" => TcReader::open(None)
             .map(|r| Box::new(r) as Box<dyn Reader>)

@@ -25,8 +25,15 @@ pub struct Cli {
     pub verbose: bool,
 
     /// Only report this interface (applies to the ip, tc and queue_limits readers).
-    #[arg(long, value_name = "IFACE", value_parser = parse_iface)]
-    pub iface: Option<String>,
+    #[arg(
+        long,
+        value_name = "IFACE",
+        value_parser = clap::builder::TypedValueParser::try_map(
+            clap::builder::OsStringValueParser::new(),
+            parse_iface
+        )
+    )]
+    pub iface: Option<OsString>,
 
     /// Sampling frequency in samples per second; fractions allowed (0.5 = every 2 s).
     #[arg(short, long, value_name = "FREQUENCY", default_value = "1", value_parser = parse_frequency)]
@@ -147,17 +154,23 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
     Ok(RunTime::Seconds(secs))
 }
 
-fn parse_iface(s: &str) -> Result<String, String> {
-    if s.is_empty() || s.len() > MAX_IFNAME {
+/// An interface name as the kernel accepts it (`dev_valid_name`): 1 to 15 bytes of anything
+/// but `/`, `:` and white space, not `.` or `..`. The bytes need not be UTF-8.
+fn parse_iface(s: OsString) -> Result<OsString, String> {
+    use std::os::unix::ffi::OsStrExt;
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > MAX_IFNAME {
         return Err(format!(
             "interface names are 1 to {MAX_IFNAME} bytes long, {s:?} is {}",
-            s.len()
+            b.len()
         ));
     }
-    if s == "." || s == ".." || s.chars().any(|c| c == '/' || c == ':' || c.is_whitespace()) {
+    // The kernel's isspace() (lib/ctype.c): \t to \r, space and Latin-1's no-break space.
+    let space = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | 0xa0);
+    if b == b"." || b == b".." || b.iter().any(|&c| c == b'/' || c == b':' || space(c)) {
         return Err(format!("{s:?} is not a valid interface name"));
     }
-    Ok(s.to_owned())
+    Ok(s)
 }
 
 /// Which readers a run uses.
@@ -180,8 +193,8 @@ pub struct ReaderSet {
 pub struct Config {
     /// Verbose output.
     pub verbose: bool,
-    /// Restrict interface-based readers to this interface.
-    pub iface: Option<String>,
+    /// Restrict interface-based readers to this interface (its name's bytes).
+    pub iface: Option<OsString>,
     /// Samples per second.
     pub frequency: f64,
     /// Number of samples, `None` for an unbounded run.
@@ -365,7 +378,7 @@ mod tests {
         ])
         .expect("parse");
         assert!(c.verbose);
-        assert_eq!(c.iface.as_deref(), Some("eth0"));
+        assert_eq!(c.iface.as_deref(), Some("eth0".as_ref()));
         assert_eq!(c.frequency, 2.5);
         assert_eq!(c.samples, Some(10));
         assert_eq!(c.json, Some(PathBuf::from("out.jsonl")));

@@ -29,6 +29,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bpf;
 pub mod capture;
 pub mod cli;
 pub mod clock;

@@ -93,7 +93,12 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
         let (transport, watch) = source.route_reader(libc::RTM_GETSTATS)?;
-        readers.push(Box::new(IpReader::with_source(transport, watch, iface)?));
+        readers.push(Box::new(IpReader::with_source(
+            transport,
+            watch,
+            source.programs(),
+            iface,
+        )?));
     }
     if config.readers.tc {
         let (transport, watch) = source.route_reader(libc::RTM_GETQDISC)?;

@@ -6,6 +6,8 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
+use crate::uapi::bpf::bpf_prog_info;
+
 /// Nanoseconds of `CLOCK_MONOTONIC`.
 pub fn monotonic_ns() -> u64 {
     let mut ts = libc::timespec {
@@ -155,6 +157,61 @@ pub fn remount_sysfs() -> io::Result<()> {
             std::ptr::null(),
         )
     })
+}
+
+/// The first `bpf_prog_info::SIZE` bytes of `struct bpf_prog_info` of the BPF program `id`
+/// (`bpf(BPF_PROG_GET_FD_BY_ID)` then `bpf(BPF_OBJ_GET_INFO_BY_FD)`, as iproute2 asks), and how
+/// many of them the kernel filled. Opening a program by id needs `CAP_SYS_ADMIN` (`EPERM`
+/// otherwise); a program that went away gives `ENOENT`.
+pub fn bpf_prog_info(id: u32) -> io::Result<([u8; bpf_prog_info::SIZE], usize)> {
+    use crate::uapi::bpf::{BPF_OBJ_GET_INFO_BY_FD, BPF_PROG_GET_FD_BY_ID};
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // The `union bpf_attr` member of BPF_PROG_GET_FD_BY_ID: prog_id, next_id, open_flags.
+    let by_id: [u32; 3] = [id, 0, 0];
+    // SAFETY: `by_id` is a valid, initialised prefix of `union bpf_attr` of the size passed;
+    // the kernel zero-extends a shorter attr and only reads it.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_PROG_GET_FD_BY_ID,
+            by_id.as_ptr(),
+            std::mem::size_of_val(&by_id) as libc::c_uint,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel returned a new descriptor that nothing else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) };
+    let mut info = [0u8; bpf_prog_info::SIZE];
+    // The member of BPF_OBJ_GET_INFO_BY_FD: bpf_fd (u32), info_len (u32), info (u64 pointer).
+    #[repr(C)]
+    struct InfoAttr {
+        bpf_fd: u32,
+        info_len: u32,
+        info: u64,
+    }
+    let mut attr = InfoAttr {
+        bpf_fd: fd.as_raw_fd() as u32,
+        info_len: info.len() as u32,
+        info: info.as_mut_ptr() as u64,
+    };
+    // SAFETY: `attr` is a valid prefix of `union bpf_attr`; `info` points to `info_len` writable
+    // bytes that outlive the call. The kernel writes at most `info_len` bytes there and updates
+    // `attr.info_len`; every pointer member of the info it writes is zero, so it copies nothing
+    // else to user memory.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_OBJ_GET_INFO_BY_FD,
+            &mut attr as *mut InfoAttr,
+            std::mem::size_of::<InfoAttr>() as libc::c_uint,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((info, (attr.info_len as usize).min(info.len())))
 }
 
 fn result(rc: libc::c_int) -> io::Result<()> {

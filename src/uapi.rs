@@ -1227,6 +1227,146 @@ pub mod if_link {
     /// `IFLA_STATS_MAX`.
     pub const IFLA_STATS_MAX: u16 = 5;
 
+    /// `IFLA_XDP_ATTACHED` (in `IFLA_XDP`): `u8` attach mode, `XDP_ATTACHED_*`.
+    pub const IFLA_XDP_ATTACHED: u16 = 2;
+    /// `IFLA_XDP_PROG_ID`: `u32` id of the program when only one is attached.
+    pub const IFLA_XDP_PROG_ID: u16 = 4;
+    /// `IFLA_XDP_DRV_PROG_ID`: `u32` id of the native (driver) program.
+    pub const IFLA_XDP_DRV_PROG_ID: u16 = 5;
+    /// `IFLA_XDP_SKB_PROG_ID`: `u32` id of the generic (skb) program.
+    pub const IFLA_XDP_SKB_PROG_ID: u16 = 6;
+    /// `IFLA_XDP_HW_PROG_ID`: `u32` id of the offloaded program.
+    pub const IFLA_XDP_HW_PROG_ID: u16 = 7;
+    /// `XDP_ATTACHED_NONE`.
+    pub const XDP_ATTACHED_NONE: u8 = 0;
+    /// `XDP_ATTACHED_DRV`.
+    pub const XDP_ATTACHED_DRV: u8 = 1;
+    /// `XDP_ATTACHED_SKB`.
+    pub const XDP_ATTACHED_SKB: u8 = 2;
+    /// `XDP_ATTACHED_HW`.
+    pub const XDP_ATTACHED_HW: u8 = 3;
+    /// `XDP_ATTACHED_MULTI`.
+    pub const XDP_ATTACHED_MULTI: u8 = 4;
+
+    /// `IFLA_PROTO_DOWN_REASON_VALUE` (in `IFLA_PROTO_DOWN_REASON`): `u32` bit set of reasons.
+    pub const IFLA_PROTO_DOWN_REASON_VALUE: u16 = 2;
+
+    /// `IFLA_VF_INFO`: one VF's nest in `IFLA_VFINFO_LIST`.
+    pub const IFLA_VF_INFO: u16 = 1;
+    /// `IFLA_VF_MAC`: `struct ifla_vf_mac`.
+    pub const IFLA_VF_MAC: u16 = 1;
+    /// `IFLA_VF_VLAN`: `struct ifla_vf_vlan`.
+    pub const IFLA_VF_VLAN: u16 = 2;
+    /// `IFLA_VF_TX_RATE`: `struct ifla_vf_tx_rate`.
+    pub const IFLA_VF_TX_RATE: u16 = 3;
+    /// `IFLA_VF_SPOOFCHK`: `struct ifla_vf_spoofchk`.
+    pub const IFLA_VF_SPOOFCHK: u16 = 4;
+    /// `IFLA_VF_LINK_STATE`: `struct ifla_vf_link_state`.
+    pub const IFLA_VF_LINK_STATE: u16 = 5;
+    /// `IFLA_VF_RATE`: `struct ifla_vf_rate`.
+    pub const IFLA_VF_RATE: u16 = 6;
+    /// `IFLA_VF_RSS_QUERY_EN`: `struct ifla_vf_rss_query_en`.
+    pub const IFLA_VF_RSS_QUERY_EN: u16 = 7;
+    /// `IFLA_VF_STATS`: nest of `IFLA_VF_STATS_*` `u64` counters.
+    pub const IFLA_VF_STATS: u16 = 8;
+    /// `IFLA_VF_TRUST`: `struct ifla_vf_trust`.
+    pub const IFLA_VF_TRUST: u16 = 9;
+    /// `IFLA_VF_IB_NODE_GUID`: `struct ifla_vf_guid`.
+    pub const IFLA_VF_IB_NODE_GUID: u16 = 10;
+    /// `IFLA_VF_IB_PORT_GUID`: `struct ifla_vf_guid`.
+    pub const IFLA_VF_IB_PORT_GUID: u16 = 11;
+    /// `IFLA_VF_VLAN_LIST`: nest of `IFLA_VF_VLAN_INFO`.
+    pub const IFLA_VF_VLAN_LIST: u16 = 12;
+    /// `IFLA_VF_BROADCAST`: `struct ifla_vf_broadcast`.
+    pub const IFLA_VF_BROADCAST: u16 = 13;
+    /// `IFLA_VF_VLAN_INFO` (in `IFLA_VF_VLAN_LIST`): `struct ifla_vf_vlan_info`.
+    pub const IFLA_VF_VLAN_INFO: u16 = 1;
+    /// `IFLA_VF_LINK_STATE_AUTO`.
+    pub const IFLA_VF_LINK_STATE_AUTO: u32 = 0;
+    /// `IFLA_VF_LINK_STATE_ENABLE`.
+    pub const IFLA_VF_LINK_STATE_ENABLE: u32 = 1;
+
+    /// `IFLA_VF_STATS_*` (in `IFLA_VF_STATS`): `u64` counters.
+    pub mod ifla_vf_stats {
+        /// `IFLA_VF_STATS_RX_PACKETS`.
+        pub const RX_PACKETS: usize = 0;
+        /// `IFLA_VF_STATS_TX_PACKETS`.
+        pub const TX_PACKETS: usize = 1;
+        /// `IFLA_VF_STATS_RX_BYTES`.
+        pub const RX_BYTES: usize = 2;
+        /// `IFLA_VF_STATS_TX_BYTES`.
+        pub const TX_BYTES: usize = 3;
+        /// `IFLA_VF_STATS_BROADCAST`.
+        pub const BROADCAST: usize = 4;
+        /// `IFLA_VF_STATS_MULTICAST`.
+        pub const MULTICAST: usize = 5;
+        /// `IFLA_VF_STATS_RX_DROPPED`.
+        pub const RX_DROPPED: usize = 7;
+        /// `IFLA_VF_STATS_TX_DROPPED`.
+        pub const TX_DROPPED: usize = 8;
+        /// `IFLA_VF_STATS_MAX`.
+        pub const MAX: usize = 8;
+    }
+
+    /// `struct ifla_vf_mac { __u32 vf; __u8 mac[32]; }`.
+    pub mod ifla_vf_mac {
+        /// `__u32 vf`.
+        pub const VF: usize = 0;
+        /// `__u8 mac[32]`.
+        pub const MAC: usize = 4;
+        /// `sizeof`.
+        pub const SIZE: usize = 36;
+    }
+
+    /// `struct ifla_vf_vlan { __u32 vf, vlan, qos; }`.
+    pub mod ifla_vf_vlan {
+        /// `__u32 vlan`.
+        pub const VLAN: usize = 4;
+        /// `__u32 qos`.
+        pub const QOS: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `struct ifla_vf_vlan_info { __u32 vf, vlan, qos; __be16 vlan_proto; }`.
+    pub mod ifla_vf_vlan_info {
+        /// `__u32 vlan`.
+        pub const VLAN: usize = 4;
+        /// `__u32 qos`.
+        pub const QOS: usize = 8;
+        /// `__be16 vlan_proto`.
+        pub const VLAN_PROTO: usize = 12;
+        /// `sizeof` (padded).
+        pub const SIZE: usize = 16;
+    }
+
+    /// `struct ifla_vf_tx_rate { __u32 vf, rate; }`; `ifla_vf_spoofchk`, `ifla_vf_link_state`,
+    /// `ifla_vf_trust` and `ifla_vf_rss_query_en` have the same layout (`vf`, then the value).
+    pub mod ifla_vf_setting {
+        /// The `__u32` value after `vf` (`rate`, `setting`, `link_state`).
+        pub const VALUE: usize = 4;
+        /// `sizeof`.
+        pub const SIZE: usize = 8;
+    }
+
+    /// `struct ifla_vf_rate { __u32 vf, min_tx_rate, max_tx_rate; }`.
+    pub mod ifla_vf_rate {
+        /// `__u32 min_tx_rate`.
+        pub const MIN_TX_RATE: usize = 4;
+        /// `__u32 max_tx_rate`.
+        pub const MAX_TX_RATE: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `struct ifla_vf_guid { __u32 vf; __u64 guid; }`.
+    pub mod ifla_vf_guid {
+        /// `__u64 guid` (after 4 bytes of padding).
+        pub const GUID: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 16;
+    }
+
     /// `struct if_stats_msg`: the header of `RTM_NEWSTATS` (padding fields left out).
     pub mod if_stats_msg {
         /// `__u8 family`.
@@ -1237,6 +1377,32 @@ pub mod if_link {
         pub const FILTER_MASK: usize = 8;
         /// `sizeof(struct if_stats_msg)`.
         pub const SIZE: usize = 12;
+    }
+}
+
+/// `include/uapi/linux/bpf.h`: what reading a program's information by id needs.
+pub mod bpf {
+    /// `BPF_PROG_GET_FD_BY_ID`.
+    pub const BPF_PROG_GET_FD_BY_ID: i32 = 13;
+    /// `BPF_OBJ_GET_INFO_BY_FD`.
+    pub const BPF_OBJ_GET_INFO_BY_FD: i32 = 15;
+    /// `BPF_TAG_SIZE`.
+    pub const BPF_TAG_SIZE: usize = 8;
+    /// `BPF_OBJ_NAME_LEN`.
+    pub const BPF_OBJ_NAME_LEN: usize = 16;
+
+    /// `struct bpf_prog_info`, up to and including `name`.
+    pub mod bpf_prog_info {
+        /// `__u32 id`.
+        pub const ID: usize = 4;
+        /// `__u8 tag[BPF_TAG_SIZE]`.
+        pub const TAG: usize = 8;
+        /// `__u32 jited_prog_len`.
+        pub const JITED_PROG_LEN: usize = 16;
+        /// `char name[BPF_OBJ_NAME_LEN]`.
+        pub const NAME: usize = 64;
+        /// Bytes up to the end of `name`: what is asked of the kernel.
+        pub const SIZE: usize = 80;
     }
 }
 

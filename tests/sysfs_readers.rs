@@ -192,11 +192,12 @@ fn iface_restricts_and_must_exist() {
     let sys = scratch("sys");
     fake_queue(&sys, "eth0", 0, &FULL);
     fake_queue(&sys, "eth1", 0, &FULL);
-    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, Some("eth1")).expect("reader");
+    let mut r =
+        QueueLimitsReader::with_root(&sys, Unwatched, Some("eth1".as_ref())).expect("reader");
     let (q, _) = queues(&mut r);
     assert_eq!(q.len(), 1);
     assert_eq!(&*q[0].ifname, "eth1");
-    let err = QueueLimitsReader::with_root(&sys, Unwatched, Some("nosuch0"))
+    let err = QueueLimitsReader::with_root(&sys, Unwatched, Some("nosuch0".as_ref()))
         .err()
         .expect("missing interface");
     assert!(matches!(err, ReadError::NoSuchInterface(_)), "{err}");

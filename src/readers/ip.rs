@@ -13,6 +13,9 @@
 //! `carrier_changes` is metadata here: every carrier change emits an `RTM_NEWLINK` notification
 //! (`linkwatch` → `netdev_state_change`), so the cached value is refreshed when it moves.
 
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 use netlink_packet_route::RouteNetlinkMessage;
@@ -21,8 +24,9 @@ use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 
 use super::{Collected, ReadError, Reader, Warning};
+use crate::bpf::{KernelPrograms, Programs};
 use crate::model::Stats;
-use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, resolve_links};
+use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, ProgInfo, resolve_links};
 use crate::netlink::link::{decode_link, decode_stats};
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{DumpCounters, Dumper, NetlinkSocket, Request, Transport, route_open_error};
@@ -36,9 +40,14 @@ struct DumpInfo {
     sent_at: Option<std::time::Duration>,
 }
 
-/// True when `--iface` (if any) selects this link.
-fn wanted(iface: Option<&str>, meta: &LinkMeta) -> bool {
-    iface.is_none_or(|name| meta.ifname == name)
+/// True when `--iface` (if any) selects this link: its name's exact bytes.
+fn wanted(iface: Option<&[u8]>, meta: &LinkMeta) -> bool {
+    iface.is_none_or(|name| {
+        meta.ifname_bytes
+            .as_deref()
+            .unwrap_or(meta.ifname.as_bytes())
+            == name
+    })
 }
 
 /// The `ip` reader.
@@ -47,7 +56,13 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     watch: W,
     getlink: Request,
     getstats: Request,
-    iface: Option<String>,
+    iface: Option<Vec<u8>>,
+    /// Where XDP programs' names, tags and jited states come from.
+    programs: Box<dyn Programs>,
+    /// What `programs` said, by program id, for the programs attached at the last refresh.
+    /// A program id is not reused while its program lives, and a link notification announces
+    /// every attach and detach, so the kernel is asked once per program.
+    prog_cache: HashMap<u32, Option<Arc<ProgInfo>>>,
     /// Metadata of every link, sorted by ifindex.
     links: Vec<Arc<LinkMeta>>,
     refresh: bool,
@@ -58,18 +73,24 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
 
 impl IpReader {
     /// A reader of the live kernel; with `iface`, only that interface is reported, and it must
-    /// exist now.
-    pub fn open(iface: Option<&str>) -> Result<Self, ReadError> {
+    /// exist now. XDP programs' names, tags and jited states are asked of the kernel.
+    pub fn open(iface: Option<&OsStr>) -> Result<Self, ReadError> {
         // Subscribed before the first dump, so no change falls between the two.
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_ROUTE).map_err(route_open_error)?;
-        IpReader::with_source(transport, watch, iface)
+        IpReader::with_source(transport, watch, Box::new(KernelPrograms), iface)
     }
 }
 
 impl<T: Transport, W: LinkWatch> IpReader<T, W> {
-    /// A reader over any message source and change watch (the seam tests use).
-    pub fn with_source(transport: T, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
+    /// A reader over any message source, change watch and source of BPF program information
+    /// (the seam tests and replays use).
+    pub fn with_source(
+        transport: T,
+        watch: W,
+        programs: Box<dyn Programs>,
+        iface: Option<&OsStr>,
+    ) -> Result<Self, ReadError> {
         let mut stats = StatsMessage::default();
         stats.header.filter_mask = StatsFilterMask::Link64;
         let mut reader = IpReader {
@@ -80,15 +101,23 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
                 RouteNetlinkMessage::GetLink(LinkMessage::default()),
             ),
             getstats: Request::dump("RTM_GETSTATS", RouteNetlinkMessage::GetStats(stats)),
-            iface: iface.map(str::to_owned),
+            iface: iface.map(|n| n.as_bytes().to_vec()),
+            programs,
+            prog_cache: HashMap::new(),
             links: Vec::new(),
             refresh: true,
             getstats_works: true,
         };
         if let Some(name) = iface {
             reader.refresh_links(&mut Vec::new())?;
-            if !reader.links.iter().any(|l| l.ifname == name) {
-                return Err(ReadError::NoSuchInterface(name.to_owned()));
+            if !reader
+                .links
+                .iter()
+                .any(|l| wanted(Some(name.as_bytes()), l))
+            {
+                return Err(ReadError::NoSuchInterface(
+                    name.to_string_lossy().into_owned(),
+                ));
             }
             // The first sample may reuse this dump's metadata but needs fresh counters.
             reader.refresh = false;
@@ -112,6 +141,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         let (mut metas, stats): (Vec<LinkMeta>, Vec<Option<LinkStats64>>) =
             decoded.into_iter().unzip();
         resolve_links(&mut metas);
+        self.fill_programs(&mut metas);
         let mut links = Vec::with_capacity(metas.len());
         for (meta, stats64) in metas.into_iter().zip(stats) {
             // Keep the shared allocation when nothing changed.
@@ -132,6 +162,26 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         }
         self.links = links;
         Ok(info)
+    }
+
+    /// Name, tag and jited state of every attached XDP program: from the cache, else asked
+    /// once; programs no longer attached leave the cache.
+    fn fill_programs(&mut self, metas: &mut [LinkMeta]) {
+        let mut cache = HashMap::new();
+        for xdp in metas.iter_mut().filter_map(|m| m.xdp.as_mut()) {
+            for prog in xdp.programs_mut() {
+                let info = match self.prog_cache.remove(&prog.id) {
+                    Some(known) => known,
+                    None => match cache.get(&prog.id) {
+                        Some(known) => Option::clone(known),
+                        None => self.programs.info(prog.id).map(Arc::new),
+                    },
+                };
+                prog.info = info.clone();
+                cache.insert(prog.id, info);
+            }
+        }
+        self.prog_cache = cache;
     }
 
     /// `RTM_GETSTATS` dump paired with the cached metadata.
@@ -209,7 +259,9 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
             }
         };
         let mut warnings = match &self.iface {
-            Some(name) if out.is_empty() => vec![Warning::InterfaceGone(name.clone())],
+            Some(name) if out.is_empty() => vec![Warning::InterfaceGone(
+                String::from_utf8_lossy(name).into_owned(),
+            )],
             _ => Vec::new(),
         };
         warnings.extend(self.dumper.take_warning().map(Warning::Transport));
@@ -278,7 +330,8 @@ mod tests {
             reply: Default::default(),
             requests: Vec::new(),
         };
-        let mut r = IpReader::with_source(kernel, NoChange, None).expect("reader");
+        let mut r = IpReader::with_source(kernel, NoChange, Box::new(crate::bpf::NoPrograms), None)
+            .expect("reader");
         for _ in 0..3 {
             let c = r.collect().expect("collect");
             let Stats::Ip(links) = c.stats else {

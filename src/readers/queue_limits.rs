@@ -6,7 +6,7 @@
 //! read finds its device gone; never by listing sysfs every sample. Interfaces without BQL
 //! (`lo`, veth and other `IFF_NO_QUEUE` devices) have no such directory and are simply absent.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -30,7 +30,7 @@ struct QueueFiles {
 /// The `queue_limits` reader.
 pub struct QueueLimitsReader<W = LinkEvents> {
     sys: PathBuf,
-    iface: Option<String>,
+    iface: Option<OsString>,
     watch: W,
     queues: Vec<QueueFiles>,
     rescan: bool,
@@ -39,7 +39,7 @@ pub struct QueueLimitsReader<W = LinkEvents> {
 
 impl QueueLimitsReader {
     /// Read the live `/sys`, rescanning on link notifications.
-    pub fn open(iface: Option<&str>) -> Result<QueueLimitsReader, ReadError> {
+    pub fn open(iface: Option<&OsStr>) -> Result<QueueLimitsReader, ReadError> {
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         QueueLimitsReader::with_root(Path::new("/sys"), watch, iface)
     }
@@ -47,10 +47,10 @@ impl QueueLimitsReader {
 
 impl<W: LinkWatch> QueueLimitsReader<W> {
     /// Read the sysfs tree mounted at `sys` (the seam tests point at a fake tree).
-    pub fn with_root(sys: &Path, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
+    pub fn with_root(sys: &Path, watch: W, iface: Option<&OsStr>) -> Result<Self, ReadError> {
         let mut reader = QueueLimitsReader {
             sys: sys.to_owned(),
-            iface: iface.map(str::to_owned),
+            iface: iface.map(OsStr::to_owned),
             watch,
             queues: Vec::new(),
             rescan: false,
@@ -59,7 +59,9 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
         if let Some(name) = iface
             && !reader.net_dir().join(name).exists()
         {
-            return Err(ReadError::NoSuchInterface(name.to_owned()));
+            return Err(ReadError::NoSuchInterface(
+                name.to_string_lossy().into_owned(),
+            ));
         }
         reader.scan();
         Ok(reader)
@@ -75,7 +77,7 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
         let net = self.net_dir();
         // Directory names as they are: an interface name need not be UTF-8.
         let mut ifaces: Vec<OsString> = match &self.iface {
-            Some(name) => vec![OsString::from(name)],
+            Some(name) => vec![name.clone()],
             None => match fs::read_dir(&net) {
                 Ok(entries) => entries
                     .filter_map(Result::ok)
@@ -193,7 +195,8 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
             && out.is_empty()
             && !self.net_dir().join(name).exists()
         {
-            self.warnings.push(Warning::InterfaceGone(name.clone()));
+            self.warnings
+                .push(Warning::InterfaceGone(name.to_string_lossy().into_owned()));
         }
         Ok(Collected {
             stats: Stats::QueueLimits(out),

@@ -11,6 +11,8 @@ pub mod decode;
 pub mod kinds;
 
 use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 use libc::{RTM_NEWLINK, RTM_NEWQDISC};
@@ -76,7 +78,8 @@ pub struct TcReader<T = NetlinkSocket, W = LinkEvents> {
     watch: W,
     getlink: Request,
     getqdisc: Request,
-    iface: Option<String>,
+    /// `--iface`: the name's exact bytes.
+    iface: Option<Vec<u8>>,
     /// ifindex of `--iface`, resolved with every link refresh.
     iface_index: Option<u32>,
     names: HashMap<u32, DevName>,
@@ -98,7 +101,7 @@ pub fn kernel_ticks() -> Ticks {
 impl TcReader {
     /// A reader of the live kernel; with `iface`, only that interface's qdiscs, and it must
     /// exist now.
-    pub fn open(iface: Option<&str>) -> Result<Self, ReadError> {
+    pub fn open(iface: Option<&OsStr>) -> Result<Self, ReadError> {
         // Subscribed before the first dump, so no change falls between the two.
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_ROUTE).map_err(route_open_error)?;
@@ -111,7 +114,7 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
     pub fn with_source(
         transport: T,
         watch: W,
-        iface: Option<&str>,
+        iface: Option<&OsStr>,
         ticks: Ticks,
     ) -> Result<Self, ReadError> {
         let mut reader = TcReader {
@@ -125,7 +128,7 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
                 "RTM_GETQDISC",
                 RouteNetlinkMessage::GetQueueDiscipline(TcMessage::default()),
             ),
-            iface: iface.map(str::to_owned),
+            iface: iface.map(|n| n.as_bytes().to_vec()),
             iface_index: None,
             names: HashMap::new(),
             refresh: true,
@@ -136,7 +139,9 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
         if let Some(name) = iface {
             reader.refresh_names()?;
             if reader.iface_index.is_none() {
-                return Err(ReadError::NoSuchInterface(name.to_owned()));
+                return Err(ReadError::NoSuchInterface(
+                    name.to_string_lossy().into_owned(),
+                ));
             }
         }
         Ok(reader)
@@ -151,7 +156,8 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
         self.iface_index = None;
         for m in dump.messages.filter(|m| m.header.kind == RTM_NEWLINK) {
             if let Some((meta, _)) = decode_link(m.payload) {
-                if self.iface.as_deref() == Some(meta.ifname.as_str()) {
+                let name = meta.ifname_bytes.as_deref();
+                if self.iface.as_deref() == Some(name.unwrap_or(meta.ifname.as_bytes())) {
                     self.iface_index = Some(meta.ifindex);
                 }
                 let bytes = meta.ifname_bytes.map(Arc::from);
@@ -221,7 +227,9 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
         std::mem::swap(&mut self.cache, &mut self.next_cache);
         let mut warnings = match &self.iface {
             Some(name) if self.iface_index.is_none() => {
-                vec![Warning::InterfaceGone(name.clone())]
+                vec![Warning::InterfaceGone(
+                    String::from_utf8_lossy(name).into_owned(),
+                )]
             }
             _ => Vec::new(),
         };
