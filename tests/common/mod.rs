@@ -4,6 +4,7 @@
 
 pub mod prerequisites;
 pub mod ss;
+pub mod xdp;
 
 use std::fs::File;
 use std::os::fd::AsRawFd;
@@ -191,6 +192,33 @@ impl Netns {
             assert!(Instant::now() < deadline, "counters never settled");
             last = now;
         }
+    }
+
+    /// Run `f` on a thread inside the namespace and return what it returns.
+    pub fn in_thread<T: Send + 'static>(&self, f: impl FnOnce() -> T + Send + 'static) -> T {
+        let path = format!("/var/run/netns/{}", self.name);
+        std::thread::spawn(move || {
+            let ns = File::open(&path).expect("open netns");
+            // SAFETY: valid fd of a network namespace; setns only affects this thread.
+            let rc = unsafe { libc::setns(ns.as_raw_fd(), libc::CLONE_NEWNET) };
+            assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+            f()
+        })
+        .join()
+        .expect("thread in the namespace")
+    }
+
+    /// Load an XDP program that passes everything, named `name`, and attach it to `ifname`
+    /// in native (driver) mode or else generic mode.
+    pub fn attach_xdp(&self, ifname: &str, name: &str, native: bool) {
+        let (ifname, name) = (ifname.to_owned(), name.to_owned());
+        let flags = if native {
+            xdp::XDP_FLAGS_DRV_MODE
+        } else {
+            xdp::XDP_FLAGS_SKB_MODE
+        };
+        self.in_thread(move || xdp::attach_pass(&ifname, &name, flags))
+            .unwrap_or_else(|e| panic!("XDP: {e}"));
     }
 
     /// Send `count` UDP datagrams of `size` bytes from inside the namespace to `to`.
