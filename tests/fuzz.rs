@@ -43,8 +43,73 @@ fn seeds() -> &'static Vec<(u16, Vec<u8>)> {
             }
         }
         assert!(out.len() > 200, "seeds from the captures");
+        // The captures have no XDP program, protodown reason or virtual function: a link
+        // message of theirs with these attributes added, as the kernel lays them out.
+        let link = out
+            .iter()
+            .find(|(kind, _)| *kind == 16)
+            .map(|(_, p)| p.clone())
+            .expect("a link message");
+        let mut with = link;
+        with.extend(link_extras());
+        // About a tenth of the cases start from it.
+        let copies = out.len() / 10;
+        out.extend(std::iter::repeat_n((16, with), copies));
         out
     })
+}
+
+/// One netlink attribute, padded.
+fn attr(kind: u16, payload: &[u8]) -> Vec<u8> {
+    let len = 4 + payload.len();
+    let mut v = (len as u16).to_ne_bytes().to_vec();
+    v.extend_from_slice(&kind.to_ne_bytes());
+    v.extend_from_slice(payload);
+    v.resize(len.div_ceil(4) * 4, 0);
+    v
+}
+
+/// IFLA_XDP with several programs, IFLA_PROTO_DOWN_REASON, IFLA_NUM_VF and an
+/// IFLA_VFINFO_LIST of one VF with every attribute (include/uapi/linux/if_link.h).
+fn link_extras() -> Vec<u8> {
+    let words = |w: &[u32]| w.iter().flat_map(|x| x.to_ne_bytes()).collect::<Vec<u8>>();
+    let xdp = [
+        attr(2, &[4]),
+        attr(5, &words(&[8])),
+        attr(6, &words(&[7])),
+        attr(7, &words(&[9])),
+    ]
+    .concat();
+    let reason = [attr(1, &words(&[0xff])), attr(2, &words(&[0x209]))].concat();
+    let mut mac = words(&[1]);
+    mac.resize(36, 0x42);
+    let vlan_info = [words(&[1, 2, 3]), vec![0x88, 0xa8, 0, 0]].concat();
+    let stats: Vec<u8> = (0..9u16)
+        .flat_map(|k| attr(k, &u64::from(k).to_ne_bytes()))
+        .collect();
+    let vf = [
+        attr(1, &mac),
+        attr(2, &words(&[1, 2, 3])),
+        attr(3, &words(&[1, 4])),
+        attr(4, &words(&[1, 1])),
+        attr(5, &words(&[1, 2])),
+        attr(6, &words(&[1, 5, 6])),
+        attr(7, &words(&[1, 0])),
+        attr(8, &stats),
+        attr(9, &words(&[1, u32::MAX])),
+        attr(10, &words(&[1, 0, 7, 8])),
+        attr(11, &words(&[1, 0, 9, 10])),
+        attr(12, &attr(1, &vlan_info)),
+        attr(13, &[0xff; 32]),
+    ]
+    .concat();
+    [
+        attr(43 | 0x8000, &xdp),
+        attr(55 | 0x8000, &reason),
+        attr(21, &words(&[1])),
+        attr(22, &attr(1, &vf)),
+    ]
+    .concat()
 }
 
 #[derive(Debug, Clone)]
@@ -154,6 +219,20 @@ proptest! {
         }
         decode_and_write(*kind, &bytes);
     }
+}
+
+#[test]
+fn the_added_link_attributes_decode() {
+    let (_, payload) = seeds().last().expect("seeds");
+    let (meta, _) = decode_link(payload).expect("decode");
+    let xdp = meta.xdp.expect("xdp");
+    assert_eq!(
+        (xdp.skb.map(|p| p.id), xdp.drv.map(|p| p.id)),
+        (Some(7), Some(8))
+    );
+    assert_eq!(meta.proto_down_reason, Some(0x209));
+    assert_eq!(meta.num_vf, Some(1));
+    assert_eq!(meta.vfinfo_list.map(|l| l.len()), Some(1));
 }
 
 #[test]

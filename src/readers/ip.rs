@@ -343,4 +343,94 @@ mod tests {
         // GETLINK, GETSTATS (refused), GETLINK, then GETLINK only.
         assert_eq!(r.dumper.transport().requests, vec![18, 94, 18, 18]);
     }
+
+    /// A kernel whose link dump is whatever the test put in `links` (shared with the test).
+    struct Links(std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>, Vec<Vec<u8>>);
+
+    impl Transport for Links {
+        fn send(&mut self, request: &[u8]) -> io::Result<()> {
+            let seq = u32::from_ne_bytes(request[8..12].try_into().expect("4 bytes"));
+            let mut d = Vec::new();
+            for payload in self.0.borrow().iter() {
+                d.extend(nl(RTM_NEWLINK, 2, seq, payload));
+            }
+            d.extend(nl(3, 2, seq, &0i32.to_ne_bytes()));
+            self.1.push(d);
+            Ok(())
+        }
+        fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+            let d = self.1.pop().ok_or(io::ErrorKind::WouldBlock)?;
+            buf.extend_from_slice(&d);
+            Ok(d.len())
+        }
+        fn reopen(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Programs that answer with a name made of the id, and log every question.
+    struct Asked(std::rc::Rc<std::cell::RefCell<Vec<u32>>>);
+
+    impl Programs for Asked {
+        fn info(&mut self, id: u32) -> Option<ProgInfo> {
+            self.0.borrow_mut().push(id);
+            Some(ProgInfo {
+                name: format!("p{id}"),
+                tag: [id as u8; 8],
+                jited: true,
+            })
+        }
+    }
+
+    fn link_with_xdp(index: u32, ids: &[(u16, u32)]) -> Vec<u8> {
+        use crate::netlink::testing::attribute;
+        let mut m = veth_message();
+        m.header.index = index;
+        let mut bytes = emitted(&m);
+        let mut xdp = attribute(2, &[4]);
+        for (kind, id) in ids {
+            xdp.extend(attribute(*kind, &id.to_ne_bytes()));
+        }
+        bytes.extend(attribute(libc::IFLA_XDP, &xdp));
+        bytes
+    }
+
+    #[test]
+    fn program_information_is_asked_once_per_program_and_forgotten_when_detached() {
+        use crate::netlink::watch::AlwaysRefresh;
+        let links = std::rc::Rc::new(std::cell::RefCell::new(vec![
+            link_with_xdp(7, &[(6, 42), (5, 43)]),
+            link_with_xdp(8, &[(6, 42)]),
+        ]));
+        let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let kernel = Links(std::rc::Rc::clone(&links), Vec::new());
+        let programs = Box::new(Asked(std::rc::Rc::clone(&asked)));
+        let mut r = IpReader::with_source(kernel, AlwaysRefresh, programs, None).expect("reader");
+        let names = |r: &mut IpReader<Links, AlwaysRefresh>| -> Vec<Vec<String>> {
+            let Stats::Ip(links) = r.collect().expect("collect").stats else {
+                panic!("ip reader returned other stats");
+            };
+            links
+                .iter()
+                .map(|l| {
+                    let mut xdp = l.link.xdp.clone().expect("xdp");
+                    xdp.programs_mut()
+                        .map(|p| p.info.as_ref().map_or("-".into(), |i| i.name.clone()))
+                        .collect()
+                })
+                .collect()
+        };
+        for _ in 0..3 {
+            assert_eq!(names(&mut r), vec![vec!["p42", "p43"], vec!["p42"]]);
+        }
+        // Three refreshes, two programs: each asked once.
+        assert_eq!(*asked.borrow(), vec![42, 43]);
+        // 43 detached: forgotten, and asked again when it comes back.
+        links.borrow_mut()[0] = link_with_xdp(7, &[(6, 42)]);
+        assert_eq!(names(&mut r), vec![vec!["p42"], vec!["p42"]]);
+        assert_eq!(r.prog_cache.len(), 1);
+        links.borrow_mut()[0] = link_with_xdp(7, &[(6, 42), (5, 43)]);
+        assert_eq!(names(&mut r), vec![vec!["p42", "p43"], vec!["p42"]]);
+        assert_eq!(*asked.borrow(), vec![42, 43, 43]);
+    }
 }
