@@ -19,7 +19,7 @@ use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::LinkMessage;
+use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkMessage};
 use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 
@@ -93,13 +93,16 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     ) -> Result<Self, ReadError> {
         let mut stats = StatsMessage::default();
         stats.header.filter_mask = StatsFilterMask::Link64;
+        // As ip asks: with the virtual functions of SR-IOV devices (IFLA_VFINFO_LIST). Links
+        // without a parent device answer as without the flag.
+        let mut getlink = LinkMessage::default();
+        getlink
+            .attributes
+            .push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf]));
         let mut reader = IpReader {
             dumper: Dumper::new(transport),
             watch,
-            getlink: Request::dump(
-                "RTM_GETLINK",
-                RouteNetlinkMessage::GetLink(LinkMessage::default()),
-            ),
+            getlink: Request::dump("RTM_GETLINK", RouteNetlinkMessage::GetLink(getlink)),
             getstats: Request::dump("RTM_GETSTATS", RouteNetlinkMessage::GetStats(stats)),
             iface: iface.map(|n| n.as_bytes().to_vec()),
             programs,
