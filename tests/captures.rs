@@ -130,11 +130,41 @@ fn assert_moving_link(ours: &Value, theirs: &Value, context: &str) {
     );
 }
 
-/// ip's reading of a link as a replay can reproduce it: a capture holds the netlink exchanges,
-/// not the `bpf(2)` answers that give an XDP program's `name`, `tag` and `jited`, so a
-/// replayed program carries its `id` only (README, "XDP programs"). Those three keys, and
-/// nothing else, are taken out of every `prog` of ip's `xdp`.
-fn as_replayed(mut link: Value) -> Value {
+/// The protodown reason names the capture VM gives ip (`captures/vm/record.sh` writes them to
+/// the guest's /etc/iproute2/protodown_reasons.d): bit number by name, read from that script.
+fn vm_protodown_reason_names() -> Vec<(String, String)> {
+    let script = std::fs::read_to_string(captures_dir().join("vm/record.sh")).expect("record.sh");
+    let line = script
+        .lines()
+        .find(|l| l.contains("printf") && l.contains("protodown_reasons.d/"))
+        .expect("record.sh writes the protodown reason names");
+    let table = line.split('\'').nth(1).expect("printf '...'");
+    table
+        .split("\\n")
+        .filter_map(|entry| {
+            let (number, name) = entry.split_once(' ')?;
+            Some((name.to_owned(), number.to_owned()))
+        })
+        .collect()
+}
+
+/// ip's reading of a link as a replay can reproduce it (README, "XDP programs" and
+/// "protodown reasons"): a capture holds the netlink exchanges, not the `bpf(2)` answers that
+/// give an XDP program's `name`, `tag` and `jited`, so a replayed program carries its `id`
+/// only: those three keys, and nothing else, are taken out of every `prog` of ip's `xdp`.
+/// And netstatspy prints protodown reasons by number, where ip on the capture VM printed the
+/// names of its configuration: those are turned back into their numbers.
+fn as_replayed(mut link: Value, reason_names: &[(String, String)]) -> Value {
+    if let Some(reasons) = link
+        .get_mut("proto_down_reason")
+        .and_then(Value::as_array_mut)
+    {
+        for r in reasons {
+            if let Some((_, number)) = reason_names.iter().find(|(name, _)| r == name.as_str()) {
+                *r = Value::String(number.clone());
+            }
+        }
+    }
     let strip = |prog: &mut Value| {
         if let Some(p) = prog.as_object_mut() {
             for key in ["name", "tag", "jited"] {
@@ -159,11 +189,19 @@ fn as_replayed(mut link: Value) -> Value {
 
 #[test]
 fn replayed_captures_equal_iproute2_readings() {
-    for pcap in link_captures() {
-        let ip: Vec<Value> = serde_json::from_str(
-            &std::fs::read_to_string(pcap.with_extension("ip-s-s-j-link.json")).expect("oracle"),
-        )
-        .expect("oracle JSON");
+    // iproute2 6.1's reading, and where the capture has one, 6.15's.
+    let readings = link_captures().into_iter().flat_map(|pcap| {
+        ["ip-s-s-j-link.json", "iproute2-6.15.ip-s-s-j-link.json"]
+            .into_iter()
+            .map(move |suffix| (pcap.clone(), pcap.with_extension(suffix)))
+            .filter(|(_, oracle)| oracle.exists())
+    });
+    let mut by_615 = 0;
+    for (pcap, oracle) in readings {
+        by_615 += usize::from(oracle.to_string_lossy().contains("6.15"));
+        let ip: Vec<Value> =
+            serde_json::from_str(&std::fs::read_to_string(&oracle).expect("oracle"))
+                .expect("oracle JSON");
         // Replayed with the options it was recorded with, a capture yields the recorded samples.
         let options = described(&pcap, "options");
         let options: Vec<&str> = options.split_whitespace().collect();
@@ -174,7 +212,8 @@ fn replayed_captures_equal_iproute2_readings() {
                 .collect(),
             None => ip,
         };
-        let ip: Vec<Value> = ip.into_iter().map(as_replayed).collect();
+        let names = vm_protodown_reason_names();
+        let ip: Vec<Value> = ip.into_iter().map(|l| as_replayed(l, &names)).collect();
         let records = replay_recorded(&pcap, &options);
         let moving = moving_links(&pcap);
         let (moving_ip, ip): (Vec<Value>, Vec<Value>) = ip
@@ -188,7 +227,7 @@ fn replayed_captures_equal_iproute2_readings() {
             assert!(ts > 1.7e9 && ts >= last_ts, "{ts}");
             last_ts = ts;
             let stats = r["stats"].as_array().expect("stats");
-            let context = format!("{} sample {}", pcap.display(), r["sample"]);
+            let context = format!("{} sample {}", oracle.display(), r["sample"]);
             let (moving_ours, steady): (Vec<Value>, Vec<Value>) = stats
                 .iter()
                 .cloned()
@@ -204,6 +243,10 @@ fn replayed_captures_equal_iproute2_readings() {
             }
         }
     }
+    assert!(
+        by_615 >= 2,
+        "iproute2 6.15's readings of the VM captures were compared"
+    );
 }
 
 /// One qdisc as tc printed it: its JSON object, or, where tc's JSON for it is not valid JSON
