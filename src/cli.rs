@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::readers::ss::filter::{self, Filter};
+
 /// Highest sampling frequency accepted (samples per second).
 pub const MAX_FREQUENCY: f64 = 100_000.0;
 /// Longest finite run, in samples; longer runs use `-t none`.
@@ -60,6 +62,12 @@ pub struct Cli {
     /// established).
     #[arg(long)]
     pub ss: bool,
+
+    /// Only the sockets that match EXPR, in ss's filter language (e.g. `dport = :443 and dst
+    /// 10.0.0.0/8`; the README lists it), run by the kernel: sockets that do not match are never
+    /// copied out. Quote it as one argument.
+    #[arg(long, value_name = "EXPR")]
+    pub ss_filter: Option<String>,
 
     /// Collect byte queue limits of transmit queues (/sys/class/net/IFACE/queues/tx-N/
     /// byte_queue_limits).
@@ -200,6 +208,8 @@ pub struct Config {
     pub netns: Option<String>,
     /// Sample at this SCHED_FIFO priority.
     pub realtime: Option<u8>,
+    /// Only sockets that match this filter (the ss reader).
+    pub ss_filter: Option<Filter>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -213,7 +223,7 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 pub enum Parsed {
     /// Run with this configuration.
-    Run(Config),
+    Run(Box<Config>),
     /// Print this text (help or version) to standard output and exit 0.
     Print(String),
 }
@@ -236,7 +246,7 @@ where
             };
         }
     };
-    Config::try_from(cli).map(Parsed::Run)
+    Config::try_from(cli).map(|c| Parsed::Run(Box::new(c)))
 }
 
 /// clap's message without its "error: " prefix, usage and tip lines.
@@ -298,6 +308,17 @@ impl TryFrom<Cli> for Config {
                 path.display()
             )));
         }
+        if cli.ss_filter.is_some() && !cli.ss {
+            return Err(UsageError(
+                "--ss-filter needs --ss (it selects the sockets of the ss reader)".into(),
+            ));
+        }
+        let ss_filter = match &cli.ss_filter {
+            Some(text) => {
+                Some(filter::parse(text).map_err(|e| UsageError(format!("--ss-filter: {e}")))?)
+            }
+            None => None,
+        };
         let mut warnings = Vec::new();
         if cli.no_console && !cli.json && cli.record.is_none() {
             warnings.push(
@@ -316,6 +337,7 @@ impl TryFrom<Cli> for Config {
             replay: cli.replay,
             netns: cli.netns,
             realtime: cli.realtime,
+            ss_filter,
             warnings,
         })
     }
@@ -328,7 +350,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Config, String> {
         let argv = std::iter::once("netstatspy").chain(args.iter().copied());
         match parse(argv) {
-            Ok(Parsed::Run(c)) => Ok(c),
+            Ok(Parsed::Run(c)) => Ok(*c),
             Ok(Parsed::Print(t)) => Err(format!("printed: {t}")),
             Err(e) => Err(e.0),
         }

@@ -106,7 +106,18 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         let transport = source
             .transport(NETLINK_SOCK_DIAG)
             .map_err(sock_diag_open_error)?;
-        readers.push(Box::new(SsReader::with_source(transport)));
+        let mut reader = SsReader::with_source(transport);
+        if let Some(filter) = &config.ss_filter {
+            // A replayed capture answers with what the recording kernel sent: the filter it
+            // was recorded with already chose the sockets.
+            if !matches!(source, Source::Replay(_)) {
+                let program = filter
+                    .compile(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?;
+                reader = reader.with_filter(&program);
+            }
+        }
+        readers.push(Box::new(reader));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
