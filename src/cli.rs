@@ -107,6 +107,12 @@ pub struct Cli {
         value_parser = clap::value_parser!(u8).range(1..=99)
     )]
     pub realtime: Option<u8>,
+
+    /// Sample some readers at rates of their own, e.g. `ss=10,tc=1000` (readers: ip, tc, ss,
+    /// queue_limits, small_queue); the others sample at -f. Each reader keeps its own absolute
+    /// schedule and takes ceil(TIME × RATE) samples. May be repeated.
+    #[arg(long, value_name = "READER=RATE,...", value_parser = parse_rates)]
+    pub rate: Vec<Vec<(String, f64)>>,
 }
 
 /// How long a run lasts.
@@ -154,6 +160,27 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
     }
     Ok(RunTime::Seconds(secs))
 }
+
+fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
+    s.split(',')
+        .map(|item| {
+            let (reader, rate) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?} is not READER=RATE (e.g. ss=10)"))?;
+            let reader = reader.trim().replace('-', "_");
+            if !READER_NAMES.contains(&reader.as_str()) {
+                return Err(format!(
+                    "{reader:?} is not a reader (one of {})",
+                    READER_NAMES.join(", ")
+                ));
+            }
+            Ok((reader, parse_frequency(rate.trim())?))
+        })
+        .collect()
+}
+
+/// The readers' names, as records and `--rate` name them.
+pub const READER_NAMES: [&str; 5] = ["ip", "tc", "ss", "queue_limits", "small_queue"];
 
 fn parse_iface(s: &str) -> Result<String, String> {
     if s.is_empty() || s.len() > MAX_IFNAME {
@@ -210,6 +237,8 @@ pub struct Config {
     pub realtime: Option<u8>,
     /// Only sockets that match this filter (the ss reader).
     pub ss_filter: Option<Filter>,
+    /// Readers with a schedule of their own: (reader, samples per second, samples).
+    pub rates: Vec<(String, f64, Option<u64>)>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -256,6 +285,24 @@ fn one_line(e: &clap::Error) -> String {
     first.strip_prefix("error: ").unwrap_or(first).to_owned()
 }
 
+/// Samples in a run of `time` at `frequency`: `ceil(TIME × FREQUENCY)`, `None` when unbounded.
+fn samples_in(time: RunTime, frequency: f64) -> Result<Option<u64>, UsageError> {
+    match time {
+        RunTime::Unbounded => Ok(None),
+        RunTime::Seconds(secs) => {
+            // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
+            let n = (secs * frequency - 1e-9).ceil().max(1.0);
+            if n > MAX_SAMPLES {
+                return Err(UsageError(format!(
+                    "-t {secs} at {frequency} samples/s is more samples than can be counted; \
+                     use -t none to run until interrupted"
+                )));
+            }
+            Ok(Some(n as u64))
+        }
+    }
+}
+
 impl TryFrom<Cli> for Config {
     type Error = UsageError;
 
@@ -274,21 +321,28 @@ impl TryFrom<Cli> for Config {
                     .into(),
             ));
         }
-        let samples = match cli.time {
-            RunTime::Unbounded => None,
-            RunTime::Seconds(secs) => {
-                // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
-                let n = (secs * cli.frequency - 1e-9).ceil().max(1.0);
-                if n > MAX_SAMPLES {
-                    return Err(UsageError(format!(
-                        "-t {secs} at {} samples/s is more samples than can be counted; \
-                         use -t none to run until interrupted",
-                        cli.frequency
-                    )));
-                }
-                Some(n as u64)
+        let samples = samples_in(cli.time, cli.frequency)?;
+        let mut rates: Vec<(String, f64, Option<u64>)> = Vec::new();
+        for (reader, frequency) in cli.rate.iter().flatten() {
+            let selected = match reader.as_str() {
+                "ip" => readers.ip,
+                "tc" => readers.tc,
+                "ss" => readers.ss,
+                "queue_limits" => readers.queue_limits,
+                _ => readers.small_queue,
+            };
+            if !selected {
+                return Err(UsageError(format!(
+                    "--rate {reader}={frequency}: the {reader} reader is not selected"
+                )));
             }
-        };
+            rates.retain(|(r, _, _)| r != reader);
+            rates.push((
+                reader.clone(),
+                *frequency,
+                samples_in(cli.time, *frequency)?,
+            ));
+        }
         if cli.json && cli.file_name.is_dir() {
             return Err(UsageError(format!(
                 "--file-name {} is a directory",
@@ -338,6 +392,7 @@ impl TryFrom<Cli> for Config {
             netns: cli.netns,
             realtime: cli.realtime,
             ss_filter,
+            rates,
             warnings,
         })
     }

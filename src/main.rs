@@ -137,6 +137,11 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
         .with_progress(config.verbose)
         .with_realtime(config.realtime);
+    if config.replay.is_none() {
+        for (reader, frequency, samples) in &config.rates {
+            sampler = sampler.with_rate(reader, *frequency, *samples);
+        }
+    }
     let summary = sampler.run(&mut print_event);
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {
@@ -192,8 +197,29 @@ fn print_second(s: &Second) {
     );
 }
 
-/// Samples an output could not keep up with are never dropped silently.
+/// Skipped slots, failed reads and samples an output could not keep up with are never lost
+/// silently: one line each at exit, with or without `-v`.
 fn warn_dropped(s: &Summary) {
+    let short: Vec<String> = s
+        .readers
+        .iter()
+        .filter(|r| r.skipped > 0 || r.failed > 0)
+        .map(|r| {
+            let slots = r.records + r.skipped + r.failed;
+            let mut text = format!("{} {} of {slots} slots skipped", r.kind, r.skipped);
+            if r.failed > 0 {
+                text += &format!(", {} failed", r.failed);
+            }
+            text
+        })
+        .collect();
+    if !short.is_empty() {
+        eprintln!(
+            "netstatspy: warning: samples missing: {} (a sample that would start a whole period \
+             late is skipped; see -v for timing)",
+            short.join("; ")
+        );
+    }
     for d in s.delivery.iter().filter(|d| d.samples_dropped > 0) {
         eprintln!(
             "netstatspy: warning: {}: {} samples ({} records) were not written: the output fell \
@@ -222,6 +248,12 @@ fn report(s: &Summary) {
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
     );
+    for r in &s.readers {
+        eprintln!(
+            "netstatspy: reader {}: {} records, {} slots skipped, {} failed",
+            r.kind, r.records, r.skipped, r.failed
+        );
+    }
     for d in &s.delivery {
         eprintln!(
             "netstatspy: output {}: {} samples written, {} dropped, at most {} waiting",
