@@ -1,7 +1,7 @@
 //! The command line, identical to the Python original's, and its validation into a [`Config`].
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
 
@@ -46,7 +46,8 @@ pub struct Cli {
     #[arg(short, long)]
     pub json: bool,
 
-    /// The JSON file to append to.
+    /// The JSON file to append to: zstd-compressed when the name ends in .zst; "-" writes to
+    /// standard output instead of the console.
     #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
     pub file_name: PathBuf,
 
@@ -379,12 +380,14 @@ impl TryFrom<Cli> for Config {
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
         }
+        let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
             verbose: cli.verbose,
             iface: cli.iface,
             frequency: cli.frequency,
             samples,
-            console: !cli.no_console,
+            // JSON to standard output takes the console's place there.
+            console: !cli.no_console && !json_to_stdout,
             json: cli.json.then_some(cli.file_name),
             readers,
             record: cli.record,

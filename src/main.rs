@@ -127,7 +127,15 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
-        outputs.push(Box::new(JsonLines::open(path)?));
+        let json = JsonLines::open(path)?;
+        if let Some(bytes) = json.repaired() {
+            eprintln!(
+                "netstatspy: warning: {} ended in a zstd frame cut short ({bytes} bytes, left by a \
+                 run that was killed); it was cut off before appending",
+                path.display()
+            );
+        }
+        outputs.push(Box::new(json));
     }
     if config.console {
         outputs.push(Box::new(Console::stdout(config.verbose)));

@@ -129,6 +129,44 @@ fn sigint_mid_run_leaves_only_complete_lines() {
     assert!(!json_lines(&file).is_empty());
 }
 
+/// `--file-name -`: JSON Lines on standard output, each sample as it comes (no console there),
+/// and a closed pipe ends the run quietly.
+#[test]
+fn json_to_standard_output_streams_and_ends_quietly() {
+    let started = Instant::now();
+    let mut child = Command::new(bin())
+        .args(["-j", "--file-name", "-", "-f", "20", "-t", "30"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut reader = BufReader::new(child.stdout.take().expect("stdout"));
+    for k in 0..3u64 {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("read a line");
+        let value: serde_json::Value = serde_json::from_str(&line).expect("a JSON line");
+        assert_eq!(
+            (value["type"].as_str(), value["sample"].as_u64()),
+            (Some("ip"), Some(k))
+        );
+    }
+    // Three samples at 20/s: streamed, not held for the once-a-second write of a file.
+    assert!(
+        started.elapsed() < Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    drop(reader);
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
 #[test]
 fn closed_stdout_ends_the_run_quietly() {
     let started = Instant::now();
