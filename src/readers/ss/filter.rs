@@ -527,7 +527,8 @@ impl Filter {
         &self,
         resolve: &mut dyn FnMut(&str) -> Option<u32>,
     ) -> Result<Vec<u8>, FilterError> {
-        let program = compile(&self.expr, resolve)?;
+        let resolved = self.resolved(resolve)?;
+        let program = compile(&resolved.expr)?;
         check_length(&program)?;
         Ok(program)
     }
@@ -544,6 +545,110 @@ impl Filter {
             }
         }
         walk(&self.expr)
+    }
+}
+
+/// What a filter looks at in a socket, for sockets the kernel did not filter (close events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SocketView {
+    /// Local address and port.
+    pub local: (IpAddr, u16),
+    /// Remote address and port.
+    pub peer: (IpAddr, u16),
+    /// The interface the socket is bound to, 0 when none.
+    pub ifindex: u32,
+    /// The socket mark, when known.
+    pub mark: Option<u32>,
+}
+
+/// `addr` in `net/len`; an IPv4 condition also takes an IPv4-mapped IPv6 address.
+fn in_prefix(addr: IpAddr, net: IpAddr, len: u8) -> bool {
+    let addr = match (addr, net) {
+        (IpAddr::V6(a), IpAddr::V4(_)) => match a.to_ipv4_mapped() {
+            Some(m) => IpAddr::V4(m),
+            None => return false,
+        },
+        (a, _) => a,
+    };
+    match (addr, net) {
+        (IpAddr::V4(a), IpAddr::V4(n)) => {
+            let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
+            u32::from(a) & mask == u32::from(n) & mask
+        }
+        (IpAddr::V6(a), IpAddr::V6(n)) => {
+            let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
+            u128::from(a) & mask == u128::from(n) & mask
+        }
+        _ => false,
+    }
+}
+
+impl Expr {
+    /// Whether the socket matches, as the kernel's program would decide (interface names
+    /// must be resolved first: [`Filter::resolved`]; an unresolved name matches nothing).
+    pub fn matches(&self, s: &SocketView) -> bool {
+        match self {
+            Expr::All(v) => v.iter().all(|e| e.matches(s)),
+            Expr::Any(v) => v.iter().any(|e| e.matches(s)),
+            Expr::Not(a) => !a.matches(s),
+            Expr::Host(end, cond) => {
+                let (addr, port) = match end {
+                    End::Local => s.local,
+                    End::Remote => s.peer,
+                };
+                cond.port.is_none_or(|p| p == port)
+                    && cond
+                        .prefix
+                        .is_none_or(|(net, len)| in_prefix(addr, net, len))
+            }
+            Expr::Port(end, compare, p) => {
+                let port = match end {
+                    End::Local => s.local.1,
+                    End::Remote => s.peer.1,
+                };
+                match compare {
+                    Compare::AtLeast => port >= *p,
+                    Compare::AtMost => port <= *p,
+                }
+            }
+            Expr::Dev(Device::Index(i)) => s.ifindex == *i,
+            Expr::Dev(Device::Name(_)) => false,
+            Expr::Mark { mark, mask } => s.mark.is_some_and(|m| m & mask == *mark),
+        }
+    }
+
+    fn resolve(&mut self, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<(), FilterError> {
+        match self {
+            Expr::All(v) | Expr::Any(v) => {
+                for e in v {
+                    e.resolve(resolve)?;
+                }
+            }
+            Expr::Not(a) => a.resolve(resolve)?,
+            Expr::Dev(d @ Device::Name(_)) => {
+                let Device::Name(name) = &*d else {
+                    return Ok(());
+                };
+                let index = resolve(name)
+                    .ok_or_else(|| FilterError(format!("no interface named `{name}`")))?;
+                *d = Device::Index(index);
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl Filter {
+    /// The same filter with interface names replaced by their indices (`resolve`; `None`:
+    /// there is no such interface).
+    pub fn resolved(
+        &self,
+        resolve: &mut dyn FnMut(&str) -> Option<u32>,
+    ) -> Result<Filter, FilterError> {
+        let mut out = self.clone();
+        out.expr.resolve(resolve)?;
+        Ok(out)
     }
 }
 
@@ -574,7 +679,7 @@ fn condition(code: u8, operands: &[u8]) -> Vec<u8> {
     out
 }
 
-fn compile(e: &Expr, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<Vec<u8>, FilterError> {
+fn compile(e: &Expr) -> Result<Vec<u8>, FilterError> {
     Ok(match e {
         Expr::Host(end, cond) => {
             let code = match end {
@@ -610,13 +715,11 @@ fn compile(e: &Expr, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<Vec
             operands[2..4].copy_from_slice(&port.to_ne_bytes());
             condition(code, &operands)
         }
-        Expr::Dev(device) => {
-            let index = match device {
-                Device::Index(i) => *i,
-                Device::Name(name) => resolve(name)
-                    .ok_or_else(|| FilterError(format!("no interface named `{name}`")))?,
-            };
+        Expr::Dev(Device::Index(index)) => {
             condition(bc::INET_DIAG_BC_DEV_COND, &index.to_ne_bytes())
+        }
+        Expr::Dev(Device::Name(name)) => {
+            return Err(FilterError(format!("interface `{name}` not resolved")));
         }
         Expr::Mark { mark, mask } => {
             let mut operands = [0u8; 8];
@@ -626,7 +729,7 @@ fn compile(e: &Expr, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<Vec
         }
         Expr::Not(a) => {
             // Success of `a` reaches the jump, which rejects; failure of `a` lands at the end.
-            let mut out = compile(a, resolve)?;
+            let mut out = compile(a)?;
             push_op(&mut out, bc::INET_DIAG_BC_JMP, bc::OP_SIZE, 8);
             out
         }
@@ -634,7 +737,7 @@ fn compile(e: &Expr, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<Vec
             // `a or b`: failure of `a` lands on `b`; success reaches the jump over `b`.
             let mut out = Vec::new();
             for (i, e) in v.iter().enumerate() {
-                let b = compile(e, resolve)?;
+                let b = compile(e)?;
                 if i > 0 {
                     push_op(&mut out, bc::INET_DIAG_BC_JMP, bc::OP_SIZE, b.len() + 4);
                 }
@@ -647,7 +750,7 @@ fn compile(e: &Expr, resolve: &mut dyn FnMut(&str) -> Option<u32>) -> Result<Vec
             // `a and b`: success of `a` falls into `b`; failures of `a` now skip `b` as well.
             let mut out = Vec::new();
             for e in v {
-                let b = compile(e, resolve)?;
+                let b = compile(e)?;
                 retarget_rejections(&mut out, b.len());
                 out.extend_from_slice(&b);
                 check_length(&out)?;
@@ -850,51 +953,19 @@ mod tests {
         }
     }
 
-    /// The expression's meaning, evaluated directly on a socket.
+    /// The expression's meaning, evaluated directly on a socket ([`Expr::matches`]).
     fn holds(e: &Expr, s: &Sock, index_of: &dyn Fn(&str) -> u32) -> bool {
-        match e {
-            Expr::All(v) => v.iter().all(|e| holds(e, s, index_of)),
-            Expr::Any(v) => v.iter().any(|e| holds(e, s, index_of)),
-            Expr::Not(a) => !holds(a, s, index_of),
-            Expr::Host(end, cond) => {
-                let local = *end == End::Local;
-                let port = if local { s.sport } else { s.dport };
-                if cond.port.is_some_and(|p| p != port) {
-                    return false;
-                }
-                let Some((net, len)) = cond.prefix else {
-                    return true;
-                };
-                let addr = match (addr_bytes(s, local), net) {
-                    (IpAddr::V6(a), IpAddr::V4(_)) => match a.to_ipv4_mapped() {
-                        Some(m) => IpAddr::V4(m),
-                        None => return false,
-                    },
-                    (a, _) => a,
-                };
-                match (addr, net) {
-                    (IpAddr::V4(a), IpAddr::V4(n)) => {
-                        let mask = u32::MAX.checked_shl(32 - u32::from(len)).unwrap_or(0);
-                        u32::from(a) & mask == u32::from(n) & mask
-                    }
-                    (IpAddr::V6(a), IpAddr::V6(n)) => {
-                        let mask = u128::MAX.checked_shl(128 - u32::from(len)).unwrap_or(0);
-                        u128::from(a) & mask == u128::from(n) & mask
-                    }
-                    _ => false,
-                }
-            }
-            Expr::Port(end, compare, p) => {
-                let port = if *end == End::Local { s.sport } else { s.dport };
-                match compare {
-                    Compare::AtLeast => port >= *p,
-                    Compare::AtMost => port <= *p,
-                }
-            }
-            Expr::Dev(Device::Index(i)) => s.ifindex == *i,
-            Expr::Dev(Device::Name(n)) => s.ifindex == index_of(n),
-            Expr::Mark { mark, mask } => s.mark & mask == *mark,
-        }
+        let f = Filter {
+            text: String::new(),
+            expr: e.clone(),
+        };
+        let resolved = f.resolved(&mut |n| Some(index_of(n))).expect("resolves");
+        resolved.expr.matches(&SocketView {
+            local: (addr_bytes(s, true), s.sport),
+            peer: (addr_bytes(s, false), s.dport),
+            ifindex: s.ifindex,
+            mark: Some(s.mark),
+        })
     }
 
     fn index_of(name: &str) -> u32 {
