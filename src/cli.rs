@@ -1,9 +1,11 @@
 //! The command line, identical to the Python original's, and its validation into a [`Config`].
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
+
+use crate::readers::ss::filter::{self, Filter};
 
 /// Highest sampling frequency accepted (samples per second).
 pub const MAX_FREQUENCY: f64 = 100_000.0;
@@ -51,7 +53,8 @@ pub struct Cli {
     #[arg(short, long)]
     pub json: bool,
 
-    /// The JSON file to append to.
+    /// The JSON file to append to: zstd-compressed when the name ends in .zst; "-" writes to
+    /// standard output instead of the console.
     #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
     pub file_name: PathBuf,
 
@@ -67,6 +70,12 @@ pub struct Cli {
     /// established).
     #[arg(long)]
     pub ss: bool,
+
+    /// Only the sockets that match EXPR, in ss's filter language (e.g. `dport = :443 and dst
+    /// 10.0.0.0/8`; the README lists it), run by the kernel: sockets that do not match are never
+    /// copied out. Quote it as one argument.
+    #[arg(long, value_name = "EXPR")]
+    pub ss_filter: Option<String>,
 
     /// Collect byte queue limits of transmit queues (/sys/class/net/IFACE/queues/tx-N/
     /// byte_queue_limits).
@@ -106,6 +115,12 @@ pub struct Cli {
         value_parser = clap::value_parser!(u8).range(1..=99)
     )]
     pub realtime: Option<u8>,
+
+    /// Sample some readers at rates of their own, e.g. `ss=10,tc=1000` (readers: ip, tc, ss,
+    /// queue_limits, small_queue); the others sample at -f. Each reader keeps its own absolute
+    /// schedule and takes ceil(TIME × RATE) samples. May be repeated.
+    #[arg(long, value_name = "READER=RATE,...", value_parser = parse_rates)]
+    pub rate: Vec<Vec<(String, f64)>>,
 }
 
 /// How long a run lasts.
@@ -153,6 +168,27 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
     }
     Ok(RunTime::Seconds(secs))
 }
+
+fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
+    s.split(',')
+        .map(|item| {
+            let (reader, rate) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?} is not READER=RATE (e.g. ss=10)"))?;
+            let reader = reader.trim().replace('-', "_");
+            if !READER_NAMES.contains(&reader.as_str()) {
+                return Err(format!(
+                    "{reader:?} is not a reader (one of {})",
+                    READER_NAMES.join(", ")
+                ));
+            }
+            Ok((reader, parse_frequency(rate.trim())?))
+        })
+        .collect()
+}
+
+/// The readers' names, as records and `--rate` name them.
+pub const READER_NAMES: [&str; 5] = ["ip", "tc", "ss", "queue_limits", "small_queue"];
 
 /// An interface name as the kernel accepts it (`dev_valid_name`): 1 to 15 bytes of anything
 /// but `/`, `:` and white space, not `.` or `..`. The bytes need not be UTF-8.
@@ -213,6 +249,10 @@ pub struct Config {
     pub netns: Option<String>,
     /// Sample at this SCHED_FIFO priority.
     pub realtime: Option<u8>,
+    /// Only sockets that match this filter (the ss reader).
+    pub ss_filter: Option<Filter>,
+    /// Readers with a schedule of their own: (reader, samples per second, samples).
+    pub rates: Vec<(String, f64, Option<u64>)>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -226,7 +266,7 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 pub enum Parsed {
     /// Run with this configuration.
-    Run(Config),
+    Run(Box<Config>),
     /// Print this text (help or version) to standard output and exit 0.
     Print(String),
 }
@@ -249,7 +289,7 @@ where
             };
         }
     };
-    Config::try_from(cli).map(Parsed::Run)
+    Config::try_from(cli).map(|c| Parsed::Run(Box::new(c)))
 }
 
 /// clap's message without its "error: " prefix, usage and tip lines.
@@ -257,6 +297,24 @@ fn one_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let first = text.lines().next().unwrap_or("invalid arguments");
     first.strip_prefix("error: ").unwrap_or(first).to_owned()
+}
+
+/// Samples in a run of `time` at `frequency`: `ceil(TIME × FREQUENCY)`, `None` when unbounded.
+fn samples_in(time: RunTime, frequency: f64) -> Result<Option<u64>, UsageError> {
+    match time {
+        RunTime::Unbounded => Ok(None),
+        RunTime::Seconds(secs) => {
+            // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
+            let n = (secs * frequency - 1e-9).ceil().max(1.0);
+            if n > MAX_SAMPLES {
+                return Err(UsageError(format!(
+                    "-t {secs} at {frequency} samples/s is more samples than can be counted; \
+                     use -t none to run until interrupted"
+                )));
+            }
+            Ok(Some(n as u64))
+        }
+    }
 }
 
 impl TryFrom<Cli> for Config {
@@ -277,21 +335,28 @@ impl TryFrom<Cli> for Config {
                     .into(),
             ));
         }
-        let samples = match cli.time {
-            RunTime::Unbounded => None,
-            RunTime::Seconds(secs) => {
-                // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
-                let n = (secs * cli.frequency - 1e-9).ceil().max(1.0);
-                if n > MAX_SAMPLES {
-                    return Err(UsageError(format!(
-                        "-t {secs} at {} samples/s is more samples than can be counted; \
-                         use -t none to run until interrupted",
-                        cli.frequency
-                    )));
-                }
-                Some(n as u64)
+        let samples = samples_in(cli.time, cli.frequency)?;
+        let mut rates: Vec<(String, f64, Option<u64>)> = Vec::new();
+        for (reader, frequency) in cli.rate.iter().flatten() {
+            let selected = match reader.as_str() {
+                "ip" => readers.ip,
+                "tc" => readers.tc,
+                "ss" => readers.ss,
+                "queue_limits" => readers.queue_limits,
+                _ => readers.small_queue,
+            };
+            if !selected {
+                return Err(UsageError(format!(
+                    "--rate {reader}={frequency}: the {reader} reader is not selected"
+                )));
             }
-        };
+            rates.retain(|(r, _, _)| r != reader);
+            rates.push((
+                reader.clone(),
+                *frequency,
+                samples_in(cli.time, *frequency)?,
+            ));
+        }
         if cli.json && cli.file_name.is_dir() {
             return Err(UsageError(format!(
                 "--file-name {} is a directory",
@@ -311,24 +376,39 @@ impl TryFrom<Cli> for Config {
                 path.display()
             )));
         }
+        if cli.ss_filter.is_some() && !cli.ss {
+            return Err(UsageError(
+                "--ss-filter needs --ss (it selects the sockets of the ss reader)".into(),
+            ));
+        }
+        let ss_filter = match &cli.ss_filter {
+            Some(text) => {
+                Some(filter::parse(text).map_err(|e| UsageError(format!("--ss-filter: {e}")))?)
+            }
+            None => None,
+        };
         let mut warnings = Vec::new();
         if cli.no_console && !cli.json && cli.record.is_none() {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
         }
+        let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
             verbose: cli.verbose,
             iface: cli.iface,
             frequency: cli.frequency,
             samples,
-            console: !cli.no_console,
+            // JSON to standard output takes the console's place there.
+            console: !cli.no_console && !json_to_stdout,
             json: cli.json.then_some(cli.file_name),
             readers,
             record: cli.record,
             replay: cli.replay,
             netns: cli.netns,
             realtime: cli.realtime,
+            ss_filter,
+            rates,
             warnings,
         })
     }
@@ -341,7 +421,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Config, String> {
         let argv = std::iter::once("netstatspy").chain(args.iter().copied());
         match parse(argv) {
-            Ok(Parsed::Run(c)) => Ok(c),
+            Ok(Parsed::Run(c)) => Ok(*c),
             Ok(Parsed::Print(t)) => Err(format!("printed: {t}")),
             Err(e) => Err(e.0),
         }

@@ -111,7 +111,18 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         let transport = source
             .transport(NETLINK_SOCK_DIAG)
             .map_err(sock_diag_open_error)?;
-        readers.push(Box::new(SsReader::with_source(transport)));
+        let mut reader = SsReader::with_source(transport);
+        if let Some(filter) = &config.ss_filter {
+            // A replayed capture answers with what the recording kernel sent: the filter it
+            // was recorded with already chose the sockets.
+            if !matches!(source, Source::Replay(_)) {
+                let program = filter
+                    .compile(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?;
+                reader = reader.with_filter(&program);
+            }
+        }
+        readers.push(Box::new(reader));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
@@ -121,7 +132,15 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
-        outputs.push(Box::new(JsonLines::open(path)?));
+        let json = JsonLines::open(path)?;
+        if let Some(bytes) = json.repaired() {
+            eprintln!(
+                "netstatspy: warning: {} ended in a zstd frame cut short ({bytes} bytes, left by a \
+                 run that was killed); it was cut off before appending",
+                path.display()
+            );
+        }
+        outputs.push(Box::new(json));
     }
     if config.console {
         outputs.push(Box::new(Console::stdout(config.verbose)));
@@ -131,6 +150,11 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
         .with_progress(config.verbose)
         .with_realtime(config.realtime);
+    if config.replay.is_none() {
+        for (reader, frequency, samples) in &config.rates {
+            sampler = sampler.with_rate(reader, *frequency, *samples);
+        }
+    }
     let summary = sampler.run(&mut print_event);
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {
@@ -186,8 +210,29 @@ fn print_second(s: &Second) {
     );
 }
 
-/// Samples an output could not keep up with are never dropped silently.
+/// Skipped slots, failed reads and samples an output could not keep up with are never lost
+/// silently: one line each at exit, with or without `-v`.
 fn warn_dropped(s: &Summary) {
+    let short: Vec<String> = s
+        .readers
+        .iter()
+        .filter(|r| r.skipped > 0 || r.failed > 0)
+        .map(|r| {
+            let slots = r.records + r.skipped + r.failed;
+            let mut text = format!("{} {} of {slots} slots skipped", r.kind, r.skipped);
+            if r.failed > 0 {
+                text += &format!(", {} failed", r.failed);
+            }
+            text
+        })
+        .collect();
+    if !short.is_empty() {
+        eprintln!(
+            "netstatspy: warning: samples missing: {} (a sample that would start a whole period \
+             late is skipped; see -v for timing)",
+            short.join("; ")
+        );
+    }
     for d in s.delivery.iter().filter(|d| d.samples_dropped > 0) {
         eprintln!(
             "netstatspy: warning: {}: {} samples ({} records) were not written: the output fell \
@@ -216,6 +261,12 @@ fn report(s: &Summary) {
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
     );
+    for r in &s.readers {
+        eprintln!(
+            "netstatspy: reader {}: {} records, {} slots skipped, {} failed",
+            r.kind, r.records, r.skipped, r.failed
+        );
+    }
     for d in &s.delivery {
         eprintln!(
             "netstatspy: output {}: {} samples written, {} dropped, at most {} waiting",

@@ -221,3 +221,12 @@ fn result(rc: libc::c_int) -> io::Result<()> {
         Ok(())
     }
 }
+
+/// The index of the interface named `name` in this thread's network namespace
+/// (`if_nametoindex`), `None` when there is none.
+pub fn interface_index(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: `name` is a valid NUL-terminated string for the duration of the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
+}

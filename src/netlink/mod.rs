@@ -632,6 +632,20 @@ impl Request {
         message.serialize(&mut bytes);
         Request { name, bytes }
     }
+
+    /// Append an attribute to the request's message (e.g. a filter program), keeping its
+    /// length field right.
+    pub fn with_attribute(mut self, kind: u16, payload: &[u8]) -> Request {
+        let len = 4 + payload.len(); // struct nlattr, then the payload
+        self.bytes.resize(nlmsg_align(self.bytes.len()), 0);
+        self.bytes.extend_from_slice(&(len as u16).to_ne_bytes());
+        self.bytes.extend_from_slice(&kind.to_ne_bytes());
+        self.bytes.extend_from_slice(payload);
+        self.bytes.resize(nlmsg_align(self.bytes.len()), 0);
+        let total = self.bytes.len() as u32;
+        self.bytes[..4].copy_from_slice(&total.to_ne_bytes());
+        self
+    }
 }
 
 /// Helpers for tests that build netlink byte streams by hand.

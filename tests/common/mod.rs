@@ -44,6 +44,8 @@ pub enum Need {
     Strace,
     /// tshark: reads the captures as an independent pcap reader.
     Tshark,
+    /// zstd: reads our compressed JSON as an independent decoder.
+    Zstd,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
 }
@@ -64,6 +66,7 @@ impl Need {
                 .find_map(|name| program(name, "iproute2")),
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
+            Need::Zstd => program("zstd", "zstd"),
             Need::StaticBinary => (!static_binary().is_file()).then(|| {
                 format!(
                     "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \
