@@ -1248,6 +1248,11 @@ pub mod if_link {
     /// `XDP_ATTACHED_MULTI`.
     pub const XDP_ATTACHED_MULTI: u8 = 4;
 
+    /// `IFLA_PARENT_DEV_NAME`: string, the name of the link's device on its bus.
+    pub const IFLA_PARENT_DEV_NAME: u16 = 56;
+    /// `IFLA_PARENT_DEV_BUS_NAME`: string, the bus of the link's device.
+    pub const IFLA_PARENT_DEV_BUS_NAME: u16 = 57;
+
     /// `IFLA_PROTO_DOWN_REASON_VALUE` (in `IFLA_PROTO_DOWN_REASON`): `u32` bit set of reasons.
     pub const IFLA_PROTO_DOWN_REASON_VALUE: u16 = 2;
 

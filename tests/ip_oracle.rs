@@ -211,6 +211,46 @@ fn link_changes_during_a_run_reach_later_samples() {
     assert_eq!(stats.len(), ip.len(), "deleted link must be gone: {last}");
 }
 
+/// `parentbus` and `parentdev`, which ip prints only with `-d`, equal `ip -d`'s for every link
+/// of this machine's own namespace that has a parent device (a virtio or PCI NIC; namespaces
+/// of veths have none).
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
+fn parent_device_equals_ip_details() {
+    require(&[Need::Root, Need::Iproute2]);
+    let text = check(std::process::Command::new("ip").args(["-d", "-j", "link", "show"]));
+    let ip: Vec<Value> = serde_json::from_str(&text).expect("ip -j output is JSON");
+    let with_parent: Vec<&Value> = ip.iter().filter(|l| l.get("parentbus").is_some()).collect();
+    if with_parent.is_empty() {
+        eprintln!("skipped: no link of this namespace has a parent device (ip -d prints none)");
+        return;
+    }
+    let file = scratch("ip-parent").join("out.jsonl");
+    check(
+        std::process::Command::new(bin())
+            .args(["-c", "-j", "-f", "10", "-t", "0.1", "--file-name"])
+            .arg(&file),
+    );
+    let records = json_lines(&file);
+    let stats = records[0]["stats"].as_array().expect("stats");
+    for theirs in &ip {
+        let Some(ours) = stats.iter().find(|l| l["ifindex"] == theirs["ifindex"]) else {
+            continue; // created or deleted meanwhile by someone else
+        };
+        for key in ["parentbus", "parentdev"] {
+            assert_eq!(
+                ours.get(key),
+                theirs.get(key),
+                "{key} of {}",
+                theirs["ifname"]
+            );
+        }
+    }
+}
+
 /// Without `CAP_SYS_ADMIN` the kernel does not open BPF programs by id: ip then prints an XDP
 /// program's id only, and so must netstatspy. Both run as `nobody` in the same namespace.
 #[test]

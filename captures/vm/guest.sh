@@ -225,10 +225,12 @@ traffic() {
   clients=
   for pn in $PEERS; do
     n=${pn#*:}
-    (head -c 3000000 /dev/zero | timeout 60 nc "10.0.$n.2" $((6000 + n)) > /dev/null) &
-    clients="$clients $!"
+    # Generous: under emulation on a loaded host, a flow through a small shaped queue can
+    # stall in retransmission back-off for a long while.
+    (head -c 3000000 /dev/zero | timeout 300 nc "10.0.$n.2" $((6000 + n)) > /dev/null) &
+    clients="$clients $!:${pn%:*}"
   done
-  for c in $clients; do wait "$c" || log "a client failed"; done
+  for c in $clients; do wait "${c%%:*}" || log "the TCP client through ${c#*:} failed"; done
   # The plug blocks from now on: the burst below fills it to its limit and is dropped beyond.
   try $TC qdisc change dev q_plug root handle 1: plug block
   # UDP beyond what the shapers pass: queues overflow, drop counters move.

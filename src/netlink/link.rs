@@ -10,12 +10,13 @@ use crate::model::ip::{
 };
 use crate::netlink::attrs::{Attrs, Padded, each};
 use crate::uapi::if_link::{
-    IFLA_PROTO_DOWN_REASON_VALUE, IFLA_VF_BROADCAST, IFLA_VF_IB_NODE_GUID, IFLA_VF_IB_PORT_GUID,
-    IFLA_VF_INFO, IFLA_VF_LINK_STATE, IFLA_VF_MAC, IFLA_VF_RATE, IFLA_VF_RSS_QUERY_EN,
-    IFLA_VF_SPOOFCHK, IFLA_VF_STATS, IFLA_VF_TRUST, IFLA_VF_TX_RATE, IFLA_VF_VLAN,
-    IFLA_VF_VLAN_LIST, IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_HW_PROG_ID,
-    IFLA_XDP_PROG_ID, IFLA_XDP_SKB_PROG_ID, XDP_ATTACHED_NONE, ifla_vf_guid, ifla_vf_mac,
-    ifla_vf_rate, ifla_vf_setting, ifla_vf_stats, ifla_vf_vlan, ifla_vf_vlan_info,
+    IFLA_PARENT_DEV_BUS_NAME, IFLA_PARENT_DEV_NAME, IFLA_PROTO_DOWN_REASON_VALUE,
+    IFLA_VF_BROADCAST, IFLA_VF_IB_NODE_GUID, IFLA_VF_IB_PORT_GUID, IFLA_VF_INFO,
+    IFLA_VF_LINK_STATE, IFLA_VF_MAC, IFLA_VF_RATE, IFLA_VF_RSS_QUERY_EN, IFLA_VF_SPOOFCHK,
+    IFLA_VF_STATS, IFLA_VF_TRUST, IFLA_VF_TX_RATE, IFLA_VF_VLAN, IFLA_VF_VLAN_LIST,
+    IFLA_XDP_ATTACHED, IFLA_XDP_DRV_PROG_ID, IFLA_XDP_HW_PROG_ID, IFLA_XDP_PROG_ID,
+    IFLA_XDP_SKB_PROG_ID, XDP_ATTACHED_NONE, ifla_vf_guid, ifla_vf_mac, ifla_vf_rate,
+    ifla_vf_setting, ifla_vf_stats, ifla_vf_vlan, ifla_vf_vlan_info,
 };
 
 use crate::uapi::if_link::{IFLA_STATS_LINK_64, if_stats_msg};
@@ -61,6 +62,8 @@ pub fn decode_link(payload: &[u8]) -> Option<(LinkMeta, Option<LinkStats64>)> {
             }
             IFLA_XDP => meta.xdp = decode_xdp(v),
             IFLA_NUM_VF => meta.num_vf = u32_of(v),
+            IFLA_PARENT_DEV_BUS_NAME => meta.parent_bus = Some(c_string(v)),
+            IFLA_PARENT_DEV_NAME => meta.parent_dev = Some(c_string(v)),
             IFLA_VFINFO_LIST => meta.vfinfo_list = Some(decode_vfinfo_list(v)),
             IFLA_IFALIAS => meta.ifalias = Some(c_string(v)),
             IFLA_PROP_LIST => {
@@ -423,6 +426,23 @@ mod tests {
         let prog = serde_json::json!({"id": 42, "name": "nsp_pass", "tag": "a1b2c3d4e5f60718", "jited": 1});
         assert_eq!(v["xdp"]["prog"], prog);
         assert_eq!(v["xdp"]["attached"][0]["prog"], prog);
+    }
+
+    #[test]
+    fn parent_device_where_ip_d_prints_it() {
+        let mut m = veth_message();
+        m.attributes
+            .push(netlink_packet_route::link::LinkAttribute::IfAlias(
+                "a".into(),
+            ));
+        let mut bytes = emitted(&m);
+        bytes.extend(attribute(IFLA_PARENT_DEV_NAME, b"virtio2\0"));
+        bytes.extend(attribute(IFLA_PARENT_DEV_BUS_NAME, b"virtio\0"));
+        let text = link_text(&bytes);
+        assert!(
+            text.contains(r#""parentbus":"virtio","parentdev":"virtio2","ifalias":"a""#),
+            "{text}"
+        );
     }
 
     #[test]

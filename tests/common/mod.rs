@@ -268,7 +268,7 @@ pub fn json_lines(path: &Path) -> Vec<Value> {
 
 /// Compare one netstatspy element with ip's element for the same interface: every key ip
 /// prints (at any depth: `stats64.rx.bytes` too) must be in ours with the same value. Ours may
-/// carry keys ip does not print; today it carries none.
+/// carry keys ip does not print; today `parentbus` and `parentdev`, which ip prints with `-d`.
 pub fn assert_same_link(ours: &Value, theirs: &Value, context: &str) {
     let (Value::Object(o), Value::Object(t)) = (ours, theirs) else {
         panic!("{context}: not link objects: {ours} / {theirs}");

@@ -108,6 +108,10 @@ pub struct LinkMeta {
     pub proto_down_reason: Option<u32>,
     /// `IFLA_XDP`, when a program is attached (`IFLA_XDP_ATTACHED` not `XDP_ATTACHED_NONE`).
     pub xdp: Option<Xdp>,
+    /// `IFLA_PARENT_DEV_BUS_NAME`: the bus of the device the link belongs to (`pci`, `virtio`).
+    pub parent_bus: Option<String>,
+    /// `IFLA_PARENT_DEV_NAME`: that device's name on its bus.
+    pub parent_dev: Option<String>,
     /// `IFLA_NUM_VF`: the number of virtual functions.
     pub num_vf: Option<u32>,
     /// `IFLA_VFINFO_LIST`: the virtual functions.
@@ -203,6 +207,8 @@ const LINK_NETNSID: Field = Field::label("link_netnsid");
 const PROTO_DOWN: Field = Field::label("proto_down");
 const PROTO_DOWN_REASON: Field = Field::label("proto_down_reason");
 const VFINFO_LIST: Field = Field::label("vfinfo_list");
+const PARENTBUS: Field = Field::label("parentbus");
+const PARENTDEV: Field = Field::label("parentdev");
 const IFALIAS: Field = Field::label("ifalias");
 const ALTNAMES: Field = Field::label("altnames");
 const LINK_TYPE: Field = Field::label("link_type");
@@ -339,6 +345,13 @@ impl LinkMeta {
                 }
                 v.end();
             }
+        }
+        // ip prints the parent device only with -d, at this place; netstatspy always does.
+        if let Some(bus) = &self.parent_bus {
+            v.str(&PARENTBUS, bus);
+        }
+        if let Some(dev) = &self.parent_dev {
+            v.str(&PARENTDEV, dev);
         }
         if let Some(alias) = &self.ifalias {
             v.str(&IFALIAS, alias);
