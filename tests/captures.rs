@@ -223,11 +223,23 @@ fn json_objects(text: &str) -> Vec<&str> {
 
 /// tc's reading beside `pcap`, qdisc by qdisc.
 fn tc_readings(pcap: &Path) -> Vec<TcReading> {
-    let json = std::fs::read_to_string(pcap.with_extension("tc-s-j-qdisc.json")).expect("oracle");
+    tc_readings_from(pcap, "tc-s-j-qdisc.json", "tc-s-qdisc.txt")
+}
+
+/// A reading of iproute2 6.1.0 beside a capture whose main reading is a later version's.
+const IPROUTE2_6_1: (&str, &str) = (
+    "tc-s-j-qdisc.iproute2-6.1.0.json",
+    "tc-s-qdisc.iproute2-6.1.0.txt",
+);
+
+/// tc's reading in `json_suffix` beside `pcap`, qdisc by qdisc; where its JSON is malformed,
+/// the text reading in `text_suffix`.
+fn tc_readings_from(pcap: &Path, json_suffix: &str, text_suffix: &str) -> Vec<TcReading> {
+    let json = std::fs::read_to_string(pcap.with_extension(json_suffix)).expect("oracle");
     if let Ok(Value::Array(all)) = serde_json::from_str::<Value>(&json) {
         return all.into_iter().map(TcReading::Json).collect();
     }
-    let text_file = pcap.with_extension("tc-s-qdisc.txt");
+    let text_file = pcap.with_extension(text_suffix);
     let text = std::fs::read_to_string(&text_file).unwrap_or_else(|_| {
         panic!(
             "{}: tc's JSON is malformed and no text reading ({}) is beside it",
@@ -360,17 +372,27 @@ fn text_peakrates(pcap: &Path) -> Vec<(String, u64)> {
 #[test]
 fn replayed_tc_captures_equal_tc_readings() {
     for pcap in captures_with("tc-s-j-qdisc.json") {
-        let tc = tc_readings(&pcap);
-        let by_6_1 = read_by_iproute2_6_1(&pcap);
+        // The main reading, and iproute2 6.1's beside a later version's where there is one.
+        let mut readings = vec![(tc_readings(&pcap), read_by_iproute2_6_1(&pcap))];
+        if pcap.with_extension(IPROUTE2_6_1.0).exists() {
+            readings.push((
+                tc_readings_from(&pcap, IPROUTE2_6_1.0, IPROUTE2_6_1.1),
+                true,
+            ));
+        }
         let peakrates = text_peakrates(&pcap);
         let options = described(&pcap, "options");
         let options: Vec<&str> = options.split_whitespace().collect();
         let records = replay_recorded(&pcap, &options);
-        for r in &records {
+        for ((tc, by_6_1), r) in readings
+            .iter()
+            .flat_map(|reading| records.iter().map(move |r| (reading, r)))
+        {
+            let by_6_1 = *by_6_1;
             assert_eq!(r["type"], "tc");
             let ours = r["stats"].as_array().expect("stats");
             assert_eq!(ours.len(), tc.len(), "{}: same qdiscs", pcap.display());
-            for (o, t) in ours.iter().zip(&tc) {
+            for (o, t) in ours.iter().zip(tc.iter()) {
                 let context = format!(
                     "{} {} {} {}",
                     pcap.display(),

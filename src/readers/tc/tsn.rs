@@ -260,7 +260,8 @@ fn schedule(a: &Attrs<'_, { TCA_TAPRIO_ATTR_MAX + 1 }>, f: &mut Fields) {
 }
 
 /// taprio: `TCA_TAPRIO_ATTR_*`: the class map, clock, flags, the operating schedule, the admin
-/// schedule, and per class `max-sdu` and `fp` (`TCA_TAPRIO_ATTR_TC_ENTRY`).
+/// schedule (`admin`, as 6.15 names it; 6.1 printed it as an object without a key, which is
+/// not JSON), and per class `max-sdu` and `fp` (`TCA_TAPRIO_ATTR_TC_ENTRY`).
 pub fn taprio(opt: &[u8], f: &mut Fields) {
     let a: Attrs<{ TCA_TAPRIO_ATTR_MAX + 1 }> = Attrs::parse(opt);
     let Some(map) = a.get(TCA_TAPRIO_ATTR_PRIOMAP) else {
@@ -278,9 +279,13 @@ pub fn taprio(opt: &[u8], f: &mut Fields) {
         })
         .collect();
     f.push("queues", Value::List(queues));
-    if let Some(id) = a.i32(TCA_TAPRIO_ATTR_SCHED_CLOCKID) {
-        f.s("clockid", clock_name(id));
-    }
+    // iproute2 6.1 prints `invalid` when the kernel sends no clock (a fully offloaded
+    // schedule); 6.15 leaves the key out.
+    f.s(
+        "clockid",
+        a.i32(TCA_TAPRIO_ATTR_SCHED_CLOCKID)
+            .map_or("invalid", clock_name),
+    );
     if let Some(flags) = a.u32(TCA_TAPRIO_ATTR_FLAGS) {
         f.s("flags", hex_0x(flags.into()));
     }
@@ -567,11 +572,12 @@ mod tests {
         let mut e = attr(1, &0u32.to_ne_bytes());
         e.extend(attr(2, &1500u32.to_ne_bytes()));
         flat.extend(attr(12, &e));
-        assert!(
-            decoded("taprio", &flat)
-                .iter()
-                .all(|(k, _)| *k != "max-sdu")
-        );
+        let f = decoded("taprio", &flat);
+        assert!(f.iter().all(|(k, _)| *k != "max-sdu"));
+        // No clock sent (a fully offloaded schedule): 6.1's `invalid`; no schedule: 6.1's
+        // zero times.
+        assert_eq!(f[3], ("clockid", s("invalid")));
+        assert_eq!(f[4], ("base_time", u(0)));
     }
 
     #[test]
