@@ -1126,6 +1126,16 @@ def group_newer():
     sopt_old = struct.pack('<IIBBH', 2, 0, 0, 0, 0)
     parms_old = gred_qopt(0, 4) + gred_qopt(1, 5) + b''.join(gred_unused(i) for i in range(2, 16))
     gred_old = attr(3, sopt_old) + attr(4, struct.pack('<16I', *range(17, 33))) + attr(1, parms_old)
+    # tbf whose buffer and mtu are not whole microseconds (16 KiB at 20 Mbit/s: 102400 ticks
+    # of 64 ns = 6553.6 us; 1600 bytes at 60 Mbit/s: 3334 ticks), where iproute2 6.15's
+    # burst, minburst and lat differ from 6.1's
+    tbf = tbf_opts(tc_ratespec(2_500_000), tc_ratespec(7_500_000), 1_016_384, 102_400, 3_334)
+    # netem as Linux 6.6+ dumps it (netem_dump): the struct (ticks), LATENCY64 (10) and
+    # JITTER64 (11) in ns (not whole microseconds), CORR, REORDER, CORRUPT, RATE, PRNG_SEED (14)
+    ns = 4_000_123
+    netem = netem_qopt(ns >> 6, 800, 0, 0, 0, 1_000_999 >> 6) + a_s64(10, ns) \
+        + a_s64(11, 1_000_999) + netem_corr(pct(0.25), 0, 0) + netem_reorder(0, 0) \
+        + netem_corrupt(0, 0) + netem_rate(0, 0, 0, 0) + a_u64(14, 0x1234_5678_9ABC_DEF0)
     return [
         Qdisc(101, handle(0x8001), 'multiq', multiq, desc='multiq bands=3 max_bands=8'),
         Qdisc(102, handle(0x8002), 'qfq', None, desc='qfq (the qdisc dumps no options)'),
@@ -1138,6 +1148,12 @@ def group_newer():
                    'ecn|adaptive and byte counts above 2^32'),
         Qdisc(107, handle(0x8007), 'gred', gred_old,
               desc='gred as before Linux 5.0: DPs=2 def_DP=0, no VQ list, no limit'),
+        Qdisc(108, handle(0x8008), 'tbf', tbf,
+              desc='tbf rate=2500000 peakrate=7500000 limit=1016384 buffer=102400 ticks '
+                   'mtu=3334 ticks'),
+        Qdisc(109, handle(0x8009), 'netem', netem,
+              desc='netem limit=800 latency64=4000123ns jitter64=1000999ns delay_corr=0.25 '
+                   'seed=0x123456789abcdef0'),
     ]
 
 
@@ -1188,7 +1204,8 @@ SECOND_ORACLE = {'tsn': '6.1.0', 'newer': '6.1.0'}
 KERNEL = {
     'tsn': 'layouts of Linux 6.5+ uapi headers (iproute2 6.15.0\'s copy), Linux 6.1\'s where '
            'noted',
-    'newer': 'layouts of Linux 6.1 uapi headers (gred\'s VQ list since 5.0)',
+    'newer': 'layouts of Linux 6.1 uapi headers (gred\'s VQ list since 5.0, netem\'s seed '
+             'since 6.6)',
     'dualpi2': 'layouts of Linux 6.17 uapi headers (iproute2 6.17.0\'s copy)',
 }
 
