@@ -1197,10 +1197,10 @@ GROUPS = [
     ('tsn', group_tsn), ('newer', group_newer), ('dualpi2', group_dualpi2),
 ]
 
-# The oracle of each newer group: iproute2 6.15.0 (and 6.1.0 beside it) for tsn and newer,
-# iproute2 6.17.0, the first to know dualpi2, for dualpi2; every other group: 6.1.0.
-ORACLE = {'tsn': '6.15.0', 'newer': '6.15.0', 'dualpi2': '6.17.0'}
-SECOND_ORACLE = {'tsn': '6.1.0', 'newer': '6.1.0'}
+# The readings beside each group: iproute2 6.1.0's (NAME.tc-s-j-qdisc.json) and 6.15.0's
+# (NAME.iproute2-6.15.tc-s-j-qdisc.json); for dualpi2 only iproute2 6.17.0's, the first version
+# that knows it.
+ORACLE = {'dualpi2': '6.17.0'}
 KERNEL = {
     'tsn': 'layouts of Linux 6.5+ uapi headers (iproute2 6.15.0\'s copy), Linux 6.1\'s where '
            'noted',
@@ -1276,9 +1276,12 @@ def write_txt(path, group, qdiscs):
         'kernel: none (synthesised); ' + KERNEL.get(
             group, 'layouts of Linux 6.1 uapi headers as shipped with iproute2 6.1.0'),
         f'oracle: tc-synth-{group}.tc-s-j-qdisc.json = iproute2 {ORACLE.get(group, "6.1.0")}\'s '
-        'own print_qdisc (tc -s -j qdisc) run on the same message bytes' + (
-            f'; tc-synth-{group}.tc-s-j-qdisc.iproute2-{SECOND_ORACLE[group]}.json = iproute2 '
-            f'{SECOND_ORACLE[group]}\'s' if group in SECOND_ORACLE else ''),
+        'own print_qdisc (tc -s -j qdisc) run on the same message bytes',
+    ]
+    if group not in ORACLE:
+        lines.append(f'oracle-6.15: tc-synth-{group}.iproute2-6.15.tc-s-j-qdisc.json = iproute2 '
+                     '6.15.0\'s (Debian\'s 6.15.0-1~bpo12+1), run the same way')
+    lines += [
         'options: --no-ip --tc',
         'samples: 1',
         'values:',
