@@ -8,6 +8,7 @@ use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
+use netstatspy::model::run::RunInfo;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
@@ -142,7 +143,9 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
+    let (run_id, info) = run_header(config, &source, &readers);
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
+        .with_run(&run_id, Some(info))
         .with_progress(config.verbose)
         .with_realtime(config.realtime);
     if config.replay.is_none() {
@@ -159,6 +162,59 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .context("recording incomplete")?;
     }
     Ok(summary?)
+}
+
+/// The run's identifier and header: what was run, where, and the host's queue settings (read
+/// here, after entering the namespace sampled).
+fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> (String, RunInfo) {
+    let run_id = match source {
+        Source::Replay(state) => {
+            let state = state.borrow();
+            let (first, count) = state.first_request();
+            netstatspy::host::replay_run_id(first, count)
+        }
+        _ => netstatspy::host::new_run_id(),
+    };
+    let replay = config.replay.is_some();
+    let text = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        host: netstatspy::host::host_name(),
+        kernel: netstatspy::host::kernel_release(),
+        netns: config.netns.clone(),
+        netns_inode: if replay {
+            0
+        } else {
+            netstatspy::host::netns_inode()
+        },
+        start_monotonic: std::time::Duration::ZERO,
+        frequency: if replay { 0.0 } else { config.frequency },
+        slots: if replay { None } else { config.samples },
+        rates: if replay {
+            Vec::new()
+        } else {
+            config
+                .rates
+                .iter()
+                .map(|(r, f, _)| (r.clone(), *f))
+                .collect()
+        },
+        readers: readers.iter().map(|r| r.kind()).collect(),
+        iface: config.iface.clone(),
+        ss_filter: config.ss_filter.as_ref().map(|f| f.text.clone()),
+        replay: config.replay.as_deref().map(text),
+        record: config.record.as_deref().map(text),
+        // A replay's settings are the recording host's, which the capture does not hold.
+        settings: if replay {
+            Vec::new()
+        } else {
+            netstatspy::host::settings()
+        },
+    };
+    (run_id, info)
 }
 
 /// What the run reports, on standard error.

@@ -6,6 +6,7 @@ pub mod describe;
 pub mod ip;
 pub mod queue_limits;
 pub mod record;
+pub mod run;
 pub mod small_queue;
 pub mod ss;
 pub mod tc;

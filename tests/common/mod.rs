@@ -226,8 +226,22 @@ impl Drop for Netns {
     }
 }
 
-/// Read a JSON Lines file into values; every line must be complete JSON.
+/// Read a JSON Lines file into values, the samples' records only (see [`all_json_lines`]); every
+/// line must be complete JSON.
 pub fn json_lines(path: &Path) -> Vec<Value> {
+    all_json_lines(path)
+        .into_iter()
+        .filter(|v| !is_run_record(v))
+        .collect()
+}
+
+/// True for a run's own records (its header and summary), which are not samples.
+pub fn is_run_record(v: &Value) -> bool {
+    matches!(v["type"].as_str(), Some("run" | "run_summary"))
+}
+
+/// Every line of a JSON Lines file, the runs' headers and summaries included.
+pub fn all_json_lines(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("read JSON file");
     assert!(
         text.is_empty() || text.ends_with('\n'),
