@@ -13,6 +13,7 @@ use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
+use netstatspy::readers::ss::closed::ClosedReader;
 use netstatspy::readers::ss::{SsReader, sock_diag_open_error};
 use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, Warning, ip::IpReader};
@@ -119,6 +120,16 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             }
         }
         readers.push(Box::new(reader));
+    }
+    if config.readers.ss_closed {
+        let filter = match &config.ss_filter {
+            Some(f) => Some(
+                f.resolved(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?,
+            ),
+            None => None,
+        };
+        readers.push(Box::new(ClosedReader::open(filter)?));
     }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));

@@ -492,6 +492,7 @@ fn man_page_and_completions_cover_every_option() {
         "realtime",
         "rate",
         "ss\\-filter",
+        "ss\\-closed",
     ] {
         assert!(
             man.contains(&format!("\\-\\-{opt}")),

@@ -9,6 +9,7 @@ pub mod record;
 pub mod run;
 pub mod small_queue;
 pub mod ss;
+pub mod ss_closed;
 pub mod tc;
 
 pub use describe::{Describe, Field, Kind, Unit, Visitor};

@@ -9,6 +9,7 @@ use super::queue_limits::QueueLimits;
 use super::run::{RunInfo, RunSummary};
 use super::small_queue::SmallQueue;
 use super::ss::Socket;
+use super::ss_closed::ClosedSocket;
 use super::tc::Qdisc;
 
 /// Statistics of one reader for one sample, typed per reader.
@@ -20,6 +21,8 @@ pub enum Stats {
     Tc(Vec<Qdisc>),
     /// `ss`: one element per socket.
     Ss(Vec<Socket>),
+    /// `ss_closed`: one element per socket that closed since the previous sample.
+    SsClosed(Vec<ClosedSocket>),
     /// `queue_limits`: one element per transmit queue with byte queue limits.
     QueueLimits(Vec<QueueLimits>),
     /// `small_queue`: one element.
@@ -37,6 +40,7 @@ impl Stats {
             Stats::Ip(v) => v.len(),
             Stats::Tc(v) => v.len(),
             Stats::Ss(v) => v.len(),
+            Stats::SsClosed(v) => v.len(),
             Stats::QueueLimits(v) => v.len(),
             Stats::SmallQueue(v) => v.len(),
             Stats::Run(_) | Stats::RunSummary(_) => 1,
@@ -58,6 +62,7 @@ impl Stats {
             // Options are shared between samples; xstats are each sample's own.
             Stats::Tc(v) => of(v) + v.iter().map(|q| q.xstats_bytes()).sum::<usize>(),
             Stats::Ss(v) => of(v),
+            Stats::SsClosed(v) => of(v),
             Stats::QueueLimits(v) => v.iter().map(|q| 48 + 24 * q.values.len()).sum(),
             Stats::SmallQueue(v) => of(v),
             Stats::Run(_) | Stats::RunSummary(_) => 1024,
@@ -72,6 +77,7 @@ impl Describe for Stats {
             Stats::Ip(s) => s.describe(v),
             Stats::Tc(s) => s.describe(v),
             Stats::Ss(s) => s.describe(v),
+            Stats::SsClosed(s) => s.describe(v),
             Stats::QueueLimits(s) => s.describe(v),
             Stats::SmallQueue(s) => s.describe(v),
             Stats::Run(r) => {

@@ -416,6 +416,9 @@ impl<W: Write + Send> Output for Console<W> {
             Stats::Ip(links) => self.ip_tables(record, links),
             Stats::Tc(qdiscs) => self.tc_table(record, qdiscs),
             Stats::Ss(sockets) => self.ss_table(record, sockets),
+            Stats::SsClosed(closed) => {
+                let _ = writeln!(self.block, "ss_closed: {} sockets closed", closed.len());
+            }
             Stats::QueueLimits(queues) => self.generic_table(record.kind, "queues", queues),
             Stats::SmallQueue(values) => self.generic_lines(record.kind, values),
             Stats::Run(_) | Stats::RunSummary(_) => {}
