@@ -221,7 +221,11 @@ traffic() {
     n=${pn#*:}
     $IP netns exec far sh -c "sleep 100000 | nc -l -p $((6000 + n)) > /dev/null" &
   done
-  sleep 1
+  # Every listener up before its client connects (on a loaded host, starting them takes a while).
+  for _ in $(seq 300); do
+    [ "$($SS -N far -Htln | wc -l)" -ge "$(echo $PEERS | wc -w)" ] && break
+    sleep 0.2
+  done
   clients=
   for pn in $PEERS; do
     n=${pn#*:}
