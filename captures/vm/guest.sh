@@ -229,8 +229,7 @@ traffic() {
   clients=
   for pn in $PEERS; do
     n=${pn#*:}
-    # Generous: under emulation on a loaded host, a flow through a small shaped queue can
-    # stall in retransmission back-off for a long while.
+    # A bound, generous for a flow under emulation on a loaded host.
     (head -c 3000000 /dev/zero | timeout 300 nc "10.0.$n.2" $((6000 + n)) > /dev/null) &
     clients="$clients $!:${pn%:*}"
   done
