@@ -32,6 +32,7 @@
 pub mod capture;
 pub mod cli;
 pub mod clock;
+pub mod host;
 pub mod model;
 pub mod netlink;
 pub mod netns;

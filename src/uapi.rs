@@ -1800,3 +1800,32 @@ pub mod inet_diag {
         pub const SIZE: usize = 20;
     }
 }
+
+/// `include/uapi/linux/inet_diag.h`: the filter bytecode of a dump request.
+pub mod inet_diag_bc {
+    /// `INET_DIAG_REQ_BYTECODE`: the request attribute that carries a filter program.
+    pub const INET_DIAG_REQ_BYTECODE: u16 = 1;
+    /// `sizeof(struct inet_diag_bc_op)`: `u8 code; u8 yes; u16 no`.
+    pub const OP_SIZE: usize = 4;
+    /// `sizeof(struct inet_diag_hostcond)` without the address: `u8 family; u8 prefix_len;
+    /// int port`.
+    pub const HOSTCOND_SIZE: usize = 8;
+    /// `INET_DIAG_BC_JMP`: always takes `no`.
+    pub const INET_DIAG_BC_JMP: u8 = 1;
+    /// `INET_DIAG_BC_S_GE`: local port `>=` the `no` field of the next operation header.
+    pub const INET_DIAG_BC_S_GE: u8 = 2;
+    /// `INET_DIAG_BC_S_LE`: local port `<=`.
+    pub const INET_DIAG_BC_S_LE: u8 = 3;
+    /// `INET_DIAG_BC_D_GE`: remote port `>=`.
+    pub const INET_DIAG_BC_D_GE: u8 = 4;
+    /// `INET_DIAG_BC_D_LE`: remote port `<=`.
+    pub const INET_DIAG_BC_D_LE: u8 = 5;
+    /// `INET_DIAG_BC_S_COND`: local address and port (`struct inet_diag_hostcond`).
+    pub const INET_DIAG_BC_S_COND: u8 = 7;
+    /// `INET_DIAG_BC_D_COND`: remote address and port.
+    pub const INET_DIAG_BC_D_COND: u8 = 8;
+    /// `INET_DIAG_BC_DEV_COND`: bound interface index (`u32`).
+    pub const INET_DIAG_BC_DEV_COND: u8 = 9;
+    /// `INET_DIAG_BC_MARK_COND`: `struct inet_diag_markcond { u32 mark, mask }`.
+    pub const INET_DIAG_BC_MARK_COND: u8 = 10;
+}

@@ -16,6 +16,7 @@ use netstatspy::netlink::Messages;
 use netstatspy::netlink::link::{decode_link, decode_stats};
 use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::readers::ss::decode::decode_socket;
+use netstatspy::readers::ss::filter;
 use netstatspy::readers::tc::decode::decode_qdisc;
 use netstatspy::readers::tc::kinds::Ticks;
 use proptest::prelude::*;
@@ -288,5 +289,84 @@ fn every_seed_decodes_unmutated() {
             q.config.kind
         );
         encode_valid(&q);
+    }
+}
+
+/// Words and fragments of the socket filter language, and some that are not.
+const FILTER_WORDS: &[&str] = &[
+    "src",
+    "dst",
+    "sport",
+    "dport",
+    "dev",
+    "fwmark",
+    "autobound",
+    "cgroup",
+    "and",
+    "or",
+    "not",
+    "!",
+    "&",
+    "&&",
+    "|",
+    "||",
+    "(",
+    ")",
+    "=",
+    "==",
+    "!=",
+    "<",
+    ">",
+    "<=",
+    ">=",
+    "eq",
+    "ne",
+    "gt",
+    "lt",
+    "ge",
+    "le",
+    ":22",
+    "22",
+    "*",
+    ":*",
+    "10.0.0.1",
+    "10.0.0.0/8",
+    "10.0.0.0/33",
+    "[::1]",
+    "[fd00::/16]:80",
+    "fd00::/8",
+    "::1",
+    "[::1",
+    "*:80",
+    "lo",
+    "0x10/0xf0",
+    "65536",
+    "-1",
+    "x",
+    "",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 5_000,
+        failure_persistence: None,
+        .. ProptestConfig::default()
+    })]
+
+    /// Any sequence of words, or any text at all, parses or is refused with a message; what
+    /// parses compiles or is refused. Never a panic.
+    #[test]
+    fn filter_expressions_never_panic(
+        words in proptest::collection::vec(proptest::sample::select(FILTER_WORDS), 0..24),
+        text in ".{0,64}",
+    ) {
+        for input in [words.join(" "), words.concat(), text] {
+            match filter::parse(&input) {
+                Ok(f) => {
+                    let _ = f.compile(&mut |name| (name == "lo").then_some(1));
+                }
+                Err(e) => prop_assert!(!e.0.is_empty()),
+            }
+        }
     }
 }

@@ -43,6 +43,8 @@ pub enum Need {
     Strace,
     /// tshark: reads the captures as an independent pcap reader.
     Tshark,
+    /// zstd: reads our compressed JSON as an independent decoder.
+    Zstd,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
 }
@@ -63,6 +65,7 @@ impl Need {
                 .find_map(|name| program(name, "iproute2")),
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
+            Need::Zstd => program("zstd", "zstd"),
             Need::StaticBinary => (!static_binary().is_file()).then(|| {
                 format!(
                     "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \
@@ -223,8 +226,22 @@ impl Drop for Netns {
     }
 }
 
-/// Read a JSON Lines file into values; every line must be complete JSON.
+/// Read a JSON Lines file into values, the samples' records only (see [`all_json_lines`]); every
+/// line must be complete JSON.
 pub fn json_lines(path: &Path) -> Vec<Value> {
+    all_json_lines(path)
+        .into_iter()
+        .filter(|v| !is_run_record(v))
+        .collect()
+}
+
+/// True for a run's own records (its header and summary), which are not samples.
+pub fn is_run_record(v: &Value) -> bool {
+    matches!(v["type"].as_str(), Some("run" | "run_summary"))
+}
+
+/// Every line of a JSON Lines file, the runs' headers and summaries included.
+pub fn all_json_lines(path: &Path) -> Vec<Value> {
     let text = std::fs::read_to_string(path).expect("read JSON file");
     assert!(
         text.is_empty() || text.ends_with('\n'),

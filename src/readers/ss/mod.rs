@@ -6,7 +6,9 @@
 //! Attributes are walked lazily and only the ones reported are kept. Nothing is allocated per
 //! socket beyond the output element.
 
+pub mod closed;
 pub mod decode;
+pub mod filter;
 
 use netlink_packet_sock_diag::SockDiagMessage;
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
@@ -19,6 +21,7 @@ use super::{Collected, ReadError, Reader, Warning};
 use crate::model::Stats;
 use crate::model::ss::Netid;
 use crate::netlink::{DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport};
+use crate::uapi::inet_diag_bc::INET_DIAG_REQ_BYTECODE;
 
 /// The four dumps of a sample: TCP and UDP, IPv4 and IPv6, established only.
 fn requests() -> Vec<(Netid, Request)> {
@@ -57,6 +60,12 @@ fn requests() -> Vec<(Netid, Request)> {
     out
 }
 
+/// The index of a network interface of the current namespace, for `dev` conditions of a
+/// [`filter`] run on the live kernel.
+pub fn interface_index(name: &str) -> Option<u32> {
+    crate::sys::interface_index(name)
+}
+
 /// The `ss` reader.
 pub struct SsReader<T = NetlinkSocket> {
     dumper: Dumper<T>,
@@ -89,6 +98,15 @@ impl<T: Transport> SsReader<T> {
             requests: requests(),
             last_count: 0,
         }
+    }
+
+    /// Ask the kernel for only the sockets `program` (see [`filter`]) accepts.
+    pub fn with_filter(mut self, program: &[u8]) -> Self {
+        self.requests = std::mem::take(&mut self.requests)
+            .into_iter()
+            .map(|(netid, r)| (netid, r.with_attribute(INET_DIAG_REQ_BYTECODE, program)))
+            .collect();
+        self
     }
 }
 
