@@ -97,6 +97,7 @@ fn main() -> ExitCode {
                     line.clear();
                     let record = Record {
                         kind: reader.kind(),
+                        run: "".into(),
                         sample: 0,
                         timestamp: Duration::ZERO,
                         elapsed: Duration::ZERO,

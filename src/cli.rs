@@ -71,6 +71,12 @@ pub struct Cli {
     #[arg(long)]
     pub ss: bool,
 
+    /// Also log every TCP and UDP socket that closes, with its last tcp_info (records of type
+    /// ss_closed, what `ss -E` shows): connections shorter than a sampling period are seen
+    /// too. --ss-filter applies.
+    #[arg(long)]
+    pub ss_closed: bool,
+
     /// Only the sockets that match EXPR, in ss's filter language (e.g. `dport = :443 and dst
     /// 10.0.0.0/8`; the README lists it), run by the kernel: sockets that do not match are never
     /// copied out. Quote it as one argument.
@@ -188,7 +194,7 @@ fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
 }
 
 /// The readers' names, as records and `--rate` name them.
-pub const READER_NAMES: [&str; 5] = ["ip", "tc", "ss", "queue_limits", "small_queue"];
+pub const READER_NAMES: [&str; 6] = ["ip", "tc", "ss", "ss_closed", "queue_limits", "small_queue"];
 
 /// An interface name as the kernel accepts it (`dev_valid_name`): 1 to 15 bytes of anything
 /// but `/`, `:` and white space, not `.` or `..`. The bytes need not be UTF-8.
@@ -218,6 +224,8 @@ pub struct ReaderSet {
     pub tc: bool,
     /// `ss`
     pub ss: bool,
+    /// `ss_closed`
+    pub ss_closed: bool,
     /// `queue_limits`
     pub queue_limits: bool,
     /// `small_queue`
@@ -325,6 +333,7 @@ impl TryFrom<Cli> for Config {
             ip: !cli.no_ip,
             tc: cli.tc,
             ss: cli.ss,
+            ss_closed: cli.ss_closed,
             queue_limits: cli.queue_limits,
             small_queue: cli.small_queue,
         };
@@ -342,6 +351,7 @@ impl TryFrom<Cli> for Config {
                 "ip" => readers.ip,
                 "tc" => readers.tc,
                 "ss" => readers.ss,
+                "ss_closed" => readers.ss_closed,
                 "queue_limits" => readers.queue_limits,
                 _ => readers.small_queue,
             };
@@ -376,9 +386,16 @@ impl TryFrom<Cli> for Config {
                 path.display()
             )));
         }
-        if cli.ss_filter.is_some() && !cli.ss {
+        if cli.ss_filter.is_some() && !cli.ss && !cli.ss_closed {
             return Err(UsageError(
-                "--ss-filter needs --ss (it selects the sockets of the ss reader)".into(),
+                "--ss-filter needs --ss or --ss-closed (it selects the sockets they log)".into(),
+            ));
+        }
+        if cli.ss_closed && cli.replay.is_some() {
+            return Err(UsageError(
+                "--ss-closed logs close reports as they happen, which a capture does not hold: \
+                 it cannot be replayed"
+                    .into(),
             ));
         }
         let ss_filter = match &cli.ss_filter {
@@ -388,6 +405,13 @@ impl TryFrom<Cli> for Config {
             None => None,
         };
         let mut warnings = Vec::new();
+        if cli.ss_closed && cli.record.is_some() {
+            warnings.push(
+                "--ss-closed with --record: close reports are logged but not recorded (they are \
+                 not answers to requests)"
+                    .into(),
+            );
+        }
         if cli.no_console && !cli.json && cli.record.is_none() {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),

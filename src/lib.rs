@@ -33,6 +33,7 @@ pub mod bpf;
 pub mod capture;
 pub mod cli;
 pub mod clock;
+pub mod host;
 pub mod model;
 pub mod netlink;
 pub mod netns;

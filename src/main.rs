@@ -8,10 +8,12 @@ use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
+use netstatspy::model::run::RunInfo;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
+use netstatspy::readers::ss::closed::ClosedReader;
 use netstatspy::readers::ss::{SsReader, sock_diag_open_error};
 use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, Warning, ip::IpReader};
@@ -124,6 +126,16 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         }
         readers.push(Box::new(reader));
     }
+    if config.readers.ss_closed {
+        let filter = match &config.ss_filter {
+            Some(f) => Some(
+                f.resolved(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?,
+            ),
+            None => None,
+        };
+        readers.push(Box::new(ClosedReader::open(filter)?));
+    }
     if config.readers.queue_limits {
         readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
     }
@@ -147,7 +159,9 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
+    let (run_id, info) = run_header(config, &source, &readers);
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
+        .with_run(&run_id, Some(info))
         .with_progress(config.verbose)
         .with_realtime(config.realtime);
     if config.replay.is_none() {
@@ -164,6 +178,62 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .context("recording incomplete")?;
     }
     Ok(summary?)
+}
+
+/// The run's identifier and header: what was run, where, and the host's queue settings (read
+/// here, after entering the namespace sampled).
+fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> (String, RunInfo) {
+    let run_id = match source {
+        Source::Replay(state) => {
+            let state = state.borrow();
+            let (first, count) = state.first_request();
+            netstatspy::host::replay_run_id(first, count)
+        }
+        _ => netstatspy::host::new_run_id(),
+    };
+    let replay = config.replay.is_some();
+    let text = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        host: netstatspy::host::host_name(),
+        kernel: netstatspy::host::kernel_release(),
+        netns: config.netns.clone(),
+        netns_inode: if replay {
+            0
+        } else {
+            netstatspy::host::netns_inode()
+        },
+        start_monotonic: std::time::Duration::ZERO,
+        frequency: if replay { 0.0 } else { config.frequency },
+        slots: if replay { None } else { config.samples },
+        rates: if replay {
+            Vec::new()
+        } else {
+            config
+                .rates
+                .iter()
+                .map(|(r, f, _)| (r.clone(), *f))
+                .collect()
+        },
+        readers: readers.iter().map(|r| r.kind()).collect(),
+        iface: config
+            .iface
+            .as_deref()
+            .map(|n| n.to_string_lossy().into_owned()),
+        ss_filter: config.ss_filter.as_ref().map(|f| f.text.clone()),
+        replay: config.replay.as_deref().map(text),
+        record: config.record.as_deref().map(text),
+        // A replay's settings are the recording host's, which the capture does not hold.
+        settings: if replay {
+            Vec::new()
+        } else {
+            netstatspy::host::settings()
+        },
+    };
+    (run_id, info)
 }
 
 /// What the run reports, on standard error.

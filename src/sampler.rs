@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::clock;
-use crate::model::Record;
+use crate::model::run::{RunInfo, RunSummary};
+use crate::model::{Record, Stats};
 use crate::netlink::DumpCounters;
 use crate::output::OutputError;
 use crate::output::pipeline::{Delivery, Pipeline, State, Submitted, TICK};
@@ -156,6 +157,10 @@ pub struct Sampler {
     progress: Option<Progress>,
     /// `SCHED_FIFO` priority of the sampling thread, if asked for.
     realtime: Option<u8>,
+    /// The run's identifier, in every record.
+    run: Arc<str>,
+    /// The run's header, written before the first sample; with it, a summary after the last.
+    info: Option<RunInfo>,
 }
 
 /// One reader and its own schedule: slot `k` is due at `start + k × period`.
@@ -285,6 +290,42 @@ impl Sampler {
             warned: HashSet::new(),
             progress: None,
             realtime: None,
+            run: Arc::from(""),
+            info: None,
+        }
+    }
+
+    /// Name every record with `run`, and write `info` as the run's first record and a
+    /// [`RunSummary`] as its last.
+    pub fn with_run(mut self, run: &str, info: Option<RunInfo>) -> Sampler {
+        self.run = Arc::from(run);
+        self.info = info;
+        self
+    }
+
+    /// A record of the run itself (header or summary), stamped now.
+    fn run_record(&self, kind: &'static str, start: u64, stats: Stats) -> Record {
+        Record {
+            kind,
+            run: Arc::clone(&self.run),
+            sample: 0,
+            timestamp: clock::wall(),
+            elapsed: Duration::from_nanos(clock::monotonic_ns().saturating_sub(start)),
+            partial: false,
+            stats,
+        }
+    }
+
+    /// Hand the run's own record to the outputs: waiting for room in a replay, as its samples
+    /// do; otherwise never (a stalled output loses it, counted, rather than hold the run).
+    fn hand_run_record(&mut self, record: Record) {
+        let replay = self.replay;
+        if let Some(outputs) = self.outputs.as_mut() {
+            let _ = if replay {
+                outputs.submit_waiting(vec![record])
+            } else {
+                outputs.submit(vec![record])
+            };
         }
     }
 
@@ -346,7 +387,40 @@ impl Sampler {
     /// [`Pipeline::finish`]). `on_event` hears what the run reports.
     pub fn run(&mut self, on_event: &mut dyn FnMut(Event)) -> Result<Summary, RunError> {
         let mut summary = Summary::default();
-        let result = self.run_schedule(&mut summary, on_event);
+        let start = clock::monotonic_ns();
+        if let Some(mut info) = self.info.clone() {
+            info.start_monotonic = Duration::from_nanos(start);
+            let record = self.run_record("run", start, Stats::Run(Box::new(info)));
+            self.hand_run_record(record);
+        }
+        let result = self.run_schedule(start, &mut summary, on_event);
+        if self.info.is_some() && self.outputs.as_ref().map(Pipeline::state) == Some(State::Running)
+        {
+            let end = RunSummary {
+                samples: summary.samples,
+                wall: summary.wall,
+                cpu: cpu_time(),
+                interrupted: summary.interrupted,
+                readers: self
+                    .lanes
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.count.kind,
+                            l.count.records,
+                            l.count.skipped,
+                            l.count.failed,
+                        )
+                    })
+                    .collect(),
+                outputs: self
+                    .outputs
+                    .as_ref()
+                    .map_or_else(Vec::new, Pipeline::dropped),
+            };
+            let record = self.run_record("run_summary", start, Stats::RunSummary(Box::new(end)));
+            self.hand_run_record(record);
+        }
         let mut finish_err = None;
         if let Some(outputs) = self.outputs.take() {
             let (delivery, state, error) = outputs.finish();
@@ -370,6 +444,7 @@ impl Sampler {
 
     fn run_schedule(
         &mut self,
+        start: u64,
         summary: &mut Summary,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<(), RunError> {
@@ -380,7 +455,6 @@ impl Sampler {
             crate::sys::set_fifo_priority(priority)
                 .map_err(|source| RunError::Realtime { priority, source })?;
         }
-        let start = clock::monotonic_ns();
         let mut lateness = Histogram::default();
         for lane in &mut self.lanes {
             lane.finish_if_complete();
@@ -545,6 +619,7 @@ impl Sampler {
             };
             records.push(Record {
                 kind,
+                run: Arc::clone(&self.run),
                 sample: slot,
                 timestamp,
                 elapsed,

@@ -116,6 +116,27 @@ pub fn set_recv_timeout(socket: &impl AsRawFd, timeout: Duration) -> io::Result<
     result(rc)
 }
 
+/// Ask for a socket receive buffer of `bytes`: beyond `net.core.rmem_max` with CAP_NET_ADMIN
+/// (`SO_RCVBUFFORCE`), else up to it (`SO_RCVBUF`). Best effort.
+pub fn set_recv_buffer(socket: &impl AsRawFd, bytes: usize) {
+    let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    for option in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: `value` is a valid c_int that lives across the call, and its size is passed.
+        let rc = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                option,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc == 0 {
+            return;
+        }
+    }
+}
+
 /// Move this thread into the network namespace `ns` (`setns(CLONE_NEWNET)`).
 pub fn enter_network_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: a valid fd for the call's duration; setns only changes this thread's namespace.

@@ -165,6 +165,7 @@ fn queue_limits_and_small_queue_on_the_console() {
             let c = reader.collect().expect("collect");
             let record = Record {
                 kind: reader.kind(),
+                run: "".into(),
                 sample,
                 timestamp: Duration::from_secs(1_764_000_000 + sample),
                 elapsed: Duration::from_millis(100 * sample),

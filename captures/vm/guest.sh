@@ -221,12 +221,15 @@ traffic() {
     n=${pn#*:}
     $IP netns exec far sh -c "sleep 100000 | nc -l -p $((6000 + n)) > /dev/null" &
   done
-  sleep 1
+  # Every listener up before its client connects (on a loaded host, starting them takes a while).
+  for _ in $(seq 300); do
+    [ "$($SS -N far -Htln | wc -l)" -ge "$(echo $PEERS | wc -w)" ] && break
+    sleep 0.2
+  done
   clients=
   for pn in $PEERS; do
     n=${pn#*:}
-    # Generous: under emulation on a loaded host, a flow through a small shaped queue can
-    # stall in retransmission back-off for a long while.
+    # A bound, generous for a flow under emulation on a loaded host.
     (head -c 3000000 /dev/zero | timeout 300 nc "10.0.$n.2" $((6000 + n)) > /dev/null) &
     clients="$clients $!:${pn%:*}"
   done

@@ -199,6 +199,31 @@ impl NetlinkSocket {
         })
     }
 
+    /// Open a blocking socket subscribed to the multicast `groups`, for a thread of its own that
+    /// waits for events: `recv` returns within `timeout` (`WouldBlock`) when none comes, and the
+    /// receive buffer is asked for `rcvbuf` bytes (beyond `rmem_max` when privileged).
+    pub fn open_events(
+        protocol: isize,
+        groups: u32,
+        rcvbuf: usize,
+        timeout: Duration,
+    ) -> io::Result<Self> {
+        let mut socket = Socket::new(protocol)?;
+        socket.bind(&SocketAddr::new(0, groups))?;
+        crate::sys::set_recv_buffer(&socket, rcvbuf);
+        crate::sys::set_recv_timeout(&socket, timeout)?;
+        Ok(NetlinkSocket {
+            protocol,
+            groups,
+            socket,
+        })
+    }
+
+    /// Ask for a receive buffer of `bytes` (after the kernel dropped events for want of room).
+    pub fn grow_recv_buffer(&mut self, bytes: usize) {
+        crate::sys::set_recv_buffer(&self.socket, bytes);
+    }
+
     fn new_socket(protocol: isize, groups: u32) -> io::Result<Socket> {
         let mut socket = Socket::new(protocol)?;
         socket.bind(&SocketAddr::new(0, groups))?;

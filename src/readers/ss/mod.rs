@@ -6,6 +6,7 @@
 //! Attributes are walked lazily and only the ones reported are kept. Nothing is allocated per
 //! socket beyond the output element.
 
+pub mod closed;
 pub mod decode;
 pub mod filter;
 

@@ -1,5 +1,5 @@
 //! The `tc` reader: every qdisc with its statistics, options and xstats, from `RTM_GETQDISC`
-//! dumps, with the keys and values `tc -s -j qdisc` (iproute2 6.1) prints.
+//! dumps, with the keys and values `tc -s -j qdisc` (iproute2 6.1 and 6.15) print.
 //!
 //! Steady-state cost: options rarely change, so each qdisc's decoded kind and options are
 //! cached with the raw bytes they came from and reused while the kernel sends the same bytes
@@ -9,6 +9,7 @@
 
 pub mod decode;
 pub mod kinds;
+pub mod tsn;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
