@@ -1293,11 +1293,17 @@ fn replay_of_a_recording_reproduces_the_live_json() {
     );
     let live = json_lines(&live);
     let replayed = json_lines(&replayed);
-    assert_eq!(live.len(), 10);
+    // Ten slots; on a busy machine one may have been skipped (and reported).
+    assert!(live.len() >= 8 && live.len() <= 10, "{}", live.len());
     assert_eq!(replayed.len(), live.len());
+    // A replay numbers the samples it holds in order; the live run's numbers have a gap where a
+    // slot was skipped.
+    let gapless = live.iter().enumerate().all(|(i, l)| l["sample"] == i as u64);
     for (l, r) in live.iter().zip(&replayed) {
         assert_eq!(l["type"], r["type"]);
-        assert_eq!(l["sample"], r["sample"]);
+        if gapless {
+            assert_eq!(l["sample"], r["sample"]);
+        }
         assert_eq!(l["stats"], r["stats"], "sample {}", l["sample"]);
         // The replay's time is the recorded request's, a moment after the live read began.
         let (lt, rt) = (
