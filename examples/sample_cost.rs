@@ -43,24 +43,24 @@ fn main() -> ExitCode {
     let sys = root.clone().unwrap_or_else(|| PathBuf::from("/sys"));
     let proc = root.unwrap_or_else(|| PathBuf::from("/proc"));
     let reader: Result<Box<dyn Reader>, String> = match what.as_str() {
-        "ip" => IpReader::open(None)
+        "ip" => IpReader::open(&[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "ip-getlink" => NetlinkSocket::open(NETLINK_ROUTE)
             .map_err(|e| e.to_string())
             .and_then(|s| {
                 let programs = Box::new(netstatspy::bpf::KernelPrograms);
-                IpReader::with_source(s, AlwaysRefresh, programs, None).map_err(|e| e.to_string())
+                IpReader::with_source(s, AlwaysRefresh, programs, &[]).map_err(|e| e.to_string())
             })
             .map(|r| Box::new(r) as Box<dyn Reader>),
-        "tc" => TcReader::open(None)
+        "tc" => TcReader::open(&[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "ss" | "ss-json" => SsReader::open()
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "ss-filter" => filtered_ss(args.get(3).map_or("", String::as_str)),
-        "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
+        "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, &[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "queue_limits-reopen" => Ok(Box::new(Reopen::new(bql_files(&sys)))),

@@ -26,16 +26,17 @@ pub struct Cli {
     #[arg(short, long)]
     pub verbose: bool,
 
-    /// Only report this interface (applies to the ip, tc and queue_limits readers).
+    /// Only report this interface (applies to the ip, tc and queue_limits readers); several
+    /// are given comma-separated (eth0,eth1) or by repeating the option.
     #[arg(
         long,
         value_name = "IFACE",
         value_parser = clap::builder::TypedValueParser::try_map(
             clap::builder::OsStringValueParser::new(),
-            parse_iface
+            parse_ifaces
         )
     )]
-    pub iface: Option<OsString>,
+    pub iface: Vec<Vec<OsString>>,
 
     /// Sampling frequency in samples per second; fractions allowed (0.5 = every 2 s).
     #[arg(short, long, value_name = "FREQUENCY", default_value = "1", value_parser = parse_frequency)]
@@ -196,6 +197,15 @@ fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
 /// The readers' names, as records and `--rate` name them.
 pub const READER_NAMES: [&str; 6] = ["ip", "tc", "ss", "ss_closed", "queue_limits", "small_queue"];
 
+/// One or more interface names, comma-separated.
+fn parse_ifaces(s: OsString) -> Result<Vec<OsString>, String> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    s.as_bytes()
+        .split(|&b| b == b',')
+        .map(|name| parse_iface(OsString::from_vec(name.to_vec())))
+        .collect()
+}
+
 /// An interface name as the kernel accepts it (`dev_valid_name`): 1 to 15 bytes of anything
 /// but `/`, `:` and white space, not `.` or `..`. The bytes need not be UTF-8.
 fn parse_iface(s: OsString) -> Result<OsString, String> {
@@ -237,8 +247,8 @@ pub struct ReaderSet {
 pub struct Config {
     /// Verbose output.
     pub verbose: bool,
-    /// Restrict interface-based readers to this interface (its name's bytes).
-    pub iface: Option<OsString>,
+    /// Restrict interface-based readers to these interfaces (their names' bytes); empty: all.
+    pub iface: Vec<OsString>,
     /// Samples per second.
     pub frequency: f64,
     /// Number of samples, `None` for an unbounded run.
@@ -420,7 +430,15 @@ impl TryFrom<Cli> for Config {
         let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
             verbose: cli.verbose,
-            iface: cli.iface,
+            iface: {
+                let mut names: Vec<OsString> = Vec::new();
+                for name in cli.iface.into_iter().flatten() {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                names
+            },
             frequency: cli.frequency,
             samples,
             // JSON to standard output takes the console's place there.
@@ -458,7 +476,7 @@ mod tests {
         assert_eq!(c.samples, Some(10));
         assert!(c.console);
         assert_eq!(c.json, None);
-        assert_eq!(c.iface, None);
+        assert!(c.iface.is_empty());
         assert!(c.readers.ip && !c.readers.tc && !c.readers.ss);
         assert!(!c.readers.queue_limits && !c.readers.small_queue);
         let c = run(&["--no-ip", "--queue-limits", "--small-queue"]).expect("sysfs readers");
@@ -482,7 +500,7 @@ mod tests {
         ])
         .expect("parse");
         assert!(c.verbose);
-        assert_eq!(c.iface.as_deref(), Some("eth0".as_ref()));
+        assert_eq!(c.iface, vec![OsString::from("eth0")]);
         assert_eq!(c.frequency, 2.5);
         assert_eq!(c.samples, Some(10));
         assert_eq!(c.json, Some(PathBuf::from("out.jsonl")));

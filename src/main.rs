@@ -91,7 +91,7 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             },
         ),
     };
-    let iface = config.iface.as_deref();
+    let iface = &config.iface[..];
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
         let (transport, watch) = source.route_reader(libc::RTM_GETSTATS)?;
@@ -137,7 +137,7 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         readers.push(Box::new(ClosedReader::open(filter)?));
     }
     if config.readers.queue_limits {
-        readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
+        readers.push(Box::new(QueueLimitsReader::open(&config.iface)?));
     }
     if config.readers.small_queue {
         readers.push(Box::new(SmallQueueReader::open()?));
@@ -219,10 +219,14 @@ fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> 
                 .collect()
         },
         readers: readers.iter().map(|r| r.kind()).collect(),
-        iface: config
-            .iface
-            .as_deref()
-            .map(|n| n.to_string_lossy().into_owned()),
+        iface: (!config.iface.is_empty()).then(|| {
+            config
+                .iface
+                .iter()
+                .map(|n| n.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
         ss_filter: config.ss_filter.as_ref().map(|f| f.text.clone()),
         replay: config.replay.as_deref().map(text),
         record: config.record.as_deref().map(text),

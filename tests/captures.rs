@@ -1298,7 +1298,10 @@ fn replay_of_a_recording_reproduces_the_live_json() {
     assert_eq!(replayed.len(), live.len());
     // A replay numbers the samples it holds in order; the live run's numbers have a gap where a
     // slot was skipped.
-    let gapless = live.iter().enumerate().all(|(i, l)| l["sample"] == i as u64);
+    let gapless = live
+        .iter()
+        .enumerate()
+        .all(|(i, l)| l["sample"] == i as u64);
     for (l, r) in live.iter().zip(&replayed) {
         assert_eq!(l["type"], r["type"]);
         if gapless {

@@ -14,7 +14,7 @@
 //! (`linkwatch` → `netdev_state_change`), so the cached value is refreshed when it moves.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
+use std::ffi::OsString;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
@@ -40,14 +40,13 @@ struct DumpInfo {
     sent_at: Option<std::time::Duration>,
 }
 
-/// True when `--iface` (if any) selects this link: its name's exact bytes.
-fn wanted(iface: Option<&[u8]>, meta: &LinkMeta) -> bool {
-    iface.is_none_or(|name| {
-        meta.ifname_bytes
-            .as_deref()
-            .unwrap_or(meta.ifname.as_bytes())
-            == name
-    })
+/// True when `--iface` selects this link (none given: every link), by its name's exact bytes.
+fn wanted(ifaces: &[Vec<u8>], meta: &LinkMeta) -> bool {
+    let name = meta
+        .ifname_bytes
+        .as_deref()
+        .unwrap_or(meta.ifname.as_bytes());
+    ifaces.is_empty() || ifaces.iter().any(|i| i == name)
 }
 
 /// The `ip` reader.
@@ -56,7 +55,8 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     watch: W,
     getlink: Request,
     getstats: Request,
-    iface: Option<Vec<u8>>,
+    /// `--iface`: the names' exact bytes; empty: every link.
+    ifaces: Vec<Vec<u8>>,
     /// Where XDP programs' names, tags and jited states come from.
     programs: Box<dyn Programs>,
     /// What `programs` said, by program id, for the programs attached at the last refresh.
@@ -72,13 +72,13 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
 }
 
 impl IpReader {
-    /// A reader of the live kernel; with `iface`, only that interface is reported, and it must
-    /// exist now. XDP programs' names, tags and jited states are asked of the kernel.
-    pub fn open(iface: Option<&OsStr>) -> Result<Self, ReadError> {
+    /// A reader of the live kernel; with `ifaces`, only those interfaces are reported, and they
+    /// must exist now. XDP programs' names, tags and jited states are asked of the kernel.
+    pub fn open(ifaces: &[OsString]) -> Result<Self, ReadError> {
         // Subscribed before the first dump, so no change falls between the two.
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_ROUTE).map_err(route_open_error)?;
-        IpReader::with_source(transport, watch, Box::new(KernelPrograms), iface)
+        IpReader::with_source(transport, watch, Box::new(KernelPrograms), ifaces)
     }
 }
 
@@ -89,7 +89,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         transport: T,
         watch: W,
         programs: Box<dyn Programs>,
-        iface: Option<&OsStr>,
+        ifaces: &[OsString],
     ) -> Result<Self, ReadError> {
         let mut stats = StatsMessage::default();
         stats.header.filter_mask = StatsFilterMask::Link64;
@@ -104,23 +104,22 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             watch,
             getlink: Request::dump("RTM_GETLINK", RouteNetlinkMessage::GetLink(getlink)),
             getstats: Request::dump("RTM_GETSTATS", RouteNetlinkMessage::GetStats(stats)),
-            iface: iface.map(|n| n.as_bytes().to_vec()),
+            ifaces: ifaces.iter().map(|n| n.as_bytes().to_vec()).collect(),
             programs,
             prog_cache: HashMap::new(),
             links: Vec::new(),
             refresh: true,
             getstats_works: true,
         };
-        if let Some(name) = iface {
+        if !ifaces.is_empty() {
             reader.refresh_links(&mut Vec::new())?;
-            if !reader
-                .links
-                .iter()
-                .any(|l| wanted(Some(name.as_bytes()), l))
-            {
-                return Err(ReadError::NoSuchInterface(
-                    name.to_string_lossy().into_owned(),
-                ));
+            for name in ifaces {
+                let one = [name.as_bytes().to_vec()];
+                if !reader.links.iter().any(|l| wanted(&one, l)) {
+                    return Err(ReadError::NoSuchInterface(
+                        name.to_string_lossy().into_owned(),
+                    ));
+                }
             }
             // The first sample may reuse this dump's metadata but needs fresh counters.
             reader.refresh = false;
@@ -155,7 +154,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
                 Ok(i) if *self.links[i] == meta => Arc::clone(&self.links[i]),
                 _ => Arc::new(meta),
             };
-            if wanted(self.iface.as_deref(), &meta) {
+            if wanted(&self.ifaces, &meta) {
                 out.push(LinkSample {
                     link: Arc::clone(&meta),
                     stats64,
@@ -214,7 +213,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
                     cursor = i + 1;
                     seen += 1;
                     let meta = &self.links[i];
-                    if wanted(self.iface.as_deref(), meta) {
+                    if wanted(&self.ifaces, meta) {
                         out.push(LinkSample {
                             link: Arc::clone(meta),
                             stats64,
@@ -240,10 +239,10 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
 
     fn collect(&mut self) -> Result<Collected, ReadError> {
         let changed = self.watch.changed();
-        let mut out = Vec::with_capacity(if self.iface.is_some() {
-            1
-        } else {
+        let mut out = Vec::with_capacity(if self.ifaces.is_empty() {
             self.links.len()
+        } else {
+            self.ifaces.len()
         });
         let info = if changed || self.refresh || !self.getstats_works {
             self.refresh = false;
@@ -261,12 +260,15 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
                 Err(e) => return Err(e),
             }
         };
-        let mut warnings = match &self.iface {
-            Some(name) if out.is_empty() => vec![Warning::InterfaceGone(
-                String::from_utf8_lossy(name).into_owned(),
-            )],
-            _ => Vec::new(),
-        };
+        let mut warnings: Vec<Warning> = self
+            .ifaces
+            .iter()
+            .filter(|name| {
+                !out.iter()
+                    .any(|l| wanted(std::slice::from_ref(name), &l.link))
+            })
+            .map(|name| Warning::InterfaceGone(String::from_utf8_lossy(name).into_owned()))
+            .collect();
         warnings.extend(self.dumper.take_warning().map(Warning::Transport));
         Ok(Collected {
             stats: Stats::Ip(out),
@@ -333,7 +335,7 @@ mod tests {
             reply: Default::default(),
             requests: Vec::new(),
         };
-        let mut r = IpReader::with_source(kernel, NoChange, Box::new(crate::bpf::NoPrograms), None)
+        let mut r = IpReader::with_source(kernel, NoChange, Box::new(crate::bpf::NoPrograms), &[])
             .expect("reader");
         for _ in 0..3 {
             let c = r.collect().expect("collect");
@@ -408,7 +410,7 @@ mod tests {
         let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
         let kernel = Links(std::rc::Rc::clone(&links), Vec::new());
         let programs = Box::new(Asked(std::rc::Rc::clone(&asked)));
-        let mut r = IpReader::with_source(kernel, AlwaysRefresh, programs, None).expect("reader");
+        let mut r = IpReader::with_source(kernel, AlwaysRefresh, programs, &[]).expect("reader");
         let names = |r: &mut IpReader<Links, AlwaysRefresh>| -> Vec<Vec<String>> {
             let Stats::Ip(links) = r.collect().expect("collect").stats else {
                 panic!("ip reader returned other stats");
