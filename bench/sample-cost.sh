@@ -42,6 +42,19 @@ sock=$(in_ns "$floor" sock "$sock_iters" | awk '{print $4}')
 ss_cost=$(in_ns "$cost" ss "$sock_iters" | awk '{print $4}')
 ss_json=$(in_ns "$cost" ss-json "$sock_iters" | awk '{print $4}')
 ss_spawn=$(spawn_ns 10 ss -inm --tcp --udp -o state established)
+# Five connections to port 5201 among the scenario's sockets: a filter selects their 10 sockets.
+in_ns python3 -c '
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 5201)); l.listen(8)
+held = [(socket.create_connection(("127.0.0.1", 5201)), l.accept()) for _ in range(5)]
+print("READY", flush=True); time.sleep(3600)' > /tmp/$NS-5201.out 2>&1 &
+few=$!
+for _ in $(seq 50); do grep -q READY /tmp/$NS-5201.out && break; sleep 0.1; done
+trap 'kill $few 2>/dev/null; bash "$shared/scenario.sh" down >/dev/null 2>&1 || true' EXIT
+filter='dport = :5201 or sport = :5201'
+ss_filtered=$(in_ns "$cost" ss-filter "$sock_iters" "$filter" | awk '{print $3 " " $4}')
+ss_filtered_n=${ss_filtered% *}; ss_filtered=${ss_filtered#* }
+ss_filter_spawn=$(spawn_ns 10 ss -inm --tcp --udp -o state established $filter)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 printf '%-34s %12s %14s %14s\n' "what" "ns/sample" "÷ GETLINK floor" "÷ GETSTATS floor"
@@ -65,6 +78,9 @@ printf '%-34s %12s %14s\n' "netstatspy ss (as sampled)" "$ss_cost" "$(ratio "$ss
 printf '%-34s %12s %14s\n' "netstatspy ss + JSON serialising" "$ss_json" "$(ratio "$ss_json" "$sock")"
 printf '%-34s %12s %14s\n' "spawn ss -inm --tcp --udp ..." "$ss_spawn" "$(ratio "$ss_spawn" "$sock")"
 echo "ss spawn ÷ netstatspy ss: $(ratio "$ss_spawn" "$ss_cost")×"
+printf '%-34s %12s %14s\n' "netstatspy ss, filter ($ss_filtered_n sockets)" "$ss_filtered" "$(ratio "$ss_filtered" "$sock")"
+printf '%-34s %12s %14s\n' "spawn ss ... with the same filter" "$ss_filter_spawn" "$(ratio "$ss_filter_spawn" "$sock")"
+echo "filter: '$filter'; ss spawn with it ÷ netstatspy with it: $(ratio "$ss_filter_spawn" "$ss_filtered")×"
 
 # Sustained sampling of the whole binary, JSON logging on, as a user runs it (its own -v summary).
 json=$(mktemp -d)/stats.jsonl

@@ -7,6 +7,8 @@
 //! - `tc`: the qdisc reader as the sampler runs it;
 //! - `ss`: the socket reader (four sock_diag dumps: TCP and UDP, IPv4 and IPv6);
 //! - `ss-json`: the socket reader plus serialising the record to JSON, as `-j` does;
+//! - `ss-filter EXPR`: the socket reader asking the kernel for only the sockets EXPR (the
+//!   `--ss-filter` language) selects;
 //! - `queue_limits [SYSROOT]`, `small_queue [PROCROOT]`: the sysfs/procfs readers (files kept
 //!   open, `pread` each sample);
 //! - `queue_limits-reopen [SYSROOT]`, `small_queue-reopen [PROCROOT]`: the baseline, reading the
@@ -26,7 +28,7 @@ use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::readers::ip::IpReader;
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::{SmallQueueReader, TCP_LIMIT_OUTPUT_BYTES};
-use netstatspy::readers::ss::SsReader;
+use netstatspy::readers::ss::{SsReader, filter, interface_index};
 use netstatspy::readers::tc::TcReader;
 use netstatspy::readers::{Collected, ReadError, Reader};
 
@@ -41,20 +43,24 @@ fn main() -> ExitCode {
     let sys = root.clone().unwrap_or_else(|| PathBuf::from("/sys"));
     let proc = root.unwrap_or_else(|| PathBuf::from("/proc"));
     let reader: Result<Box<dyn Reader>, String> = match what.as_str() {
-        "ip" => IpReader::open(None)
+        "ip" => IpReader::open(&[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "ip-getlink" => NetlinkSocket::open(NETLINK_ROUTE)
             .map_err(|e| e.to_string())
-            .and_then(|s| IpReader::with_source(s, AlwaysRefresh, None).map_err(|e| e.to_string()))
+            .and_then(|s| {
+                let programs = Box::new(netstatspy::bpf::KernelPrograms);
+                IpReader::with_source(s, AlwaysRefresh, programs, &[]).map_err(|e| e.to_string())
+            })
             .map(|r| Box::new(r) as Box<dyn Reader>),
-        "tc" => TcReader::open(None)
+        "tc" => TcReader::open(&[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "ss" | "ss-json" => SsReader::open()
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
-        "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, None)
+        "ss-filter" => filtered_ss(args.get(3).map_or("", String::as_str)),
+        "queue_limits" => QueueLimitsReader::with_root(&sys, Unwatched, &[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
         "queue_limits-reopen" => Ok(Box::new(Reopen::new(bql_files(&sys)))),
@@ -91,6 +97,7 @@ fn main() -> ExitCode {
                     line.clear();
                     let record = Record {
                         kind: reader.kind(),
+                        run: "".into(),
                         sample: 0,
                         timestamp: Duration::ZERO,
                         elapsed: Duration::ZERO,
@@ -109,6 +116,16 @@ fn main() -> ExitCode {
     let ns = start.elapsed().as_nanos() as f64 / iterations.max(1) as f64;
     println!("{what} {iterations} {elements} {ns:.0}");
     ExitCode::SUCCESS
+}
+
+/// The socket reader with a filter program.
+fn filtered_ss(expr: &str) -> Result<Box<dyn Reader>, String> {
+    let filter = filter::parse(expr).map_err(|e| e.to_string())?;
+    let program = filter
+        .compile(&mut interface_index)
+        .map_err(|e| e.to_string())?;
+    let reader = SsReader::open().map_err(|e| e.to_string())?;
+    Ok(Box::new(reader.with_filter(&program)))
 }
 
 /// Every `byte_queue_limits` file under `sys`, as the reader finds them.

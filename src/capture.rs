@@ -413,6 +413,15 @@ pub struct ReplayState {
 pub type SharedReplay = Rc<RefCell<ReplayState>>;
 
 impl ReplayState {
+    /// When the capture's first request was sent, and how many exchanges it holds: what tells
+    /// recordings apart.
+    pub fn first_request(&self) -> (Duration, usize) {
+        (
+            self.exchanges.first().map_or(Duration::ZERO, |e| e.time),
+            self.exchanges.len(),
+        )
+    }
+
     /// Replay `capture`.
     pub fn new(capture: Capture) -> SharedReplay {
         let used = vec![false; capture.exchanges.len()];

@@ -1,9 +1,11 @@
 //! The command line, identical to the Python original's, and its validation into a [`Config`].
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Parser;
+
+use crate::readers::ss::filter::{self, Filter};
 
 /// Highest sampling frequency accepted (samples per second).
 pub const MAX_FREQUENCY: f64 = 100_000.0;
@@ -24,9 +26,17 @@ pub struct Cli {
     #[arg(short, long)]
     pub verbose: bool,
 
-    /// Only report this interface (applies to the ip, tc and queue_limits readers).
-    #[arg(long, value_name = "IFACE", value_parser = parse_iface)]
-    pub iface: Option<String>,
+    /// Only report this interface (applies to the ip, tc and queue_limits readers); several
+    /// are given comma-separated (eth0,eth1) or by repeating the option.
+    #[arg(
+        long,
+        value_name = "IFACE",
+        value_parser = clap::builder::TypedValueParser::try_map(
+            clap::builder::OsStringValueParser::new(),
+            parse_ifaces
+        )
+    )]
+    pub iface: Vec<Vec<OsString>>,
 
     /// Sampling frequency in samples per second; fractions allowed (0.5 = every 2 s).
     #[arg(short, long, value_name = "FREQUENCY", default_value = "1", value_parser = parse_frequency)]
@@ -44,7 +54,8 @@ pub struct Cli {
     #[arg(short, long)]
     pub json: bool,
 
-    /// The JSON file to append to.
+    /// The JSON file to append to: zstd-compressed when the name ends in .zst; "-" writes to
+    /// standard output instead of the console.
     #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
     pub file_name: PathBuf,
 
@@ -60,6 +71,18 @@ pub struct Cli {
     /// established).
     #[arg(long)]
     pub ss: bool,
+
+    /// Also log every TCP and UDP socket that closes, with its last tcp_info (records of type
+    /// ss_closed, what `ss -E` shows): connections shorter than a sampling period are seen
+    /// too. --ss-filter applies.
+    #[arg(long)]
+    pub ss_closed: bool,
+
+    /// Only the sockets that match EXPR, in ss's filter language (e.g. `dport = :443 and dst
+    /// 10.0.0.0/8`; the README lists it), run by the kernel: sockets that do not match are never
+    /// copied out. Quote it as one argument.
+    #[arg(long, value_name = "EXPR")]
+    pub ss_filter: Option<String>,
 
     /// Collect byte queue limits of transmit queues (/sys/class/net/IFACE/queues/tx-N/
     /// byte_queue_limits).
@@ -99,6 +122,12 @@ pub struct Cli {
         value_parser = clap::value_parser!(u8).range(1..=99)
     )]
     pub realtime: Option<u8>,
+
+    /// Sample some readers at rates of their own, e.g. `ss=10,tc=1000` (readers: ip, tc, ss,
+    /// queue_limits, small_queue); the others sample at -f. Each reader keeps its own absolute
+    /// schedule and takes ceil(TIME × RATE) samples. May be repeated.
+    #[arg(long, value_name = "READER=RATE,...", value_parser = parse_rates)]
+    pub rate: Vec<Vec<(String, f64)>>,
 }
 
 /// How long a run lasts.
@@ -147,17 +176,53 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
     Ok(RunTime::Seconds(secs))
 }
 
-fn parse_iface(s: &str) -> Result<String, String> {
-    if s.is_empty() || s.len() > MAX_IFNAME {
+fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
+    s.split(',')
+        .map(|item| {
+            let (reader, rate) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?} is not READER=RATE (e.g. ss=10)"))?;
+            let reader = reader.trim().replace('-', "_");
+            if !READER_NAMES.contains(&reader.as_str()) {
+                return Err(format!(
+                    "{reader:?} is not a reader (one of {})",
+                    READER_NAMES.join(", ")
+                ));
+            }
+            Ok((reader, parse_frequency(rate.trim())?))
+        })
+        .collect()
+}
+
+/// The readers' names, as records and `--rate` name them.
+pub const READER_NAMES: [&str; 6] = ["ip", "tc", "ss", "ss_closed", "queue_limits", "small_queue"];
+
+/// One or more interface names, comma-separated.
+fn parse_ifaces(s: OsString) -> Result<Vec<OsString>, String> {
+    use std::os::unix::ffi::{OsStrExt, OsStringExt};
+    s.as_bytes()
+        .split(|&b| b == b',')
+        .map(|name| parse_iface(OsString::from_vec(name.to_vec())))
+        .collect()
+}
+
+/// An interface name as the kernel accepts it (`dev_valid_name`): 1 to 15 bytes of anything
+/// but `/`, `:` and white space, not `.` or `..`. The bytes need not be UTF-8.
+fn parse_iface(s: OsString) -> Result<OsString, String> {
+    use std::os::unix::ffi::OsStrExt;
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > MAX_IFNAME {
         return Err(format!(
             "interface names are 1 to {MAX_IFNAME} bytes long, {s:?} is {}",
-            s.len()
+            b.len()
         ));
     }
-    if s == "." || s == ".." || s.chars().any(|c| c == '/' || c == ':' || c.is_whitespace()) {
+    // The kernel's isspace() (lib/ctype.c): \t to \r, space and Latin-1's no-break space.
+    let space = |c: u8| matches!(c, b'\t'..=b'\r' | b' ' | 0xa0);
+    if b == b"." || b == b".." || b.iter().any(|&c| c == b'/' || c == b':' || space(c)) {
         return Err(format!("{s:?} is not a valid interface name"));
     }
-    Ok(s.to_owned())
+    Ok(s)
 }
 
 /// Which readers a run uses.
@@ -169,6 +234,8 @@ pub struct ReaderSet {
     pub tc: bool,
     /// `ss`
     pub ss: bool,
+    /// `ss_closed`
+    pub ss_closed: bool,
     /// `queue_limits`
     pub queue_limits: bool,
     /// `small_queue`
@@ -180,8 +247,8 @@ pub struct ReaderSet {
 pub struct Config {
     /// Verbose output.
     pub verbose: bool,
-    /// Restrict interface-based readers to this interface.
-    pub iface: Option<String>,
+    /// Restrict interface-based readers to these interfaces (their names' bytes); empty: all.
+    pub iface: Vec<OsString>,
     /// Samples per second.
     pub frequency: f64,
     /// Number of samples, `None` for an unbounded run.
@@ -200,6 +267,10 @@ pub struct Config {
     pub netns: Option<String>,
     /// Sample at this SCHED_FIFO priority.
     pub realtime: Option<u8>,
+    /// Only sockets that match this filter (the ss reader).
+    pub ss_filter: Option<Filter>,
+    /// Readers with a schedule of their own: (reader, samples per second, samples).
+    pub rates: Vec<(String, f64, Option<u64>)>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -213,7 +284,7 @@ pub struct UsageError(pub String);
 #[derive(Debug)]
 pub enum Parsed {
     /// Run with this configuration.
-    Run(Config),
+    Run(Box<Config>),
     /// Print this text (help or version) to standard output and exit 0.
     Print(String),
 }
@@ -236,7 +307,7 @@ where
             };
         }
     };
-    Config::try_from(cli).map(Parsed::Run)
+    Config::try_from(cli).map(|c| Parsed::Run(Box::new(c)))
 }
 
 /// clap's message without its "error: " prefix, usage and tip lines.
@@ -244,6 +315,24 @@ fn one_line(e: &clap::Error) -> String {
     let text = e.render().to_string();
     let first = text.lines().next().unwrap_or("invalid arguments");
     first.strip_prefix("error: ").unwrap_or(first).to_owned()
+}
+
+/// Samples in a run of `time` at `frequency`: `ceil(TIME × FREQUENCY)`, `None` when unbounded.
+fn samples_in(time: RunTime, frequency: f64) -> Result<Option<u64>, UsageError> {
+    match time {
+        RunTime::Unbounded => Ok(None),
+        RunTime::Seconds(secs) => {
+            // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
+            let n = (secs * frequency - 1e-9).ceil().max(1.0);
+            if n > MAX_SAMPLES {
+                return Err(UsageError(format!(
+                    "-t {secs} at {frequency} samples/s is more samples than can be counted; \
+                     use -t none to run until interrupted"
+                )));
+            }
+            Ok(Some(n as u64))
+        }
+    }
 }
 
 impl TryFrom<Cli> for Config {
@@ -254,6 +343,7 @@ impl TryFrom<Cli> for Config {
             ip: !cli.no_ip,
             tc: cli.tc,
             ss: cli.ss,
+            ss_closed: cli.ss_closed,
             queue_limits: cli.queue_limits,
             small_queue: cli.small_queue,
         };
@@ -264,21 +354,29 @@ impl TryFrom<Cli> for Config {
                     .into(),
             ));
         }
-        let samples = match cli.time {
-            RunTime::Unbounded => None,
-            RunTime::Seconds(secs) => {
-                // Tolerate binary rounding of decimal input: 0.3 s × 10 Hz is 3 samples, not 4.
-                let n = (secs * cli.frequency - 1e-9).ceil().max(1.0);
-                if n > MAX_SAMPLES {
-                    return Err(UsageError(format!(
-                        "-t {secs} at {} samples/s is more samples than can be counted; \
-                         use -t none to run until interrupted",
-                        cli.frequency
-                    )));
-                }
-                Some(n as u64)
+        let samples = samples_in(cli.time, cli.frequency)?;
+        let mut rates: Vec<(String, f64, Option<u64>)> = Vec::new();
+        for (reader, frequency) in cli.rate.iter().flatten() {
+            let selected = match reader.as_str() {
+                "ip" => readers.ip,
+                "tc" => readers.tc,
+                "ss" => readers.ss,
+                "ss_closed" => readers.ss_closed,
+                "queue_limits" => readers.queue_limits,
+                _ => readers.small_queue,
+            };
+            if !selected {
+                return Err(UsageError(format!(
+                    "--rate {reader}={frequency}: the {reader} reader is not selected"
+                )));
             }
-        };
+            rates.retain(|(r, _, _)| r != reader);
+            rates.push((
+                reader.clone(),
+                *frequency,
+                samples_in(cli.time, *frequency)?,
+            ));
+        }
         if cli.json && cli.file_name.is_dir() {
             return Err(UsageError(format!(
                 "--file-name {} is a directory",
@@ -298,24 +396,61 @@ impl TryFrom<Cli> for Config {
                 path.display()
             )));
         }
+        if cli.ss_filter.is_some() && !cli.ss && !cli.ss_closed {
+            return Err(UsageError(
+                "--ss-filter needs --ss or --ss-closed (it selects the sockets they log)".into(),
+            ));
+        }
+        if cli.ss_closed && cli.replay.is_some() {
+            return Err(UsageError(
+                "--ss-closed logs close reports as they happen, which a capture does not hold: \
+                 it cannot be replayed"
+                    .into(),
+            ));
+        }
+        let ss_filter = match &cli.ss_filter {
+            Some(text) => {
+                Some(filter::parse(text).map_err(|e| UsageError(format!("--ss-filter: {e}")))?)
+            }
+            None => None,
+        };
         let mut warnings = Vec::new();
+        if cli.ss_closed && cli.record.is_some() {
+            warnings.push(
+                "--ss-closed with --record: close reports are logged but not recorded (they are \
+                 not answers to requests)"
+                    .into(),
+            );
+        }
         if cli.no_console && !cli.json && cli.record.is_none() {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
         }
+        let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
             verbose: cli.verbose,
-            iface: cli.iface,
+            iface: {
+                let mut names: Vec<OsString> = Vec::new();
+                for name in cli.iface.into_iter().flatten() {
+                    if !names.contains(&name) {
+                        names.push(name);
+                    }
+                }
+                names
+            },
             frequency: cli.frequency,
             samples,
-            console: !cli.no_console,
+            // JSON to standard output takes the console's place there.
+            console: !cli.no_console && !json_to_stdout,
             json: cli.json.then_some(cli.file_name),
             readers,
             record: cli.record,
             replay: cli.replay,
             netns: cli.netns,
             realtime: cli.realtime,
+            ss_filter,
+            rates,
             warnings,
         })
     }
@@ -328,7 +463,7 @@ mod tests {
     fn run(args: &[&str]) -> Result<Config, String> {
         let argv = std::iter::once("netstatspy").chain(args.iter().copied());
         match parse(argv) {
-            Ok(Parsed::Run(c)) => Ok(c),
+            Ok(Parsed::Run(c)) => Ok(*c),
             Ok(Parsed::Print(t)) => Err(format!("printed: {t}")),
             Err(e) => Err(e.0),
         }
@@ -341,7 +476,7 @@ mod tests {
         assert_eq!(c.samples, Some(10));
         assert!(c.console);
         assert_eq!(c.json, None);
-        assert_eq!(c.iface, None);
+        assert!(c.iface.is_empty());
         assert!(c.readers.ip && !c.readers.tc && !c.readers.ss);
         assert!(!c.readers.queue_limits && !c.readers.small_queue);
         let c = run(&["--no-ip", "--queue-limits", "--small-queue"]).expect("sysfs readers");
@@ -365,7 +500,7 @@ mod tests {
         ])
         .expect("parse");
         assert!(c.verbose);
-        assert_eq!(c.iface.as_deref(), Some("eth0"));
+        assert_eq!(c.iface, vec![OsString::from("eth0")]);
         assert_eq!(c.frequency, 2.5);
         assert_eq!(c.samples, Some(10));
         assert_eq!(c.json, Some(PathBuf::from("out.jsonl")));

@@ -17,7 +17,7 @@
 //! use netstatspy::output::json::encoder::JsonEncoder;
 //! use netstatspy::readers::{Reader, ip::IpReader};
 //!
-//! let mut reader = IpReader::open(None)?;
+//! let mut reader = IpReader::open(&[])?;
 //! let collected = reader.collect()?;
 //! if let Stats::Ip(links) = &collected.stats {
 //!     for link in links {
@@ -29,9 +29,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod bpf;
 pub mod capture;
 pub mod cli;
 pub mod clock;
+pub mod host;
 pub mod model;
 pub mod netlink;
 pub mod netns;

@@ -8,10 +8,12 @@ use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
+use netstatspy::model::run::RunInfo;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
+use netstatspy::readers::ss::closed::ClosedReader;
 use netstatspy::readers::ss::{SsReader, sock_diag_open_error};
 use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, Warning, ip::IpReader};
@@ -89,11 +91,16 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             },
         ),
     };
-    let iface = config.iface.as_deref();
+    let iface = &config.iface[..];
     let mut readers: Vec<Box<dyn Reader>> = Vec::new();
     if config.readers.ip {
         let (transport, watch) = source.route_reader(libc::RTM_GETSTATS)?;
-        readers.push(Box::new(IpReader::with_source(transport, watch, iface)?));
+        readers.push(Box::new(IpReader::with_source(
+            transport,
+            watch,
+            source.programs(),
+            iface,
+        )?));
     }
     if config.readers.tc {
         let (transport, watch) = source.route_reader(libc::RTM_GETQDISC)?;
@@ -108,26 +115,62 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         let transport = source
             .transport(NETLINK_SOCK_DIAG)
             .map_err(sock_diag_open_error)?;
-        readers.push(Box::new(SsReader::with_source(transport).with_names(names)));
+        let mut reader = SsReader::with_source(transport).with_names(names);
+        if let Some(filter) = &config.ss_filter {
+            // A replayed capture answers with what the recording kernel sent: the filter it
+            // was recorded with already chose the sockets.
+            if !matches!(source, Source::Replay(_)) {
+                let program = filter
+                    .compile(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?;
+                reader = reader.with_filter(&program);
+            }
+        }
+        readers.push(Box::new(reader));
+    }
+    if config.readers.ss_closed {
+        let filter = match &config.ss_filter {
+            Some(f) => Some(
+                f.resolved(&mut netstatspy::readers::ss::interface_index)
+                    .map_err(|e| anyhow::anyhow!("--ss-filter: {e}"))?,
+            ),
+            None => None,
+        };
+        readers.push(Box::new(ClosedReader::open(filter)?));
     }
     if config.readers.queue_limits {
-        readers.push(Box::new(QueueLimitsReader::open(config.iface.as_deref())?));
+        readers.push(Box::new(QueueLimitsReader::open(&config.iface)?));
     }
     if config.readers.small_queue {
         readers.push(Box::new(SmallQueueReader::open()?));
     }
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
-        outputs.push(Box::new(JsonLines::open(path)?));
+        let json = JsonLines::open(path)?;
+        if let Some(bytes) = json.repaired() {
+            eprintln!(
+                "netstatspy: warning: {} ended in a zstd frame cut short ({bytes} bytes, left by a \
+                 run that was killed); it was cut off before appending",
+                path.display()
+            );
+        }
+        outputs.push(Box::new(json));
     }
     if config.console {
         outputs.push(Box::new(Console::stdout(config.verbose)));
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
+    let (run_id, info) = run_header(config, &source, &readers);
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
+        .with_run(&run_id, Some(info))
         .with_progress(config.verbose)
         .with_realtime(config.realtime);
+    if config.replay.is_none() {
+        for (reader, frequency, samples) in &config.rates {
+            sampler = sampler.with_rate(reader, *frequency, *samples);
+        }
+    }
     let summary = sampler.run(&mut print_event);
     // The capture is completed whatever became of the run: it is what a bug report needs.
     if let Source::Record(writer) = &source {
@@ -137,6 +180,66 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .context("recording incomplete")?;
     }
     Ok(summary?)
+}
+
+/// The run's identifier and header: what was run, where, and the host's queue settings (read
+/// here, after entering the namespace sampled).
+fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> (String, RunInfo) {
+    let run_id = match source {
+        Source::Replay(state) => {
+            let state = state.borrow();
+            let (first, count) = state.first_request();
+            netstatspy::host::replay_run_id(first, count)
+        }
+        _ => netstatspy::host::new_run_id(),
+    };
+    let replay = config.replay.is_some();
+    let text = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let info = RunInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        command_line: std::env::args_os()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect(),
+        host: netstatspy::host::host_name(),
+        kernel: netstatspy::host::kernel_release(),
+        netns: config.netns.clone(),
+        netns_inode: if replay {
+            0
+        } else {
+            netstatspy::host::netns_inode()
+        },
+        start_monotonic: std::time::Duration::ZERO,
+        frequency: if replay { 0.0 } else { config.frequency },
+        slots: if replay { None } else { config.samples },
+        rates: if replay {
+            Vec::new()
+        } else {
+            config
+                .rates
+                .iter()
+                .map(|(r, f, _)| (r.clone(), *f))
+                .collect()
+        },
+        readers: readers.iter().map(|r| r.kind()).collect(),
+        iface: (!config.iface.is_empty()).then(|| {
+            config
+                .iface
+                .iter()
+                .map(|n| n.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
+        ss_filter: config.ss_filter.as_ref().map(|f| f.text.clone()),
+        replay: config.replay.as_deref().map(text),
+        record: config.record.as_deref().map(text),
+        // A replay's settings are the recording host's, which the capture does not hold.
+        settings: if replay {
+            Vec::new()
+        } else {
+            netstatspy::host::settings()
+        },
+    };
+    (run_id, info)
 }
 
 /// What the run reports, on standard error.
@@ -183,8 +286,29 @@ fn print_second(s: &Second) {
     );
 }
 
-/// Samples an output could not keep up with are never dropped silently.
+/// Skipped slots, failed reads and samples an output could not keep up with are never lost
+/// silently: one line each at exit, with or without `-v`.
 fn warn_dropped(s: &Summary) {
+    let short: Vec<String> = s
+        .readers
+        .iter()
+        .filter(|r| r.skipped > 0 || r.failed > 0)
+        .map(|r| {
+            let slots = r.records + r.skipped + r.failed;
+            let mut text = format!("{} {} of {slots} slots skipped", r.kind, r.skipped);
+            if r.failed > 0 {
+                text += &format!(", {} failed", r.failed);
+            }
+            text
+        })
+        .collect();
+    if !short.is_empty() {
+        eprintln!(
+            "netstatspy: warning: samples missing: {} (a sample that would start a whole period \
+             late is skipped; see -v for timing)",
+            short.join("; ")
+        );
+    }
     for d in s.delivery.iter().filter(|d| d.samples_dropped > 0) {
         eprintln!(
             "netstatspy: warning: {}: {} samples ({} records) were not written: the output fell \
@@ -213,6 +337,12 @@ fn report(s: &Summary) {
         s.partial,
         if s.interrupted { ", interrupted" } else { "" },
     );
+    for r in &s.readers {
+        eprintln!(
+            "netstatspy: reader {}: {} records, {} slots skipped, {} failed",
+            r.kind, r.records, r.skipped, r.failed
+        );
+    }
     for d in &s.delivery {
         eprintln!(
             "netstatspy: output {}: {} samples written, {} dropped, at most {} waiting",

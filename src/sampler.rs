@@ -1,9 +1,11 @@
 //! The sampler: runs every reader on an absolute schedule and hands the records to the outputs.
 //!
-//! Sample `k` is due at `start + k / f` on the monotonic clock, so the time spent sampling never
-//! shifts later deadlines. A sample that starts a whole period or more late (the previous one
-//! overran, or the machine stalled) does not cause a burst of catch-up samples: the schedule
-//! skips to the most recent slot that is due and counts the skipped slots as overruns. A stop
+//! Each reader has a schedule of its own (the run's frequency unless given one): its slot `k` is
+//! due at `start + k / f` on the monotonic clock, so the time spent sampling never shifts later
+//! deadlines. The sampler sleeps until the earliest slot due and reads every reader due then, in
+//! one sample. A reader whose sample would start a whole period or more late (the previous one
+//! overran, or the machine stalled) does not burst to catch up: it skips to its most recent slot
+//! that is due, and the skipped slots are counted for it ([`ReaderCount`]). A stop
 //! request (SIGINT/SIGTERM) is honoured between samples, so the record being written is always
 //! finished, then every output is finished. Outputs run behind a bounded queue
 //! ([`Pipeline`]): the sampler never waits for them, and what they cannot keep up with is counted.
@@ -14,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::clock;
-use crate::model::Record;
+use crate::model::run::{RunInfo, RunSummary};
+use crate::model::{Record, Stats};
 use crate::netlink::DumpCounters;
 use crate::output::OutputError;
 use crate::output::pipeline::{Delivery, Pipeline, State, Submitted, TICK};
@@ -73,6 +76,8 @@ pub struct Summary {
     pub delivery: Vec<Delivery>,
     /// Netlink dump recoveries, per reader kind.
     pub dumps: Vec<(&'static str, DumpCounters)>,
+    /// What became of each reader's slots.
+    pub readers: Vec<ReaderCount>,
 }
 
 /// When samples are taken.
@@ -139,10 +144,8 @@ pub struct Second {
 
 /// Runs readers on a schedule.
 pub struct Sampler {
-    readers: Vec<Box<dyn Reader>>,
+    lanes: Vec<Lane>,
     outputs: Option<Pipeline>,
-    frequency: f64,
-    samples: Option<u64>,
     replay: bool,
     stop: Arc<AtomicBool>,
     /// Recorded time of the first replayed read, the origin of `elapsed` in a replay.
@@ -154,6 +157,50 @@ pub struct Sampler {
     progress: Option<Progress>,
     /// `SCHED_FIFO` priority of the sampling thread, if asked for.
     realtime: Option<u8>,
+    /// The run's identifier, in every record.
+    run: Arc<str>,
+    /// The run's header, written before the first sample; with it, a summary after the last.
+    info: Option<RunInfo>,
+}
+
+/// One reader and its own schedule: slot `k` is due at `start + k × period`.
+struct Lane {
+    reader: Box<dyn Reader>,
+    period_ns: f64,
+    /// Slots in the run, `None` until stopped.
+    slots: Option<u64>,
+    /// The next slot.
+    slot: u64,
+    /// What became of its slots so far.
+    count: ReaderCount,
+    /// It failed at its last slot (a failure is reported once until it works again).
+    failing: bool,
+    /// Its input ended (replay), or its slots are all taken or skipped.
+    done: bool,
+}
+
+impl Lane {
+    fn deadline(&self, start: u64) -> u64 {
+        // Saturating: a tiny frequency puts later slots beyond the clock's range.
+        start.saturating_add((self.slot as f64 * self.period_ns).round() as u64)
+    }
+
+    fn finish_if_complete(&mut self) {
+        self.done |= self.slots.is_some_and(|n| self.slot >= n);
+    }
+}
+
+/// What became of one reader's schedule slots.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReaderCount {
+    /// The reader's kind.
+    pub kind: &'static str,
+    /// Records it produced.
+    pub records: u64,
+    /// Slots skipped because its sample would have started a whole period late.
+    pub skipped: u64,
+    /// Slots without a record because it failed.
+    pub failed: u64,
 }
 
 /// Timing of the current second, for `-v`.
@@ -164,15 +211,15 @@ struct Progress {
     overruns: u64,
     dropped: u64,
     lateness: Histogram,
-    /// Nanoseconds spent collecting, per reader.
-    collect_ns: Vec<u64>,
+    /// Nanoseconds spent collecting and records collected, per reader.
+    collect_ns: Vec<(u64, u64)>,
     submit_ns: u64,
 }
 
 impl Progress {
     /// The finished second (if it had samples), and a start on the next.
     fn next_second(&mut self, kinds: &[&'static str], queued: usize) -> Option<Second> {
-        let per = |ns: u64| Duration::from_nanos(ns / self.samples.max(1));
+        let per = |ns: u64, n: u64| Duration::from_nanos(ns / n.max(1));
         let done = (self.samples > 0).then(|| Second {
             second: self.second,
             samples: self.samples,
@@ -183,16 +230,16 @@ impl Progress {
             collect: kinds
                 .iter()
                 .zip(&self.collect_ns)
-                .map(|(k, ns)| (*k, per(*ns)))
+                .map(|(k, (ns, n))| (*k, per(*ns, *n)))
                 .collect(),
-            submit: per(self.submit_ns),
+            submit: per(self.submit_ns, self.samples),
             queued,
         });
         let second = self.second + 1;
         let readers = self.collect_ns.len();
         *self = Progress {
             second,
-            collect_ns: vec![0; readers],
+            collect_ns: vec![(0, 0); readers],
             ..Progress::default()
         };
         done
@@ -215,22 +262,82 @@ impl Sampler {
         schedule: Schedule,
         stop: Arc<AtomicBool>,
     ) -> Sampler {
-        let (frequency, samples, replay) = match schedule {
+        let (frequency, slots, replay) = match schedule {
             Schedule::Every { frequency, samples } => (frequency, samples, false),
             Schedule::UntilEndOfInput => (1.0, None, true),
         };
+        let lanes = readers
+            .into_iter()
+            .map(|reader| Lane {
+                count: ReaderCount {
+                    kind: reader.kind(),
+                    ..ReaderCount::default()
+                },
+                reader,
+                period_ns: 1e9 / frequency,
+                slots,
+                slot: 0,
+                failing: false,
+                done: false,
+            })
+            .collect();
         Sampler {
-            readers,
+            lanes,
             outputs: Some(outputs),
-            frequency,
-            samples,
             replay,
             stop,
             replay_origin: None,
             warned: HashSet::new(),
             progress: None,
             realtime: None,
+            run: Arc::from(""),
+            info: None,
         }
+    }
+
+    /// Name every record with `run`, and write `info` as the run's first record and a
+    /// [`RunSummary`] as its last.
+    pub fn with_run(mut self, run: &str, info: Option<RunInfo>) -> Sampler {
+        self.run = Arc::from(run);
+        self.info = info;
+        self
+    }
+
+    /// A record of the run itself (header or summary), stamped now.
+    fn run_record(&self, kind: &'static str, start: u64, stats: Stats) -> Record {
+        Record {
+            kind,
+            run: Arc::clone(&self.run),
+            sample: 0,
+            timestamp: clock::wall(),
+            elapsed: Duration::from_nanos(clock::monotonic_ns().saturating_sub(start)),
+            partial: false,
+            stats,
+        }
+    }
+
+    /// Hand the run's own record to the outputs: waiting for room in a replay, as its samples
+    /// do; otherwise never (a stalled output loses it, counted, rather than hold the run).
+    fn hand_run_record(&mut self, record: Record) {
+        let replay = self.replay;
+        if let Some(outputs) = self.outputs.as_mut() {
+            let _ = if replay {
+                outputs.submit_waiting(vec![record])
+            } else {
+                outputs.submit(vec![record])
+            };
+        }
+    }
+
+    /// Give the reader of `kind` a schedule of its own: `frequency` samples per second, `slots`
+    /// of them (`None`: until stopped). Readers without one keep the run's. A replay ignores
+    /// schedules.
+    pub fn with_rate(mut self, kind: &str, frequency: f64, slots: Option<u64>) -> Sampler {
+        for lane in self.lanes.iter_mut().filter(|l| l.reader.kind() == kind) {
+            lane.period_ns = 1e9 / frequency;
+            lane.slots = slots;
+        }
+        self
     }
 
     /// Sample at real-time priority (`SCHED_FIFO`, `priority` 1-99): the thread that calls
@@ -245,15 +352,10 @@ impl Sampler {
     /// lateness, and the mean collect time per reader and submit time per sample.
     pub fn with_progress(mut self, on: bool) -> Sampler {
         self.progress = on.then(|| Progress {
-            collect_ns: vec![0; self.readers.len()],
+            collect_ns: vec![(0, 0); self.lanes.len()],
             ..Progress::default()
         });
         self
-    }
-
-    fn deadline(&self, start: u64, slot: u64) -> u64 {
-        // Saturating: a tiny frequency puts later slots beyond the clock's range.
-        start.saturating_add((slot as f64 * 1e9 / self.frequency).round() as u64)
     }
 
     /// Sleep until `deadline`, waking at least every [`TICK`] to see whether a stop was asked
@@ -285,7 +387,40 @@ impl Sampler {
     /// [`Pipeline::finish`]). `on_event` hears what the run reports.
     pub fn run(&mut self, on_event: &mut dyn FnMut(Event)) -> Result<Summary, RunError> {
         let mut summary = Summary::default();
-        let result = self.run_schedule(&mut summary, on_event);
+        let start = clock::monotonic_ns();
+        if let Some(mut info) = self.info.clone() {
+            info.start_monotonic = Duration::from_nanos(start);
+            let record = self.run_record("run", start, Stats::Run(Box::new(info)));
+            self.hand_run_record(record);
+        }
+        let result = self.run_schedule(start, &mut summary, on_event);
+        if self.info.is_some() && self.outputs.as_ref().map(Pipeline::state) == Some(State::Running)
+        {
+            let end = RunSummary {
+                samples: summary.samples,
+                wall: summary.wall,
+                cpu: cpu_time(),
+                interrupted: summary.interrupted,
+                readers: self
+                    .lanes
+                    .iter()
+                    .map(|l| {
+                        (
+                            l.count.kind,
+                            l.count.records,
+                            l.count.skipped,
+                            l.count.failed,
+                        )
+                    })
+                    .collect(),
+                outputs: self
+                    .outputs
+                    .as_ref()
+                    .map_or_else(Vec::new, Pipeline::dropped),
+            };
+            let record = self.run_record("run_summary", start, Stats::RunSummary(Box::new(end)));
+            self.hand_run_record(record);
+        }
         let mut finish_err = None;
         if let Some(outputs) = self.outputs.take() {
             let (delivery, state, error) = outputs.finish();
@@ -295,10 +430,11 @@ impl Sampler {
         }
         summary.cpu = cpu_time();
         summary.dumps = self
-            .readers
+            .lanes
             .iter()
-            .map(|r| (r.kind(), r.dump_counters()))
+            .map(|l| (l.reader.kind(), l.reader.dump_counters()))
             .collect();
+        summary.readers = self.lanes.iter().map(|l| l.count.clone()).collect();
         result?;
         match finish_err {
             Some(e) => Err(RunError::Output(e)),
@@ -308,6 +444,7 @@ impl Sampler {
 
     fn run_schedule(
         &mut self,
+        start: u64,
         summary: &mut Summary,
         on_event: &mut dyn FnMut(Event),
     ) -> Result<(), RunError> {
@@ -318,19 +455,25 @@ impl Sampler {
             crate::sys::set_fifo_priority(priority)
                 .map_err(|source| RunError::Realtime { priority, source })?;
         }
-        let period_ns = 1e9 / self.frequency;
-        let start = clock::monotonic_ns();
         let mut lateness = Histogram::default();
-        let mut failed = vec![false; self.readers.len()];
-        let mut slot = 0u64;
+        for lane in &mut self.lanes {
+            lane.finish_if_complete();
+        }
         let outcome = loop {
-            if self.samples.is_some_and(|n| slot >= n) {
+            // The earliest slot due among the readers still scheduled.
+            let Some(deadline) = self
+                .lanes
+                .iter()
+                .filter(|l| !l.done)
+                .map(|l| l.deadline(start))
+                .min()
+            else {
                 break Ok(());
-            }
-            let mut deadline = if self.replay {
+            };
+            let deadline = if self.replay {
                 clock::monotonic_ns()
             } else {
-                self.deadline(start, slot)
+                deadline
             };
             if !self.replay && !self.sleep_until(deadline) {
                 if self.stop.load(Ordering::Relaxed) {
@@ -347,43 +490,62 @@ impl Sampler {
                 summary.interrupted = true;
                 break Ok(());
             }
-            let mut now = clock::monotonic_ns();
+            let now = clock::monotonic_ns();
             if let Some(p) = self.progress.as_mut()
                 && (now - start) / 1_000_000_000 > p.second
             {
-                let kinds: Vec<&'static str> = self.readers.iter().map(|r| r.kind()).collect();
+                let kinds: Vec<&'static str> = self.lanes.iter().map(|l| l.reader.kind()).collect();
                 let queued = self.outputs.as_ref().map_or(0, Pipeline::queued);
                 if let Some(second) = p.next_second(&kinds, queued) {
                     on_event(Event::Second(second));
                 }
             }
-            if !self.replay && (now - deadline.min(now)) as f64 >= period_ns {
-                let due = ((now - start) as f64 / period_ns).floor() as u64;
-                // Skipped slots past the end of the run are not overruns: the run is over.
-                let due = due.max(slot).min(self.samples.unwrap_or(u64::MAX));
-                summary.overruns += due - slot;
-                if let Some(p) = self.progress.as_mut() {
-                    p.overruns += due - slot;
+            // Readers more than a whole period late skip to their most recent slot due.
+            let mut skipped = 0;
+            if !self.replay {
+                for lane in self.lanes.iter_mut().filter(|l| !l.done) {
+                    let due_at = lane.deadline(start);
+                    if now > due_at && (now - due_at) as f64 >= lane.period_ns {
+                        let due = ((now - start) as f64 / lane.period_ns).floor() as u64;
+                        // Slots past the end of the run are not overruns: the run is over.
+                        let due = due.max(lane.slot).min(lane.slots.unwrap_or(u64::MAX));
+                        lane.count.skipped += due - lane.slot;
+                        skipped += due - lane.slot;
+                        lane.slot = due;
+                        lane.finish_if_complete();
+                    }
                 }
-                slot = due;
-                if self.samples.is_some_and(|n| slot >= n) {
-                    break Ok(());
-                }
-                deadline = self.deadline(start, slot);
-                now = now.max(deadline);
             }
-            lateness.add(now.saturating_sub(deadline));
+            summary.overruns += skipped;
             if let Some(p) = self.progress.as_mut() {
-                p.lateness.add(now.saturating_sub(deadline));
+                p.overruns += skipped;
+            }
+            // Which readers are due now; the sample's lateness is that of the earliest.
+            let due: Vec<usize> = (0..self.lanes.len())
+                .filter(|&i| {
+                    let l = &self.lanes[i];
+                    !l.done && (self.replay || l.deadline(start) <= now)
+                })
+                .collect();
+            let Some(earliest) = due.iter().map(|&i| self.lanes[i].deadline(start)).min() else {
+                continue;
+            };
+            let late = if self.replay {
+                0
+            } else {
+                now.saturating_sub(earliest)
+            };
+            lateness.add(late);
+            if let Some(p) = self.progress.as_mut() {
+                p.lateness.add(late);
                 p.samples += 1;
             }
-            match self.sample(slot, start, summary, &mut failed, on_event) {
+            match self.sample(&due, start, summary, on_event) {
                 Ok(SampleEnd::Handed) => {}
                 Ok(SampleEnd::EndOfInput) | Ok(SampleEnd::OutputFailed) => break Ok(()),
                 Err(e) => break Err(e),
             }
             summary.samples += 1;
-            slot += 1;
         };
         summary.wall = Duration::from_nanos(clock::monotonic_ns() - start);
         summary.lateness_p50 = lateness.quantile(0.50);
@@ -391,54 +553,58 @@ impl Sampler {
         outcome
     }
 
-    /// Read every reader, then hand the records to the outputs: a sample whose input ended
-    /// part-way (end of a replay) is dropped whole.
+    /// Read the readers `due`, each at its own slot, then hand the records to the outputs. In a
+    /// replay, a sample in which any reader's input ended is dropped whole and ends the run.
     fn sample(
         &mut self,
-        slot: u64,
+        due: &[usize],
         start: u64,
         summary: &mut Summary,
-        failed: &mut [bool],
         on_event: &mut dyn FnMut(Event),
     ) -> Result<SampleEnd, RunError> {
-        let mut records = Vec::with_capacity(self.readers.len());
-        for (i, reader) in self.readers.iter_mut().enumerate() {
+        let mut records = Vec::with_capacity(due.len());
+        for &i in due {
+            let lane = &mut self.lanes[i];
+            let slot = lane.slot;
+            lane.slot += 1;
+            lane.finish_if_complete();
             let timestamp = clock::wall();
             let began = clock::monotonic_ns();
             let elapsed = Duration::from_nanos(began - start);
-            let result = reader.collect();
+            let result = lane.reader.collect();
             if let Some(p) = self.progress.as_mut() {
-                p.collect_ns[i] += clock::monotonic_ns() - began;
+                p.collect_ns[i].0 += clock::monotonic_ns() - began;
+                p.collect_ns[i].1 += 1;
             }
+            let kind = lane.reader.kind();
             let collected = match result {
                 Ok(c) => c,
                 Err(e) if e.is_end_of_input() => return Ok(SampleEnd::EndOfInput),
-                Err(source) if summary.samples == 0 => {
-                    return Err(RunError::Reader {
-                        kind: reader.kind(),
-                        source,
-                    });
+                Err(source) if lane.count.records == 0 && lane.count.failed == 0 => {
+                    return Err(RunError::Reader { kind, source });
                 }
                 Err(e) => {
                     summary.read_errors += 1;
-                    if !failed[i] {
+                    lane.count.failed += 1;
+                    if !lane.failing {
                         on_event(Event::ReaderFailing {
-                            reader: reader.kind(),
+                            reader: kind,
                             slot,
                             error: crate::error_chain(&e),
                         });
-                        failed[i] = true;
+                        lane.failing = true;
                     }
                     continue;
                 }
             };
-            failed[i] = false;
+            lane.failing = false;
+            lane.count.records += 1;
             summary.partial += u64::from(collected.partial);
             for warning in collected.warnings {
                 // Bounded: a reader that invents new texts forever cannot grow this without end.
                 if self.warned.len() < 1000 && !self.warned.contains(&warning) {
                     on_event(Event::Warning {
-                        reader: reader.kind(),
+                        reader: kind,
                         warning: warning.clone(),
                     });
                     self.warned.insert(warning);
@@ -452,7 +618,8 @@ impl Sampler {
                 None => (timestamp, elapsed),
             };
             records.push(Record {
-                kind: reader.kind(),
+                kind,
+                run: Arc::clone(&self.run),
                 sample: slot,
                 timestamp,
                 elapsed,
@@ -494,30 +661,50 @@ pub fn cpu_time() -> Duration {
     crate::sys::cpu_time()
 }
 
-/// Lateness histogram: 1 µs buckets to 1 ms, 1 ms buckets to 1 s, then one overflow bucket.
+/// Lateness histogram, log-linear: exact below 64 ns, then 64 buckets per power of two (at most
+/// 1.6% wide), so quantiles keep microsecond resolution from microseconds to seconds.
 struct Histogram {
     counts: Vec<u64>,
     total: u64,
 }
 
+/// Sub-buckets per power of two.
+const SUB_BITS: u32 = 6;
+const SUB: u64 = 1 << SUB_BITS;
+
 impl Default for Histogram {
     fn default() -> Self {
         Histogram {
-            counts: vec![0; 2001],
+            counts: vec![0; ((64 - SUB_BITS as usize) + 1) * SUB as usize],
             total: 0,
         }
     }
 }
 
 impl Histogram {
+    fn bucket(ns: u64) -> usize {
+        if ns < SUB {
+            return ns as usize;
+        }
+        let exp = 63 - ns.leading_zeros(); // >= SUB_BITS
+        let sub = (ns >> (exp - SUB_BITS)) & (SUB - 1);
+        ((exp - SUB_BITS + 1) as u64 * SUB + sub) as usize
+    }
+
+    /// The largest value in `bucket`.
+    fn upper(bucket: usize) -> u64 {
+        let bucket = bucket as u64;
+        if bucket < SUB {
+            return bucket;
+        }
+        let exp = (bucket / SUB) as u32 + SUB_BITS - 1;
+        let sub = bucket % SUB;
+        let low = (SUB + sub) << (exp - SUB_BITS);
+        low.saturating_add((1u64 << (exp - SUB_BITS)) - 1)
+    }
+
     fn add(&mut self, ns: u64) {
-        let us = ns / 1000;
-        let bucket = if us < 1000 {
-            us as usize
-        } else {
-            (1000 + us / 1000).min(2000) as usize
-        };
-        self.counts[bucket] += 1;
+        self.counts[Self::bucket(ns)] += 1;
         self.total += 1;
     }
 
@@ -531,17 +718,10 @@ impl Histogram {
         for (bucket, &count) in self.counts.iter().enumerate() {
             seen += count;
             if seen >= rank {
-                return if bucket == 2000 {
-                    // Overflow: at least one second.
-                    Duration::from_secs(1)
-                } else if bucket < 1000 {
-                    Duration::from_micros(bucket as u64 + 1)
-                } else {
-                    Duration::from_millis((bucket - 1000) as u64 + 1)
-                };
+                return Duration::from_nanos(Self::upper(bucket));
             }
         }
-        Duration::from_secs(1)
+        Duration::from_nanos(u64::MAX)
     }
 }
 
@@ -633,14 +813,104 @@ mod tests {
     }
 
     #[test]
-    fn histogram_quantiles() {
-        let mut h = Histogram::default();
-        for us in 0..100 {
-            h.add(us * 1000);
+    fn histogram_quantiles_keep_microseconds_at_every_scale() {
+        for scale in [1_000u64, 1_000_000, 1_000_000_000] {
+            let mut h = Histogram::default();
+            for v in 1..=100 {
+                h.add(v * scale);
+            }
+            for (q, want) in [(0.5, 50 * scale), (0.99, 99 * scale), (1.0, 100 * scale)] {
+                let got = h.quantile(q).as_nanos() as u64;
+                // The bucket's upper edge: never below the value, at most 1.6% above it.
+                assert!(
+                    got >= want && got <= want + want / 64,
+                    "{q} at {scale}: {got}"
+                );
+            }
         }
-        assert_eq!(h.quantile(0.5), Duration::from_micros(50));
-        assert_eq!(h.quantile(0.99), Duration::from_micros(99));
-        h.add(5_000_000_000);
-        assert_eq!(h.quantile(1.0), Duration::from_millis(1000));
+        // 5 ms and 10 ms are told apart from 5.05 ms and 10.1 ms (1 µs resolution there).
+        let mut h = Histogram::default();
+        h.add(5_050_000);
+        assert!(h.quantile(1.0) < Duration::from_micros(5_130));
+        assert!(h.quantile(1.0) >= Duration::from_micros(5_050));
+        // Every value lands in a bucket whose range holds it.
+        for ns in [
+            0,
+            1,
+            63,
+            64,
+            65,
+            127,
+            128,
+            1000,
+            123_456_789,
+            u64::MAX / 3,
+            u64::MAX,
+        ] {
+            let b = Histogram::bucket(ns);
+            assert!(Histogram::upper(b) >= ns, "{ns}");
+            assert!(b == 0 || Histogram::upper(b - 1) < ns, "{ns}");
+        }
+    }
+
+    struct Slow(&'static str, Duration);
+    impl Reader for Slow {
+        fn kind(&self) -> &'static str {
+            self.0
+        }
+        fn collect(&mut self) -> Result<Collected, ReadError> {
+            std::thread::sleep(self.1);
+            Counting.collect()
+        }
+    }
+
+    #[test]
+    fn each_reader_keeps_its_own_rate() {
+        let seen = Seen::default();
+        let mut s = Sampler::new(
+            vec![
+                Box::new(Slow("ip", Duration::ZERO)),
+                Box::new(Slow("ss", Duration::ZERO)),
+            ],
+            outputs(&seen),
+            Schedule::Every {
+                frequency: 100.0,
+                samples: Some(30),
+            },
+            Arc::new(AtomicBool::new(false)),
+        )
+        .with_rate("ss", 10.0, Some(3));
+        let summary = s.run(&mut |_| {}).expect("run");
+        let ip = &summary.readers[0];
+        let ss = &summary.readers[1];
+        assert_eq!((ip.kind, ip.records + ip.skipped), ("ip", 30));
+        assert_eq!((ss.kind, ss.records + ss.skipped), ("ss", 3));
+        let got = seen.0.lock().expect("lock").clone();
+        assert_eq!(got.len() as u64, ip.records + ss.records);
+    }
+
+    #[test]
+    fn a_reader_too_slow_for_its_rate_skips_slots_and_says_so() {
+        let seen = Seen::default();
+        let mut s = Sampler::new(
+            vec![
+                Box::new(Slow("ip", Duration::ZERO)),
+                Box::new(Slow("ss", Duration::from_millis(25))),
+            ],
+            outputs(&seen),
+            Schedule::Every {
+                frequency: 100.0,
+                samples: Some(20),
+            },
+            Arc::new(AtomicBool::new(false)),
+        );
+        let summary = s.run(&mut |_| {}).expect("run");
+        let ss = &summary.readers[1];
+        assert_eq!(ss.records + ss.skipped, 20);
+        assert!(ss.skipped > 0, "{ss:?}");
+        assert_eq!(
+            summary.overruns,
+            summary.readers.iter().map(|r| r.skipped).sum::<u64>()
+        );
     }
 }

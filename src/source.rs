@@ -6,6 +6,7 @@ use std::io;
 
 use netlink_sys::constants::NETLINK_ROUTE;
 
+use crate::bpf::{KernelPrograms, NoPrograms, Programs};
 use crate::capture::{
     Recording, Replay, ReplayedLinkWatch, ReplayedNameWatch, SharedReplay, SharedWriter,
 };
@@ -52,6 +53,16 @@ impl Source {
             }
             Source::Live | Source::Record(_) => Box::new(LinkEvents::subscribe()?),
         })
+    }
+
+    /// Where BPF programs' information comes from: the kernel (also when recording: the
+    /// capture holds the netlink exchanges, not these answers), or for a replay nobody, so a
+    /// replayed XDP program carries its id only.
+    pub fn programs(&self) -> Box<dyn Programs> {
+        match self {
+            Source::Live | Source::Record(_) => Box::new(KernelPrograms),
+            Source::Replay(_) => Box::new(NoPrograms),
+        }
     }
 
     /// What a `NETLINK_ROUTE` reader that caches per-link state takes: its link change feed

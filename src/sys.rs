@@ -6,6 +6,8 @@ use std::io;
 use std::os::fd::{AsRawFd, BorrowedFd};
 use std::time::Duration;
 
+use crate::uapi::bpf::bpf_prog_info;
+
 /// Nanoseconds of `CLOCK_MONOTONIC`.
 pub fn monotonic_ns() -> u64 {
     let mut ts = libc::timespec {
@@ -114,6 +116,27 @@ pub fn set_recv_timeout(socket: &impl AsRawFd, timeout: Duration) -> io::Result<
     result(rc)
 }
 
+/// Ask for a socket receive buffer of `bytes`: beyond `net.core.rmem_max` with CAP_NET_ADMIN
+/// (`SO_RCVBUFFORCE`), else up to it (`SO_RCVBUF`). Best effort.
+pub fn set_recv_buffer(socket: &impl AsRawFd, bytes: usize) {
+    let value = libc::c_int::try_from(bytes).unwrap_or(libc::c_int::MAX);
+    for option in [libc::SO_RCVBUFFORCE, libc::SO_RCVBUF] {
+        // SAFETY: `value` is a valid c_int that lives across the call, and its size is passed.
+        let rc = unsafe {
+            libc::setsockopt(
+                socket.as_raw_fd(),
+                libc::SOL_SOCKET,
+                option,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if rc == 0 {
+            return;
+        }
+    }
+}
+
 /// Move this thread into the network namespace `ns` (`setns(CLONE_NEWNET)`).
 pub fn enter_network_namespace(ns: BorrowedFd<'_>) -> io::Result<()> {
     // SAFETY: a valid fd for the call's duration; setns only changes this thread's namespace.
@@ -157,10 +180,74 @@ pub fn remount_sysfs() -> io::Result<()> {
     })
 }
 
+/// The first `bpf_prog_info::SIZE` bytes of `struct bpf_prog_info` of the BPF program `id`
+/// (`bpf(BPF_PROG_GET_FD_BY_ID)` then `bpf(BPF_OBJ_GET_INFO_BY_FD)`, as iproute2 asks), and how
+/// many of them the kernel filled. Opening a program by id needs `CAP_SYS_ADMIN` (`EPERM`
+/// otherwise); a program that went away gives `ENOENT`.
+pub fn bpf_prog_info(id: u32) -> io::Result<([u8; bpf_prog_info::SIZE], usize)> {
+    use crate::uapi::bpf::{BPF_OBJ_GET_INFO_BY_FD, BPF_PROG_GET_FD_BY_ID};
+    use std::os::fd::{FromRawFd, OwnedFd};
+    // The `union bpf_attr` member of BPF_PROG_GET_FD_BY_ID: prog_id, next_id, open_flags.
+    let by_id: [u32; 3] = [id, 0, 0];
+    // SAFETY: `by_id` is a valid, initialised prefix of `union bpf_attr` of the size passed;
+    // the kernel zero-extends a shorter attr and only reads it.
+    let fd = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_PROG_GET_FD_BY_ID,
+            by_id.as_ptr(),
+            std::mem::size_of_val(&by_id) as libc::c_uint,
+        )
+    };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel returned a new descriptor that nothing else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd as libc::c_int) };
+    let mut info = [0u8; bpf_prog_info::SIZE];
+    // The member of BPF_OBJ_GET_INFO_BY_FD: bpf_fd (u32), info_len (u32), info (u64 pointer).
+    #[repr(C)]
+    struct InfoAttr {
+        bpf_fd: u32,
+        info_len: u32,
+        info: u64,
+    }
+    let mut attr = InfoAttr {
+        bpf_fd: fd.as_raw_fd() as u32,
+        info_len: info.len() as u32,
+        info: info.as_mut_ptr() as u64,
+    };
+    // SAFETY: `attr` is a valid prefix of `union bpf_attr`; `info` points to `info_len` writable
+    // bytes that outlive the call. The kernel writes at most `info_len` bytes there and updates
+    // `attr.info_len`; every pointer member of the info it writes is zero, so it copies nothing
+    // else to user memory.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            BPF_OBJ_GET_INFO_BY_FD,
+            &mut attr as *mut InfoAttr,
+            std::mem::size_of::<InfoAttr>() as libc::c_uint,
+        )
+    };
+    if rc < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((info, (attr.info_len as usize).min(info.len())))
+}
+
 fn result(rc: libc::c_int) -> io::Result<()> {
     if rc < 0 {
         Err(io::Error::last_os_error())
     } else {
         Ok(())
     }
+}
+
+/// The index of the interface named `name` in this thread's network namespace
+/// (`if_nametoindex`), `None` when there is none.
+pub fn interface_index(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    // SAFETY: `name` is a valid NUL-terminated string for the duration of the call.
+    let index = unsafe { libc::if_nametoindex(name.as_ptr()) };
+    (index != 0).then_some(index)
 }

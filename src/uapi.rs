@@ -503,8 +503,10 @@ pub mod pkt_sched {
     pub const TCA_NETEM_SLOT: usize = 12;
     /// `TCA_NETEM_SLOT_DIST`: the slot distribution table.
     pub const TCA_NETEM_SLOT_DIST: usize = 13;
+    /// `TCA_NETEM_PRNG_SEED`: `u64`, the seed of netem's random numbers (Linux 6.6+).
+    pub const TCA_NETEM_PRNG_SEED: usize = 14;
     /// `TCA_NETEM_MAX`.
-    pub const TCA_NETEM_MAX: usize = 13;
+    pub const TCA_NETEM_MAX: usize = 14;
 
     /// `struct tc_netem_qopt`: the head of netem's options, before its attributes.
     pub mod tc_netem_qopt {
@@ -842,8 +844,16 @@ pub mod pkt_sched {
     pub const TCA_FQ_HORIZON: usize = 14;
     /// `TCA_FQ_HORIZON_DROP`: `u8`, drop (1) or cap (0) beyond the horizon.
     pub const TCA_FQ_HORIZON_DROP: usize = 15;
+    /// `TCA_FQ_PRIOMAP`: `struct tc_prio_qopt`, priority to band (Linux 6.8+).
+    pub const TCA_FQ_PRIOMAP: usize = 16;
+    /// `TCA_FQ_WEIGHTS`: `s32[FQ_BANDS]`, the weight of each band (Linux 6.8+).
+    pub const TCA_FQ_WEIGHTS: usize = 17;
+    /// `TCA_FQ_OFFLOAD_HORIZON`: `u32` microseconds (Linux 6.13+).
+    pub const TCA_FQ_OFFLOAD_HORIZON: usize = 18;
     /// `TCA_FQ_MAX`.
-    pub const TCA_FQ_MAX: usize = 15;
+    pub const TCA_FQ_MAX: usize = 18;
+    /// `FQ_BANDS`: fq's priority bands (Linux 6.8+).
+    pub const FQ_BANDS: usize = 3;
 
     /// `struct tc_fq_qd_stats` as of Linux 6.1 (later kernels append fields).
     pub mod tc_fq_qd_stats {
@@ -877,8 +887,16 @@ pub mod pkt_sched {
         pub const HORIZON_DROPS: usize = 88;
         /// `__u64 horizon_caps`.
         pub const HORIZON_CAPS: usize = 96;
-        /// `sizeof(struct tc_fq_qd_stats)` in Linux 6.1.
-        pub const SIZE: usize = 104;
+        /// `__u64 fastpath_packets` (Linux 6.7+).
+        pub const FASTPATH_PACKETS: usize = 104;
+        /// `__u64 band_drops[FQ_BANDS]` (Linux 6.8+).
+        pub const BAND_DROPS: usize = 112;
+        /// `__u32 band_pkt_count[FQ_BANDS]` (Linux 6.8+).
+        pub const BAND_PKT_COUNT: usize = 136;
+        /// `sizeof(struct tc_fq_qd_stats)` in Linux 6.1, which ends after `horizon_caps`.
+        pub const SIZE_6_1: usize = 104;
+        /// `sizeof(struct tc_fq_qd_stats)` since Linux 6.8 (with `__u32 pad` at 148).
+        pub const SIZE: usize = 152;
     }
 
     /// `TCA_HHF_UNSPEC`.
@@ -1207,6 +1225,344 @@ pub mod pkt_sched {
     pub const TCA_ETS_PRIOMAP_BAND: usize = 6;
     /// `TCA_ETS_MAX`.
     pub const TCA_ETS_MAX: usize = 6;
+    /// `struct tc_multiq_qopt`: multiq's options.
+    pub mod tc_multiq_qopt {
+        /// `__u16 bands`: bands in use.
+        pub const BANDS: usize = 0;
+        /// `__u16 max_bands`: the device's transmit queues.
+        pub const MAX_BANDS: usize = 2;
+        /// `sizeof(struct tc_multiq_qopt)`.
+        pub const SIZE: usize = 4;
+    }
+
+    /// `struct tc_skbprio_qopt`: skbprio's options.
+    pub mod tc_skbprio_qopt {
+        /// `__u32 limit`: packets.
+        pub const LIMIT: usize = 0;
+        /// `sizeof(struct tc_skbprio_qopt)`.
+        pub const SIZE: usize = 4;
+    }
+
+    /// `TCA_QFQ_WEIGHT`: `u32` (a class option; the qdisc itself dumps none).
+    pub const TCA_QFQ_WEIGHT: usize = 1;
+    /// `TCA_QFQ_LMAX`: `u32` bytes (a class option).
+    pub const TCA_QFQ_LMAX: usize = 2;
+    /// `TCA_QFQ_MAX`.
+    pub const TCA_QFQ_MAX: usize = 2;
+
+    /// `MAX_DPs`: gred's virtual queues (drop precedences).
+    pub const MAX_DPS: usize = 16;
+    /// `TCA_GRED_PARMS`: `struct tc_gred_qopt[MAX_DPs]`.
+    pub const TCA_GRED_PARMS: usize = 1;
+    /// `TCA_GRED_STAB`: the idle damping table (set only).
+    pub const TCA_GRED_STAB: usize = 2;
+    /// `TCA_GRED_DPS`: `struct tc_gred_sopt`.
+    pub const TCA_GRED_DPS: usize = 3;
+    /// `TCA_GRED_MAX_P`: `u32[MAX_DPs]`.
+    pub const TCA_GRED_MAX_P: usize = 4;
+    /// `TCA_GRED_LIMIT`: `u32` bytes.
+    pub const TCA_GRED_LIMIT: usize = 5;
+    /// `TCA_GRED_VQ_LIST`: nest of `TCA_GRED_VQ_ENTRY` (Linux 5.0+).
+    pub const TCA_GRED_VQ_LIST: usize = 6;
+    /// `TCA_GRED_MAX`.
+    pub const TCA_GRED_MAX: usize = 6;
+    /// `TCA_GRED_VQ_ENTRY`: nest of `TCA_GRED_VQ_*`.
+    pub const TCA_GRED_VQ_ENTRY: u16 = 1;
+    /// `TCA_GRED_VQ_DP`: `u32`.
+    pub const TCA_GRED_VQ_DP: usize = 2;
+    /// `TCA_GRED_VQ_STAT_BYTES`: `u64`.
+    pub const TCA_GRED_VQ_STAT_BYTES: usize = 3;
+    /// `TCA_GRED_VQ_STAT_PACKETS`: `u32`.
+    pub const TCA_GRED_VQ_STAT_PACKETS: usize = 4;
+    /// `TCA_GRED_VQ_STAT_BACKLOG`: `u32`.
+    pub const TCA_GRED_VQ_STAT_BACKLOG: usize = 5;
+    /// `TCA_GRED_VQ_STAT_PROB_DROP`: `u32`.
+    pub const TCA_GRED_VQ_STAT_PROB_DROP: usize = 6;
+    /// `TCA_GRED_VQ_STAT_PROB_MARK`: `u32`.
+    pub const TCA_GRED_VQ_STAT_PROB_MARK: usize = 7;
+    /// `TCA_GRED_VQ_STAT_FORCED_DROP`: `u32`.
+    pub const TCA_GRED_VQ_STAT_FORCED_DROP: usize = 8;
+    /// `TCA_GRED_VQ_STAT_FORCED_MARK`: `u32`.
+    pub const TCA_GRED_VQ_STAT_FORCED_MARK: usize = 9;
+    /// `TCA_GRED_VQ_STAT_PDROP`: `u32`.
+    pub const TCA_GRED_VQ_STAT_PDROP: usize = 10;
+    /// `TCA_GRED_VQ_STAT_OTHER`: `u32`.
+    pub const TCA_GRED_VQ_STAT_OTHER: usize = 11;
+    /// `TCA_GRED_VQ_FLAGS`: `u32` `TC_RED_*`.
+    pub const TCA_GRED_VQ_FLAGS: usize = 12;
+    /// `TCA_GRED_VQ_MAX`.
+    pub const TCA_GRED_VQ_MAX: usize = 12;
+
+    /// `struct tc_gred_qopt`: one virtual queue of gred, with its statistics.
+    pub mod tc_gred_qopt {
+        /// `__u32 limit`: bytes.
+        pub const LIMIT: usize = 0;
+        /// `__u32 qth_min`: bytes.
+        pub const QTH_MIN: usize = 4;
+        /// `__u32 qth_max`: bytes.
+        pub const QTH_MAX: usize = 8;
+        /// `__u32 DP`: the virtual queue's number; `MAX_DPs` or more for an unused slot.
+        pub const DP: usize = 12;
+        /// `__u32 backlog`: bytes.
+        pub const BACKLOG: usize = 16;
+        /// `__u32 qave`: the average queue length, bytes.
+        pub const QAVE: usize = 20;
+        /// `__u32 forced`: forced drops.
+        pub const FORCED: usize = 24;
+        /// `__u32 early`: early (probabilistic) drops.
+        pub const EARLY: usize = 28;
+        /// `__u32 other`.
+        pub const OTHER: usize = 32;
+        /// `__u32 pdrop`.
+        pub const PDROP: usize = 36;
+        /// `__u8 Wlog`.
+        pub const WLOG: usize = 40;
+        /// `__u8 Plog`.
+        pub const PLOG: usize = 41;
+        /// `__u8 Scell_log`.
+        pub const SCELL_LOG: usize = 42;
+        /// `__u8 prio`.
+        pub const PRIO: usize = 43;
+        /// `__u32 packets`.
+        pub const PACKETS: usize = 44;
+        /// `__u32 bytesin`.
+        pub const BYTESIN: usize = 48;
+        /// `sizeof(struct tc_gred_qopt)`.
+        pub const SIZE: usize = 52;
+    }
+
+    /// `struct tc_gred_sopt`: gred's global options.
+    pub mod tc_gred_sopt {
+        /// `__u32 DPs`: virtual queues.
+        pub const DPS: usize = 0;
+        /// `__u32 def_DP`: the default virtual queue.
+        pub const DEF_DP: usize = 4;
+        /// `__u8 grio`.
+        pub const GRIO: usize = 8;
+        /// `__u8 flags`: `TC_RED_*`.
+        pub const FLAGS: usize = 9;
+        /// `sizeof(struct tc_gred_sopt)`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `TCA_CBS_PARMS`: `struct tc_cbs_qopt`.
+    pub const TCA_CBS_PARMS: usize = 1;
+    /// `TCA_CBS_MAX`.
+    pub const TCA_CBS_MAX: usize = 1;
+
+    /// `struct tc_cbs_qopt`.
+    pub mod tc_cbs_qopt {
+        /// `__u8 offload`.
+        pub const OFFLOAD: usize = 0;
+        /// `__s32 hicredit`.
+        pub const HICREDIT: usize = 4;
+        /// `__s32 locredit`.
+        pub const LOCREDIT: usize = 8;
+        /// `__s32 idleslope`.
+        pub const IDLESLOPE: usize = 12;
+        /// `__s32 sendslope`.
+        pub const SENDSLOPE: usize = 16;
+        /// `sizeof(struct tc_cbs_qopt)`.
+        pub const SIZE: usize = 20;
+    }
+
+    /// `TCA_ETF_PARMS`: `struct tc_etf_qopt`.
+    pub const TCA_ETF_PARMS: usize = 1;
+    /// `TCA_ETF_MAX`.
+    pub const TCA_ETF_MAX: usize = 1;
+    /// `TC_ETF_DEADLINE_MODE_ON`.
+    pub const TC_ETF_DEADLINE_MODE_ON: u32 = 1 << 0;
+    /// `TC_ETF_OFFLOAD_ON`.
+    pub const TC_ETF_OFFLOAD_ON: u32 = 1 << 1;
+    /// `TC_ETF_SKIP_SOCK_CHECK`.
+    pub const TC_ETF_SKIP_SOCK_CHECK: u32 = 1 << 2;
+
+    /// `struct tc_etf_qopt`.
+    pub mod tc_etf_qopt {
+        /// `__s32 delta`: nanoseconds.
+        pub const DELTA: usize = 0;
+        /// `__s32 clockid`.
+        pub const CLOCKID: usize = 4;
+        /// `__u32 flags`: `TC_ETF_*`.
+        pub const FLAGS: usize = 8;
+        /// `sizeof(struct tc_etf_qopt)`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `TC_QOPT_MAX_QUEUE`: traffic classes of mqprio and taprio.
+    pub const TC_QOPT_MAX_QUEUE: usize = 16;
+    /// `TC_MQPRIO_MODE_CHANNEL`.
+    pub const TC_MQPRIO_MODE_CHANNEL: u16 = 1;
+    /// `TC_MQPRIO_SHAPER_BW_RATE`.
+    pub const TC_MQPRIO_SHAPER_BW_RATE: u16 = 1;
+    /// `TC_FP_EXPRESS`: an express traffic class (frame preemption).
+    pub const TC_FP_EXPRESS: u32 = 1;
+    /// `TC_FP_PREEMPTIBLE`: a preemptible traffic class.
+    pub const TC_FP_PREEMPTIBLE: u32 = 2;
+
+    /// `struct tc_mqprio_qopt`: mqprio's options, and taprio's `TCA_TAPRIO_ATTR_PRIOMAP`.
+    pub mod tc_mqprio_qopt {
+        /// `__u8 num_tc`.
+        pub const NUM_TC: usize = 0;
+        /// `__u8 prio_tc_map[TC_QOPT_BITMASK + 1]`.
+        pub const PRIO_TC_MAP: usize = 1;
+        /// `__u8 hw`.
+        pub const HW: usize = 17;
+        /// `__u16 count[TC_QOPT_MAX_QUEUE]`.
+        pub const COUNT: usize = 18;
+        /// `__u16 offset[TC_QOPT_MAX_QUEUE]`.
+        pub const OFFSET: usize = 50;
+        /// `sizeof(struct tc_mqprio_qopt)`.
+        pub const SIZE: usize = 82;
+        /// `NLA_ALIGN(sizeof(struct tc_mqprio_qopt))`: where mqprio's attributes begin.
+        pub const ALIGNED: usize = 84;
+    }
+
+    /// `TCA_MQPRIO_MODE`: `u16` `TC_MQPRIO_MODE_*`.
+    pub const TCA_MQPRIO_MODE: usize = 1;
+    /// `TCA_MQPRIO_SHAPER`: `u16` `TC_MQPRIO_SHAPER_*`.
+    pub const TCA_MQPRIO_SHAPER: usize = 2;
+    /// `TCA_MQPRIO_MIN_RATE64`: nest of `u64` bytes per second, one per class.
+    pub const TCA_MQPRIO_MIN_RATE64: usize = 3;
+    /// `TCA_MQPRIO_MAX_RATE64`: likewise.
+    pub const TCA_MQPRIO_MAX_RATE64: usize = 4;
+    /// `TCA_MQPRIO_TC_ENTRY`: nest of `TCA_MQPRIO_TC_ENTRY_*`, one per class (Linux 6.5+).
+    pub const TCA_MQPRIO_TC_ENTRY: u16 = 5;
+    /// `TCA_MQPRIO_MAX`.
+    pub const TCA_MQPRIO_MAX: usize = 5;
+    /// `TCA_MQPRIO_TC_ENTRY_INDEX`: `u32`.
+    pub const TCA_MQPRIO_TC_ENTRY_INDEX: usize = 1;
+    /// `TCA_MQPRIO_TC_ENTRY_FP`: `u32` `TC_FP_*`.
+    pub const TCA_MQPRIO_TC_ENTRY_FP: usize = 2;
+    /// `TCA_MQPRIO_TC_ENTRY_MAX`.
+    pub const TCA_MQPRIO_TC_ENTRY_MAX: usize = 2;
+
+    /// `TC_TAPRIO_CMD_SET_GATES`.
+    pub const TC_TAPRIO_CMD_SET_GATES: u8 = 0;
+    /// `TC_TAPRIO_CMD_SET_AND_HOLD`.
+    pub const TC_TAPRIO_CMD_SET_AND_HOLD: u8 = 1;
+    /// `TC_TAPRIO_CMD_SET_AND_RELEASE`.
+    pub const TC_TAPRIO_CMD_SET_AND_RELEASE: u8 = 2;
+    /// `TCA_TAPRIO_SCHED_ENTRY_INDEX`: `u32`.
+    pub const TCA_TAPRIO_SCHED_ENTRY_INDEX: usize = 1;
+    /// `TCA_TAPRIO_SCHED_ENTRY_CMD`: `u8`.
+    pub const TCA_TAPRIO_SCHED_ENTRY_CMD: usize = 2;
+    /// `TCA_TAPRIO_SCHED_ENTRY_GATE_MASK`: `u32`.
+    pub const TCA_TAPRIO_SCHED_ENTRY_GATE_MASK: usize = 3;
+    /// `TCA_TAPRIO_SCHED_ENTRY_INTERVAL`: `u32` nanoseconds.
+    pub const TCA_TAPRIO_SCHED_ENTRY_INTERVAL: usize = 4;
+    /// `TCA_TAPRIO_SCHED_ENTRY_MAX`.
+    pub const TCA_TAPRIO_SCHED_ENTRY_MAX: usize = 4;
+    /// `TCA_TAPRIO_ATTR_PRIOMAP`: `struct tc_mqprio_qopt`.
+    pub const TCA_TAPRIO_ATTR_PRIOMAP: usize = 1;
+    /// `TCA_TAPRIO_ATTR_SCHED_ENTRY_LIST`: nest of entries.
+    pub const TCA_TAPRIO_ATTR_SCHED_ENTRY_LIST: usize = 2;
+    /// `TCA_TAPRIO_ATTR_SCHED_BASE_TIME`: `s64` nanoseconds.
+    pub const TCA_TAPRIO_ATTR_SCHED_BASE_TIME: usize = 3;
+    /// `TCA_TAPRIO_ATTR_SCHED_SINGLE_ENTRY`.
+    pub const TCA_TAPRIO_ATTR_SCHED_SINGLE_ENTRY: usize = 4;
+    /// `TCA_TAPRIO_ATTR_SCHED_CLOCKID`: `s32`.
+    pub const TCA_TAPRIO_ATTR_SCHED_CLOCKID: usize = 5;
+    /// `TCA_TAPRIO_PAD`.
+    pub const TCA_TAPRIO_PAD: usize = 6;
+    /// `TCA_TAPRIO_ATTR_ADMIN_SCHED`: nest, the schedule waiting to take over (dump only).
+    pub const TCA_TAPRIO_ATTR_ADMIN_SCHED: usize = 7;
+    /// `TCA_TAPRIO_ATTR_SCHED_CYCLE_TIME`: `s64` nanoseconds.
+    pub const TCA_TAPRIO_ATTR_SCHED_CYCLE_TIME: usize = 8;
+    /// `TCA_TAPRIO_ATTR_SCHED_CYCLE_TIME_EXTENSION`: `s64` nanoseconds.
+    pub const TCA_TAPRIO_ATTR_SCHED_CYCLE_TIME_EXTENSION: usize = 9;
+    /// `TCA_TAPRIO_ATTR_FLAGS`: `u32`.
+    pub const TCA_TAPRIO_ATTR_FLAGS: usize = 10;
+    /// `TCA_TAPRIO_ATTR_TXTIME_DELAY`: `u32` nanoseconds.
+    pub const TCA_TAPRIO_ATTR_TXTIME_DELAY: usize = 11;
+    /// `TCA_TAPRIO_ATTR_TC_ENTRY`: nest of `TCA_TAPRIO_TC_ENTRY_*`, one per class (Linux 6.3+).
+    pub const TCA_TAPRIO_ATTR_TC_ENTRY: u16 = 12;
+    /// `TCA_TAPRIO_ATTR_MAX`.
+    pub const TCA_TAPRIO_ATTR_MAX: usize = 12;
+    /// `TCA_TAPRIO_TC_ENTRY_INDEX`: `u32`.
+    pub const TCA_TAPRIO_TC_ENTRY_INDEX: usize = 1;
+    /// `TCA_TAPRIO_TC_ENTRY_MAX_SDU`: `u32` bytes.
+    pub const TCA_TAPRIO_TC_ENTRY_MAX_SDU: usize = 2;
+    /// `TCA_TAPRIO_TC_ENTRY_FP`: `u32` `TC_FP_*` (Linux 6.5+).
+    pub const TCA_TAPRIO_TC_ENTRY_FP: usize = 3;
+    /// `TCA_TAPRIO_TC_ENTRY_MAX`.
+    pub const TCA_TAPRIO_TC_ENTRY_MAX: usize = 3;
+    /// `TCA_TAPRIO_OFFLOAD_STATS_WINDOW_DROPS`: `u64` (Linux 6.4+, offloaded schedules).
+    pub const TCA_TAPRIO_OFFLOAD_STATS_WINDOW_DROPS: usize = 2;
+    /// `TCA_TAPRIO_OFFLOAD_STATS_TX_OVERRUNS`: `u64`.
+    pub const TCA_TAPRIO_OFFLOAD_STATS_TX_OVERRUNS: usize = 3;
+    /// `TCA_TAPRIO_OFFLOAD_STATS_MAX`.
+    pub const TCA_TAPRIO_OFFLOAD_STATS_MAX: usize = 3;
+
+    // dualpi2, added in Linux 6.17 (include/uapi/linux/pkt_sched.h of that release).
+    /// `TCA_DUALPI2_LIMIT`: `u32` packets.
+    pub const TCA_DUALPI2_LIMIT: usize = 1;
+    /// `TCA_DUALPI2_MEMORY_LIMIT`: `u32` bytes.
+    pub const TCA_DUALPI2_MEMORY_LIMIT: usize = 2;
+    /// `TCA_DUALPI2_TARGET`: `u32` microseconds.
+    pub const TCA_DUALPI2_TARGET: usize = 3;
+    /// `TCA_DUALPI2_TUPDATE`: `u32` microseconds.
+    pub const TCA_DUALPI2_TUPDATE: usize = 4;
+    /// `TCA_DUALPI2_ALPHA`: `u32` Hz scaled up by 256.
+    pub const TCA_DUALPI2_ALPHA: usize = 5;
+    /// `TCA_DUALPI2_BETA`: `u32` Hz scaled up by 256.
+    pub const TCA_DUALPI2_BETA: usize = 6;
+    /// `TCA_DUALPI2_STEP_THRESH_PKTS`: `u32` packets.
+    pub const TCA_DUALPI2_STEP_THRESH_PKTS: usize = 7;
+    /// `TCA_DUALPI2_STEP_THRESH_US`: `u32` microseconds.
+    pub const TCA_DUALPI2_STEP_THRESH_US: usize = 8;
+    /// `TCA_DUALPI2_MIN_QLEN_STEP`: `u32` packets.
+    pub const TCA_DUALPI2_MIN_QLEN_STEP: usize = 9;
+    /// `TCA_DUALPI2_COUPLING`: `u8`.
+    pub const TCA_DUALPI2_COUPLING: usize = 10;
+    /// `TCA_DUALPI2_DROP_OVERLOAD`: `u8`.
+    pub const TCA_DUALPI2_DROP_OVERLOAD: usize = 11;
+    /// `TCA_DUALPI2_DROP_EARLY`: `u8`.
+    pub const TCA_DUALPI2_DROP_EARLY: usize = 12;
+    /// `TCA_DUALPI2_C_PROTECTION`: `u8` percent.
+    pub const TCA_DUALPI2_C_PROTECTION: usize = 13;
+    /// `TCA_DUALPI2_ECN_MASK`: `u8` `TC_DUALPI2_ECN_MASK_*`.
+    pub const TCA_DUALPI2_ECN_MASK: usize = 14;
+    /// `TCA_DUALPI2_SPLIT_GSO`: `u8`.
+    pub const TCA_DUALPI2_SPLIT_GSO: usize = 15;
+    /// `TCA_DUALPI2_MAX`.
+    pub const TCA_DUALPI2_MAX: usize = 16;
+    /// `TC_DUALPI2_ECN_MASK_L4S_ECT`.
+    pub const TC_DUALPI2_ECN_MASK_L4S_ECT: u8 = 1;
+    /// `TC_DUALPI2_ECN_MASK_CLA_ECT`.
+    pub const TC_DUALPI2_ECN_MASK_CLA_ECT: u8 = 2;
+    /// `TC_DUALPI2_ECN_MASK_ANY_ECT`.
+    pub const TC_DUALPI2_ECN_MASK_ANY_ECT: u8 = 3;
+
+    /// `struct tc_dualpi2_xstats`.
+    pub mod tc_dualpi2_xstats {
+        /// `__u32 prob`: the probability, scaled to `u32::MAX`.
+        pub const PROB: usize = 0;
+        /// `__u32 delay_c`: microseconds.
+        pub const DELAY_C: usize = 4;
+        /// `__u32 delay_l`: microseconds.
+        pub const DELAY_L: usize = 8;
+        /// `__u32 packets_in_c`.
+        pub const PACKETS_IN_C: usize = 12;
+        /// `__u32 packets_in_l`.
+        pub const PACKETS_IN_L: usize = 16;
+        /// `__u32 maxq`.
+        pub const MAXQ: usize = 20;
+        /// `__u32 ecn_mark`.
+        pub const ECN_MARK: usize = 24;
+        /// `__u32 step_marks`.
+        pub const STEP_MARKS: usize = 28;
+        /// `__s32 credit`.
+        pub const CREDIT: usize = 32;
+        /// `__u32 memory_used`.
+        pub const MEMORY_USED: usize = 36;
+        /// `__u32 max_memory_used`.
+        pub const MAX_MEMORY_USED: usize = 40;
+        /// `__u32 memory_limit`.
+        pub const MEMORY_LIMIT: usize = 44;
+        /// `sizeof(struct tc_dualpi2_xstats)`.
+        pub const SIZE: usize = 48;
+    }
 }
 
 /// `include/uapi/linux/if_link.h`, the parts libc lacks (libc has the `IFLA_*` link attributes).
@@ -1227,6 +1583,151 @@ pub mod if_link {
     /// `IFLA_STATS_MAX`.
     pub const IFLA_STATS_MAX: u16 = 5;
 
+    /// `IFLA_XDP_ATTACHED` (in `IFLA_XDP`): `u8` attach mode, `XDP_ATTACHED_*`.
+    pub const IFLA_XDP_ATTACHED: u16 = 2;
+    /// `IFLA_XDP_PROG_ID`: `u32` id of the program when only one is attached.
+    pub const IFLA_XDP_PROG_ID: u16 = 4;
+    /// `IFLA_XDP_DRV_PROG_ID`: `u32` id of the native (driver) program.
+    pub const IFLA_XDP_DRV_PROG_ID: u16 = 5;
+    /// `IFLA_XDP_SKB_PROG_ID`: `u32` id of the generic (skb) program.
+    pub const IFLA_XDP_SKB_PROG_ID: u16 = 6;
+    /// `IFLA_XDP_HW_PROG_ID`: `u32` id of the offloaded program.
+    pub const IFLA_XDP_HW_PROG_ID: u16 = 7;
+    /// `XDP_ATTACHED_NONE`.
+    pub const XDP_ATTACHED_NONE: u8 = 0;
+    /// `XDP_ATTACHED_DRV`.
+    pub const XDP_ATTACHED_DRV: u8 = 1;
+    /// `XDP_ATTACHED_SKB`.
+    pub const XDP_ATTACHED_SKB: u8 = 2;
+    /// `XDP_ATTACHED_HW`.
+    pub const XDP_ATTACHED_HW: u8 = 3;
+    /// `XDP_ATTACHED_MULTI`.
+    pub const XDP_ATTACHED_MULTI: u8 = 4;
+
+    /// `IFLA_PARENT_DEV_NAME`: string, the name of the link's device on its bus.
+    pub const IFLA_PARENT_DEV_NAME: u16 = 56;
+    /// `IFLA_PARENT_DEV_BUS_NAME`: string, the bus of the link's device.
+    pub const IFLA_PARENT_DEV_BUS_NAME: u16 = 57;
+
+    /// `IFLA_PROTO_DOWN_REASON_VALUE` (in `IFLA_PROTO_DOWN_REASON`): `u32` bit set of reasons.
+    pub const IFLA_PROTO_DOWN_REASON_VALUE: u16 = 2;
+
+    /// `IFLA_VF_INFO`: one VF's nest in `IFLA_VFINFO_LIST`.
+    pub const IFLA_VF_INFO: u16 = 1;
+    /// `IFLA_VF_MAC`: `struct ifla_vf_mac`.
+    pub const IFLA_VF_MAC: u16 = 1;
+    /// `IFLA_VF_VLAN`: `struct ifla_vf_vlan`.
+    pub const IFLA_VF_VLAN: u16 = 2;
+    /// `IFLA_VF_TX_RATE`: `struct ifla_vf_tx_rate`.
+    pub const IFLA_VF_TX_RATE: u16 = 3;
+    /// `IFLA_VF_SPOOFCHK`: `struct ifla_vf_spoofchk`.
+    pub const IFLA_VF_SPOOFCHK: u16 = 4;
+    /// `IFLA_VF_LINK_STATE`: `struct ifla_vf_link_state`.
+    pub const IFLA_VF_LINK_STATE: u16 = 5;
+    /// `IFLA_VF_RATE`: `struct ifla_vf_rate`.
+    pub const IFLA_VF_RATE: u16 = 6;
+    /// `IFLA_VF_RSS_QUERY_EN`: `struct ifla_vf_rss_query_en`.
+    pub const IFLA_VF_RSS_QUERY_EN: u16 = 7;
+    /// `IFLA_VF_STATS`: nest of `IFLA_VF_STATS_*` `u64` counters.
+    pub const IFLA_VF_STATS: u16 = 8;
+    /// `IFLA_VF_TRUST`: `struct ifla_vf_trust`.
+    pub const IFLA_VF_TRUST: u16 = 9;
+    /// `IFLA_VF_IB_NODE_GUID`: `struct ifla_vf_guid`.
+    pub const IFLA_VF_IB_NODE_GUID: u16 = 10;
+    /// `IFLA_VF_IB_PORT_GUID`: `struct ifla_vf_guid`.
+    pub const IFLA_VF_IB_PORT_GUID: u16 = 11;
+    /// `IFLA_VF_VLAN_LIST`: nest of `IFLA_VF_VLAN_INFO`.
+    pub const IFLA_VF_VLAN_LIST: u16 = 12;
+    /// `IFLA_VF_BROADCAST`: `struct ifla_vf_broadcast`.
+    pub const IFLA_VF_BROADCAST: u16 = 13;
+    /// `IFLA_VF_VLAN_INFO` (in `IFLA_VF_VLAN_LIST`): `struct ifla_vf_vlan_info`.
+    pub const IFLA_VF_VLAN_INFO: u16 = 1;
+    /// `IFLA_VF_LINK_STATE_AUTO`.
+    pub const IFLA_VF_LINK_STATE_AUTO: u32 = 0;
+    /// `IFLA_VF_LINK_STATE_ENABLE`.
+    pub const IFLA_VF_LINK_STATE_ENABLE: u32 = 1;
+
+    /// `IFLA_VF_STATS_*` (in `IFLA_VF_STATS`): `u64` counters.
+    pub mod ifla_vf_stats {
+        /// `IFLA_VF_STATS_RX_PACKETS`.
+        pub const RX_PACKETS: usize = 0;
+        /// `IFLA_VF_STATS_TX_PACKETS`.
+        pub const TX_PACKETS: usize = 1;
+        /// `IFLA_VF_STATS_RX_BYTES`.
+        pub const RX_BYTES: usize = 2;
+        /// `IFLA_VF_STATS_TX_BYTES`.
+        pub const TX_BYTES: usize = 3;
+        /// `IFLA_VF_STATS_BROADCAST`.
+        pub const BROADCAST: usize = 4;
+        /// `IFLA_VF_STATS_MULTICAST`.
+        pub const MULTICAST: usize = 5;
+        /// `IFLA_VF_STATS_RX_DROPPED`.
+        pub const RX_DROPPED: usize = 7;
+        /// `IFLA_VF_STATS_TX_DROPPED`.
+        pub const TX_DROPPED: usize = 8;
+        /// `IFLA_VF_STATS_MAX`.
+        pub const MAX: usize = 8;
+    }
+
+    /// `struct ifla_vf_mac { __u32 vf; __u8 mac[32]; }`.
+    pub mod ifla_vf_mac {
+        /// `__u32 vf`.
+        pub const VF: usize = 0;
+        /// `__u8 mac[32]`.
+        pub const MAC: usize = 4;
+        /// `sizeof`.
+        pub const SIZE: usize = 36;
+    }
+
+    /// `struct ifla_vf_vlan { __u32 vf, vlan, qos; }`.
+    pub mod ifla_vf_vlan {
+        /// `__u32 vlan`.
+        pub const VLAN: usize = 4;
+        /// `__u32 qos`.
+        pub const QOS: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `struct ifla_vf_vlan_info { __u32 vf, vlan, qos; __be16 vlan_proto; }`.
+    pub mod ifla_vf_vlan_info {
+        /// `__u32 vlan`.
+        pub const VLAN: usize = 4;
+        /// `__u32 qos`.
+        pub const QOS: usize = 8;
+        /// `__be16 vlan_proto`.
+        pub const VLAN_PROTO: usize = 12;
+        /// `sizeof` (padded).
+        pub const SIZE: usize = 16;
+    }
+
+    /// `struct ifla_vf_tx_rate { __u32 vf, rate; }`; `ifla_vf_spoofchk`, `ifla_vf_link_state`,
+    /// `ifla_vf_trust` and `ifla_vf_rss_query_en` have the same layout (`vf`, then the value).
+    pub mod ifla_vf_setting {
+        /// The `__u32` value after `vf` (`rate`, `setting`, `link_state`).
+        pub const VALUE: usize = 4;
+        /// `sizeof`.
+        pub const SIZE: usize = 8;
+    }
+
+    /// `struct ifla_vf_rate { __u32 vf, min_tx_rate, max_tx_rate; }`.
+    pub mod ifla_vf_rate {
+        /// `__u32 min_tx_rate`.
+        pub const MIN_TX_RATE: usize = 4;
+        /// `__u32 max_tx_rate`.
+        pub const MAX_TX_RATE: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 12;
+    }
+
+    /// `struct ifla_vf_guid { __u32 vf; __u64 guid; }`.
+    pub mod ifla_vf_guid {
+        /// `__u64 guid` (after 4 bytes of padding).
+        pub const GUID: usize = 8;
+        /// `sizeof`.
+        pub const SIZE: usize = 16;
+    }
+
     /// `struct if_stats_msg`: the header of `RTM_NEWSTATS` (padding fields left out).
     pub mod if_stats_msg {
         /// `__u8 family`.
@@ -1237,6 +1738,32 @@ pub mod if_link {
         pub const FILTER_MASK: usize = 8;
         /// `sizeof(struct if_stats_msg)`.
         pub const SIZE: usize = 12;
+    }
+}
+
+/// `include/uapi/linux/bpf.h`: what reading a program's information by id needs.
+pub mod bpf {
+    /// `BPF_PROG_GET_FD_BY_ID`.
+    pub const BPF_PROG_GET_FD_BY_ID: i32 = 13;
+    /// `BPF_OBJ_GET_INFO_BY_FD`.
+    pub const BPF_OBJ_GET_INFO_BY_FD: i32 = 15;
+    /// `BPF_TAG_SIZE`.
+    pub const BPF_TAG_SIZE: usize = 8;
+    /// `BPF_OBJ_NAME_LEN`.
+    pub const BPF_OBJ_NAME_LEN: usize = 16;
+
+    /// `struct bpf_prog_info`, up to and including `name`.
+    pub mod bpf_prog_info {
+        /// `__u32 id`.
+        pub const ID: usize = 4;
+        /// `__u8 tag[BPF_TAG_SIZE]`.
+        pub const TAG: usize = 8;
+        /// `__u32 jited_prog_len`.
+        pub const JITED_PROG_LEN: usize = 16;
+        /// `char name[BPF_OBJ_NAME_LEN]`.
+        pub const NAME: usize = 64;
+        /// Bytes up to the end of `name`: what is asked of the kernel.
+        pub const SIZE: usize = 80;
     }
 }
 
@@ -1533,4 +2060,33 @@ pub mod mptcp {
     pub const MPTCP_SUBFLOW_ATTR_ID_LOC: usize = 10;
     /// `MPTCP_SUBFLOW_ATTR_PAD`.
     pub const MPTCP_SUBFLOW_ATTR_PAD: usize = 11;
+}
+
+/// `include/uapi/linux/inet_diag.h`: the filter bytecode of a dump request.
+pub mod inet_diag_bc {
+    /// `INET_DIAG_REQ_BYTECODE`: the request attribute that carries a filter program.
+    pub const INET_DIAG_REQ_BYTECODE: u16 = 1;
+    /// `sizeof(struct inet_diag_bc_op)`: `u8 code; u8 yes; u16 no`.
+    pub const OP_SIZE: usize = 4;
+    /// `sizeof(struct inet_diag_hostcond)` without the address: `u8 family; u8 prefix_len;
+    /// int port`.
+    pub const HOSTCOND_SIZE: usize = 8;
+    /// `INET_DIAG_BC_JMP`: always takes `no`.
+    pub const INET_DIAG_BC_JMP: u8 = 1;
+    /// `INET_DIAG_BC_S_GE`: local port `>=` the `no` field of the next operation header.
+    pub const INET_DIAG_BC_S_GE: u8 = 2;
+    /// `INET_DIAG_BC_S_LE`: local port `<=`.
+    pub const INET_DIAG_BC_S_LE: u8 = 3;
+    /// `INET_DIAG_BC_D_GE`: remote port `>=`.
+    pub const INET_DIAG_BC_D_GE: u8 = 4;
+    /// `INET_DIAG_BC_D_LE`: remote port `<=`.
+    pub const INET_DIAG_BC_D_LE: u8 = 5;
+    /// `INET_DIAG_BC_S_COND`: local address and port (`struct inet_diag_hostcond`).
+    pub const INET_DIAG_BC_S_COND: u8 = 7;
+    /// `INET_DIAG_BC_D_COND`: remote address and port.
+    pub const INET_DIAG_BC_D_COND: u8 = 8;
+    /// `INET_DIAG_BC_DEV_COND`: bound interface index (`u32`).
+    pub const INET_DIAG_BC_DEV_COND: u8 = 9;
+    /// `INET_DIAG_BC_MARK_COND`: `struct inet_diag_markcond { u32 mark, mask }`.
+    pub const INET_DIAG_BC_MARK_COND: u8 = 10;
 }

@@ -1,18 +1,19 @@
 //! Golden tests on the recorded captures in `captures/`: each is replayed through the binary
-//! and every decoded value is compared with iproute2's output recorded beside it. Damaged
-//! copies must give a clear error or a replay without the damaged part, never a panic.
+//! and every decoded value is compared with iproute2's output recorded beside it — with both
+//! iproute2 versions' where the capture has both (iproute2 6.1's and 6.15's, read at the same
+//! settled moment), every key either prints, but for the documented version differences in
+//! [`VERSION_DIFFERENCES`]. Damaged copies must give a clear error or a replay without the
+//! damaged part, never a panic.
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{
-    Need, assert_covers, assert_same_link, assert_same_links, assert_same_metadata, bin,
-    json_lines, require, run, scratch,
-};
+use common::{Need, assert_same_link, bin, json_lines, require, run, scratch};
 use pcap_file::pcap::{PcapPacket, PcapReader};
 use serde_json::Value;
 
@@ -67,6 +68,377 @@ fn recorded_samples(pcap: &Path) -> usize {
     described(pcap, "samples").parse().expect("samples: N")
 }
 
+/// The second iproute2 version whose readings lie beside the VM's captures: `NAME.pcap` has
+/// iproute2 6.1's reading in `NAME.SUFFIX` and iproute2 6.15's in `NAME.iproute2-6.15.SUFFIX`.
+const NEWER: &str = "iproute2-6.15";
+
+/// iproute2 6.15's reading with `suffix` beside `pcap`, when the capture has one (the captures
+/// recorded on this machine and the synthesised ones have iproute2 6.1's only).
+fn newer_reading(pcap: &Path, suffix: &str) -> Option<PathBuf> {
+    let p = pcap.with_extension(format!("{NEWER}.{suffix}"));
+    p.exists().then_some(p)
+}
+
+/// How a documented difference between iproute2 6.1 and 6.15 is compared.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Rule {
+    /// The value's computation changed: ours follows 6.15 and is compared with 6.15's reading
+    /// only (with a 6.1 reading alone, the value is not compared).
+    Newer,
+    /// 6.15 prints the key with a trailing space (`"priomap "`), which we write without it: ours
+    /// under the trimmed key is compared with 6.15's value.
+    TrailingSpace,
+    /// Not from netlink (ip asks bpf(2) for an XDP program's name, tag and JIT state by its
+    /// id), so not in a capture: compared with neither version; ours need not carry it.
+    NotInCapture,
+}
+
+/// A documented difference between iproute2 versions, at the keys it names.
+struct VersionDifference {
+    /// `ip`, `tc` or `ss`.
+    reader: &'static str,
+    /// The qdisc kind it applies to (`tc`), or `None` for every element.
+    kind: Option<&'static str>,
+    /// The key path from the element, `.`-separated; `*` stands for any one key or index.
+    path: &'static str,
+    rule: Rule,
+    why: &'static str,
+}
+
+/// Every documented difference between iproute2 6.1's and 6.15's readings, and nothing broader:
+/// any other key on which the two versions disagree fails the comparison as undocumented.
+const VERSION_DIFFERENCES: &[VersionDifference] = &[
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.prog.name",
+        rule: Rule::NotInCapture,
+        why: "ip reads the XDP program's name by bpf(BPF_OBJ_GET_INFO_BY_FD), not from netlink",
+    },
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.prog.tag",
+        rule: Rule::NotInCapture,
+        why: "ip reads the XDP program's tag by bpf(BPF_OBJ_GET_INFO_BY_FD), not from netlink",
+    },
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.prog.jited",
+        rule: Rule::NotInCapture,
+        why: "ip reads whether the XDP program is JIT-compiled by bpf(2), not from netlink",
+    },
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.attached.*.prog.name",
+        rule: Rule::NotInCapture,
+        why: "ip reads the XDP program's name by bpf(BPF_OBJ_GET_INFO_BY_FD), not from netlink",
+    },
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.attached.*.prog.tag",
+        rule: Rule::NotInCapture,
+        why: "ip reads the XDP program's tag by bpf(BPF_OBJ_GET_INFO_BY_FD), not from netlink",
+    },
+    VersionDifference {
+        reader: "ip",
+        kind: None,
+        path: "xdp.attached.*.prog.jited",
+        rule: Rule::NotInCapture,
+        why: "ip reads whether the XDP program is JIT-compiled by bpf(2), not from netlink",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("tbf"),
+        path: "options.burst",
+        rule: Rule::Newer,
+        why: "tc 6.15 rounds when it turns the kernel's buffer time back into bytes \
+              (tc_calc_xmitsize), where 6.1 truncated: 16384 where 6.1 printed 16382",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("tbf"),
+        path: "options.minburst",
+        rule: Rule::Newer,
+        why: "the same rounding for tbf's minburst (the peak rate's bucket)",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("tbf"),
+        path: "options.lat",
+        rule: Rule::Newer,
+        why: "tc 6.15 subtracts the buffer's time without truncating it to whole microseconds \
+              first: up to 1 us less than 6.1",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("netem"),
+        path: "options.delay.delay",
+        rule: Rule::Newer,
+        why: "tc 6.15 reads the delay in nanoseconds (TCA_NETEM_LATENCY64), 6.1 the struct's \
+              64 ns ticks truncated to whole microseconds: 1e-05 where 6.1 printed 9e-06",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("netem"),
+        path: "options.delay.jitter",
+        rule: Rule::Newer,
+        why: "the same for the jitter (TCA_NETEM_JITTER64)",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("taprio"),
+        path: "options.schedule.*.cmd",
+        rule: Rule::Newer,
+        why: "tc 6.15 names the set-and-hold and set-and-release gate commands H and R, 6.1 \
+              Invalid",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("fq"),
+        path: "options.priomap ",
+        rule: Rule::TrailingSpace,
+        why: "tc 6.15 prints fq's band priomap under the key \"priomap \" (trailing space)",
+    },
+    VersionDifference {
+        reader: "tc",
+        kind: Some("fq"),
+        path: "options.weights ",
+        rule: Rule::TrailingSpace,
+        why: "tc 6.15 prints fq's band weights under the key \"weights \" (trailing space)",
+    },
+];
+
+/// The documented difference at `path` of an element of `reader` (qdisc `kind`), if any.
+fn version_difference(
+    reader: &str,
+    kind: &str,
+    path: &[String],
+) -> Option<&'static VersionDifference> {
+    VERSION_DIFFERENCES.iter().find(|d| {
+        d.reader == reader
+            && d.kind.is_none_or(|k| k == kind)
+            && d.path.split('.').count() == path.len()
+            && d.path.split('.').zip(path).all(|(p, k)| p == "*" || p == k)
+    })
+}
+
+/// Two JSON values are the same reading: equal, numbers by value and by being integer or not.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => {
+            x.as_f64() == y.as_f64() && x.is_f64() == (y.is_f64() && !y.is_u64() && !y.is_i64())
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+/// Our element against iproute2 6.1's reading and, when the capture has it, 6.15's: every key
+/// either version prints, recursively through objects and arrays, must be ours with the same
+/// value (ours may carry more keys, e.g. `xstats_raw`). Where the two versions disagree, the
+/// difference must be one of [`VERSION_DIFFERENCES`], which says how ours is compared.
+/// Returns every failed comparison, one line each.
+fn compare_versions(
+    ours: &Value,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    reader: &str,
+    context: &str,
+) -> Vec<String> {
+    let kind = ours["kind"].as_str().unwrap_or_default().to_owned();
+    let mut failures = Vec::new();
+    let mut walk = Walk {
+        reader,
+        kind: &kind,
+        element: ours,
+        context,
+        path: Vec::new(),
+        failures: &mut failures,
+    };
+    walk.compare(Some(ours), old, new);
+    failures
+}
+
+/// [`compare_versions`], failing at once with every failed comparison.
+fn assert_versions(
+    ours: &Value,
+    old: Option<&Value>,
+    new: Option<&Value>,
+    reader: &str,
+    context: &str,
+) {
+    let failures = compare_versions(ours, old, new, reader, context);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Fails with every message in `failures`, if there are any (the comparisons of a whole
+/// test, so that one failing key does not hide the others).
+fn assert_none_failed(failures: &std::collections::BTreeSet<String>, what: &str) {
+    assert!(
+        failures.is_empty(),
+        "{} comparisons with {what} failed:\n{}",
+        failures.len(),
+        failures.iter().cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
+/// What `check` returns, or the message it panicked with (a comparison written with
+/// assertions, collected with the others instead of ending the test).
+fn failure_of<T>(check: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(check)).map_err(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|m| m.to_string()))
+            .unwrap_or_else(|| "a comparison failed".to_owned())
+    })
+}
+
+/// One element's comparison in progress: where it is, and what failed so far.
+struct Walk<'a> {
+    reader: &'a str,
+    kind: &'a str,
+    /// Our whole element (tbf's rate bounds its documented difference).
+    element: &'a Value,
+    context: &'a str,
+    path: Vec<String>,
+    failures: &'a mut Vec<String>,
+}
+
+impl Walk<'_> {
+    fn fail(&mut self, message: String) {
+        self.failures.push(format!(
+            "{}: {}: {message}",
+            self.context,
+            self.path.join(".")
+        ));
+    }
+
+    fn compare(&mut self, ours: Option<&Value>, old: Option<&Value>, new: Option<&Value>) {
+        let Some(theirs) = new.or(old) else { return };
+        let documented = version_difference(self.reader, self.kind, &self.path);
+        let why = documented.map_or(String::new(), |d| format!(" ({})", d.why));
+        match documented.map(|d| d.rule) {
+            Some(Rule::NotInCapture) => return,
+            Some(Rule::Newer) => {
+                let Some(n) = new else {
+                    // iproute2 6.1's reading alone: ours may differ from it only as the README
+                    // documents (common::tc_6_1_difference), never more.
+                    let path = self.path.join(".");
+                    match (ours, old) {
+                        (Some(o), Some(t)) if same_value(o, t) => {}
+                        (Some(o), Some(t))
+                            if common::tc_6_1_difference(self.element, None, &path, o, t) => {}
+                        (o, t) => self.fail(format!(
+                            "ours {o:?}, iproute2 6.1 {t:?}: more than the documented \
+                             difference{why}"
+                        )),
+                    }
+                    return;
+                };
+                match ours {
+                    Some(o) if same_value(o, n) => {}
+                    Some(o) => self.fail(format!("ours {o}, iproute2 6.15 {n}, 6.1 {old:?}{why}")),
+                    None => self.fail(format!("missing in ours, iproute2 6.15 prints {n}{why}")),
+                }
+                return;
+            }
+            Some(Rule::TrailingSpace) | None => {}
+        }
+        let Some(ours) = ours else {
+            return self.fail(format!("missing in ours, iproute2 prints {theirs}{why}"));
+        };
+        let both_objects = old.is_none_or(Value::is_object) && new.is_none_or(Value::is_object);
+        let both_arrays = old.is_none_or(Value::is_array) && new.is_none_or(Value::is_array);
+        if both_objects {
+            let Some(mine) = ours.as_object() else {
+                return self.fail(format!("ours {ours} is not an object like {theirs}"));
+            };
+            let (o, n) = (
+                old.and_then(Value::as_object),
+                new.and_then(Value::as_object),
+            );
+            let mut keys: Vec<&String> = o.into_iter().flat_map(|m| m.keys()).collect();
+            for k in n.into_iter().flat_map(|m| m.keys()) {
+                if !keys.contains(&k) {
+                    keys.push(k);
+                }
+            }
+            for k in keys {
+                self.path.push(k.clone());
+                let rule = version_difference(self.reader, self.kind, &self.path).map(|d| d.rule);
+                let ours_key = match rule {
+                    Some(Rule::TrailingSpace) => k.trim_end(),
+                    _ => k.as_str(),
+                };
+                self.compare(
+                    mine.get(ours_key),
+                    o.and_then(|m| m.get(k)),
+                    n.and_then(|m| m.get(k)),
+                );
+                self.path.pop();
+            }
+        } else if both_arrays {
+            let (o, n) = (old.and_then(Value::as_array), new.and_then(Value::as_array));
+            if let (Some(o), Some(n)) = (o, n)
+                && o.len() != n.len()
+            {
+                return self.fail(format!(
+                    "undocumented difference between iproute2 6.1 ({old:?}) and 6.15 ({new:?})"
+                ));
+            }
+            let len = n.or(o).map_or(0, Vec::len);
+            match ours.as_array() {
+                Some(mine) if mine.len() == len => {
+                    for i in 0..len {
+                        self.path.push(i.to_string());
+                        self.compare(
+                            mine.get(i),
+                            o.and_then(|a| a.get(i)),
+                            n.and_then(|a| a.get(i)),
+                        );
+                        self.path.pop();
+                    }
+                }
+                _ => self.fail(format!("ours {ours}, iproute2 {theirs}")),
+            }
+        } else {
+            if let (Some(o), Some(n)) = (old, new)
+                && !same_value(o, n)
+            {
+                return self.fail(format!(
+                    "undocumented difference between iproute2 6.1 ({o}) and 6.15 ({n}); ours {ours}"
+                ));
+            }
+            if !same_value(ours, theirs) {
+                self.fail(format!("ours {ours}, iproute2 {theirs}{why}"));
+            }
+        }
+    }
+}
+
+/// A JSON reading of iproute2 beside `pcap`: 6.1's in `NAME.SUFFIX`, 6.15's if present.
+fn json_readings(pcap: &Path, suffix: &str) -> (Value, Option<Value>) {
+    let read = |p: &Path| -> Value {
+        serde_json::from_str(&std::fs::read_to_string(p).expect("oracle"))
+            .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+    };
+    (
+        read(&pcap.with_extension(suffix)),
+        newer_reading(pcap, suffix).map(|p| read(&p)),
+    )
+}
+
 fn replay(pcap: &Path, extra: &[&str]) -> (Output, PathBuf) {
     let out_file = scratch("replay").join("replay.jsonl");
     let out = run(Command::new(bin())
@@ -105,10 +477,29 @@ fn moving_links(pcap: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A link whose counters moved during the recording: every key as ip printed it, and every
-/// counter at most what ip read after the recording.
-fn assert_moving_link(ours: &Value, theirs: &Value, context: &str) {
-    assert_same_metadata(ours, theirs, context);
+/// A link whose counters moved during the recording: every key but `stats64` as iproute2
+/// printed it (both versions; the failed comparisons are returned), and every counter at most
+/// what each version read after the recording.
+fn compare_moving_link(
+    ours: &Value,
+    old: &Value,
+    new: Option<&Value>,
+    context: &str,
+) -> Vec<String> {
+    let without_counters = |l: &Value| {
+        let mut l = l.clone();
+        if let Some(o) = l.as_object_mut() {
+            o.remove("stats64");
+        }
+        l
+    };
+    let failures = compare_versions(
+        &without_counters(ours),
+        Some(&without_counters(old)),
+        new.map(without_counters).as_ref(),
+        "ip",
+        context,
+    );
     fn at_most(o: &Value, t: &Value, context: &str) {
         match (o, t) {
             (Value::Object(o), Value::Object(t)) => {
@@ -123,36 +514,115 @@ fn assert_moving_link(ours: &Value, theirs: &Value, context: &str) {
             }
         }
     }
-    at_most(
-        &ours["stats64"],
-        &theirs["stats64"],
-        &format!("{context} {}", theirs["ifname"]),
-    );
+    for theirs in std::iter::once(old).chain(new) {
+        at_most(
+            &ours["stats64"],
+            &theirs["stats64"],
+            &format!("{context} {}", theirs["ifname"]),
+        );
+    }
+    failures
+}
+
+/// The elements of a reading (a JSON array), kept when `keep` says so.
+fn elements(reading: &Value, keep: impl Fn(&Value) -> bool) -> Vec<Value> {
+    reading
+        .as_array()
+        .expect("a JSON array")
+        .iter()
+        .filter(|l| keep(l))
+        .cloned()
+        .collect()
+}
+
+/// The protodown reason names the capture VM gives ip (`captures/vm/record.sh` writes them to
+/// the guest's /etc/iproute2/protodown_reasons.d): bit number by name, read from that script.
+fn vm_protodown_reason_names() -> Vec<(String, String)> {
+    let script = std::fs::read_to_string(captures_dir().join("vm/record.sh")).expect("record.sh");
+    let line = script
+        .lines()
+        .find(|l| l.contains("printf") && l.contains("protodown_reasons.d/"))
+        .expect("record.sh writes the protodown reason names");
+    let table = line.split('\'').nth(1).expect("printf '...'");
+    table
+        .split("\\n")
+        .filter_map(|entry| {
+            let (number, name) = entry.split_once(' ')?;
+            Some((name.to_owned(), number.to_owned()))
+        })
+        .collect()
+}
+
+/// ip's reading of a link with its protodown reasons by number: netstatspy prints them so
+/// (README, "Protodown reasons"), where ip on the capture VM printed the names of its
+/// configuration.
+fn reasons_by_number(mut link: Value, names: &[(String, String)]) -> Value {
+    if let Some(reasons) = link
+        .get_mut("proto_down_reason")
+        .and_then(Value::as_array_mut)
+    {
+        for r in reasons {
+            if let Some((_, number)) = names.iter().find(|(name, _)| r == name.as_str()) {
+                *r = Value::String(number.clone());
+            }
+        }
+    }
+    link
+}
+
+/// A replayed XDP program is its id and nothing else (README, "XDP programs"): the name, tag
+/// and JIT state come from bpf(2), not from the capture, and the ids are the recording
+/// host's. The failures, one line each.
+fn replayed_programs_have_ids_only(ours: &Value, context: &str) -> Vec<String> {
+    let Some(xdp) = ours.get("xdp") else {
+        return Vec::new();
+    };
+    let attached = xdp["attached"].as_array().cloned().unwrap_or_default();
+    std::iter::once(xdp.get("prog"))
+        .chain(attached.iter().map(|a| a.get("prog")))
+        .flatten()
+        .filter(|p| {
+            p.as_object()
+                .is_none_or(|o| o.len() != 1 || !o.contains_key("id"))
+        })
+        .map(|p| format!("{context}: a replayed XDP program is its id only: {p}"))
+        .collect()
 }
 
 #[test]
 fn replayed_captures_equal_iproute2_readings() {
+    let mut all_failures = BTreeSet::new();
     for pcap in link_captures() {
-        let ip: Vec<Value> = serde_json::from_str(
-            &std::fs::read_to_string(pcap.with_extension("ip-s-s-j-link.json")).expect("oracle"),
-        )
-        .expect("oracle JSON");
+        let (old, new) = json_readings(&pcap, "ip-s-s-j-link.json");
         // Replayed with the options it was recorded with, a capture yields the recorded samples.
         let options = described(&pcap, "options");
         let options: Vec<&str> = options.split_whitespace().collect();
-        let ip: Vec<Value> = match options.iter().position(|o| *o == "--iface") {
-            Some(i) => ip
-                .into_iter()
-                .filter(|l| l["ifname"] == options[i + 1])
-                .collect(),
-            None => ip,
+        let iface = options
+            .iter()
+            .position(|o| *o == "--iface")
+            .map(|i| options[i + 1]);
+        let keep = |l: &Value| iface.is_none_or(|i| l["ifname"] == i);
+        let (old, new) = (elements(&old, keep), new.map(|n| elements(&n, keep)));
+        let reason_names = vm_protodown_reason_names();
+        let by_number = |r: Vec<Value>| -> Vec<Value> {
+            r.into_iter()
+                .map(|l| reasons_by_number(l, &reason_names))
+                .collect()
         };
+        let (old, new) = (by_number(old), new.map(by_number));
+        if let Some(new) = &new {
+            let names = |r: &[Value]| r.iter().map(|l| l["ifname"].clone()).collect::<Vec<_>>();
+            assert_eq!(
+                names(&old),
+                names(new),
+                "{}: iproute2 6.1 and 6.15 read the same links",
+                pcap.display()
+            );
+        }
         let records = replay_recorded(&pcap, &options);
         let moving = moving_links(&pcap);
-        let (moving_ip, ip): (Vec<Value>, Vec<Value>) = ip
-            .into_iter()
-            .partition(|l| moving.iter().any(|m| l["ifname"] == m.as_str()));
         let mut last_ts = 0.0;
+        let mut failures = BTreeSet::new();
         for r in &records {
             assert_eq!(r["type"], "ip");
             // Replayed records carry the recorded times.
@@ -161,21 +631,78 @@ fn replayed_captures_equal_iproute2_readings() {
             last_ts = ts;
             let stats = r["stats"].as_array().expect("stats");
             let context = format!("{} sample {}", pcap.display(), r["sample"]);
-            let (moving_ours, steady): (Vec<Value>, Vec<Value>) = stats
-                .iter()
-                .cloned()
-                .partition(|l| moving.iter().any(|m| l["ifname"] == m.as_str()));
-            assert_same_links(&steady, &ip, &context);
-            assert_eq!(moving_ours.len(), moving_ip.len(), "{context}: {moving:?}");
-            for t in &moving_ip {
-                let o = moving_ours
+            let mut names: Vec<String> = stats.iter().map(|l| l["ifname"].to_string()).collect();
+            let mut expected: Vec<String> = old.iter().map(|l| l["ifname"].to_string()).collect();
+            names.sort();
+            expected.sort();
+            assert_eq!(names, expected, "{context}: interface sets differ");
+            for (i, theirs) in old.iter().enumerate() {
+                let ours = stats
                     .iter()
-                    .find(|l| l["ifindex"] == t["ifindex"])
+                    .find(|l| l["ifindex"] == theirs["ifindex"])
                     .expect("same ifindex");
-                assert_moving_link(o, t, &context);
+                let newer = new.as_ref().map(|n| &n[i]);
+                // Every sample reads the same settled links: one line per failed comparison.
+                let context = format!("{} {}", pcap.display(), theirs["ifname"]);
+                failures.extend(replayed_programs_have_ids_only(ours, &context));
+                if moving.iter().any(|m| theirs["ifname"] == m.as_str()) {
+                    failures.extend(compare_moving_link(ours, theirs, newer, &context));
+                } else {
+                    failures.extend(compare_versions(ours, Some(theirs), newer, "ip", &context));
+                }
             }
         }
+        all_failures.extend(failures);
     }
+    assert_none_failed(&all_failures, "iproute2's link readings");
+}
+
+/// Keys of our ip elements that ip prints only with `-d` (a device's bus and its name on it).
+const DETAILED_KEYS: &[&str] = &["parentbus", "parentdev"];
+
+/// Where the VM's link captures have `ip -d -s -s -j link show` beside them (both versions),
+/// every [`DETAILED_KEYS`] key it prints is ours with the same value, and ours has none it
+/// does not print.
+#[test]
+fn replayed_links_carry_the_keys_ip_prints_with_details() {
+    let mut failures = BTreeSet::new();
+    let pcaps = captures_with("ip-d-s-s-j-link.json");
+    for pcap in pcaps {
+        let (old, new) = json_readings(&pcap, "ip-d-s-s-j-link.json");
+        let options = described(&pcap, "options");
+        let options: Vec<&str> = options.split_whitespace().collect();
+        let records = replay_recorded(&pcap, &options);
+        let stats = records[0]["stats"].as_array().expect("stats");
+        let mut seen = 0;
+        for (version, reading) in
+            std::iter::once(("6.1", &old)).chain(new.iter().map(|n| ("6.15", n)))
+        {
+            for theirs in reading.as_array().expect("links") {
+                let ours = stats
+                    .iter()
+                    .find(|l| l["ifindex"] == theirs["ifindex"])
+                    .expect("same ifindex");
+                for key in DETAILED_KEYS {
+                    seen += usize::from(theirs.get(*key).is_some());
+                    if ours.get(*key) != theirs.get(*key) {
+                        failures.insert(format!(
+                            "{} {}: {key}: ours {:?}, ip {version} -d {:?}",
+                            pcap.display(),
+                            theirs["ifname"],
+                            ours.get(*key),
+                            theirs.get(*key)
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            seen > 0,
+            "{}: ip -d printed no {DETAILED_KEYS:?}",
+            pcap.display()
+        );
+    }
+    assert_none_failed(&failures, "ip -d");
 }
 
 /// One qdisc as tc printed it: its JSON object, or, where tc's JSON for it is not valid JSON
@@ -221,13 +748,18 @@ fn json_objects(text: &str) -> Vec<&str> {
     objects
 }
 
-/// tc's reading beside `pcap`, qdisc by qdisc.
-fn tc_readings(pcap: &Path) -> Vec<TcReading> {
-    let json = std::fs::read_to_string(pcap.with_extension("tc-s-j-qdisc.json")).expect("oracle");
+/// tc's reading beside `pcap`, qdisc by qdisc: iproute2 6.1's (`version` `None`), or the
+/// reading of `NAME.VERSION.tc-s-j-qdisc.json` (and its text beside it), if the capture has one.
+fn tc_readings(pcap: &Path, version: Option<&str>) -> Option<Vec<TcReading>> {
+    let file = |suffix: &str| match version {
+        Some(v) => pcap.with_extension(format!("{v}.{suffix}")),
+        None => pcap.with_extension(suffix),
+    };
+    let json = std::fs::read_to_string(file("tc-s-j-qdisc.json")).ok()?;
     if let Ok(Value::Array(all)) = serde_json::from_str::<Value>(&json) {
-        return all.into_iter().map(TcReading::Json).collect();
+        return Some(all.into_iter().map(TcReading::Json).collect());
     }
-    let text_file = pcap.with_extension("tc-s-qdisc.txt");
+    let text_file = file("tc-s-qdisc.txt");
     let text = std::fs::read_to_string(&text_file).unwrap_or_else(|_| {
         panic!(
             "{}: tc's JSON is malformed and no text reading ({}) is beside it",
@@ -244,9 +776,9 @@ fn tc_readings(pcap: &Path) -> Vec<TcReading> {
         objects.len(),
         blocks.len(),
         "{}: the JSON and text readings hold the same qdiscs",
-        pcap.display()
+        text_file.display()
     );
-    objects
+    let readings = objects
         .into_iter()
         .zip(blocks)
         .map(|(o, block)| match serde_json::from_str(o) {
@@ -260,7 +792,8 @@ fn tc_readings(pcap: &Path) -> Vec<TcReading> {
                 TcReading::Text(block)
             }
         })
-        .collect()
+        .collect();
+    Some(readings)
 }
 
 /// Our qdisc against its block of `tc -s qdisc show`: the header (kind, handle, dev,
@@ -330,16 +863,27 @@ fn assert_text_qdisc(ours: &Value, block: &str, context: &str) {
 
 #[test]
 fn replayed_tc_captures_equal_tc_readings() {
+    let mut failures = BTreeSet::new();
     for pcap in captures_with("tc-s-j-qdisc.json") {
-        let tc = tc_readings(&pcap);
+        let old = tc_readings(&pcap, None).expect("tc's reading");
+        let new = tc_readings(&pcap, Some(NEWER));
+        if let Some(new) = &new {
+            assert_eq!(
+                old.len(),
+                new.len(),
+                "{}: tc 6.1 and 6.15 read the same qdiscs",
+                pcap.display()
+            );
+        }
         let options = described(&pcap, "options");
         let options: Vec<&str> = options.split_whitespace().collect();
         let records = replay_recorded(&pcap, &options);
         for r in &records {
             assert_eq!(r["type"], "tc");
             let ours = r["stats"].as_array().expect("stats");
-            assert_eq!(ours.len(), tc.len(), "{}: same qdiscs", pcap.display());
-            for (o, t) in ours.iter().zip(&tc) {
+            assert_eq!(ours.len(), old.len(), "{}: same qdiscs", pcap.display());
+            for (i, (o, t)) in ours.iter().zip(&old).enumerate() {
+                // Every sample reads the same settled qdiscs: one line per failed comparison.
                 let context = format!(
                     "{} {} {} {}",
                     pcap.display(),
@@ -347,13 +891,37 @@ fn replayed_tc_captures_equal_tc_readings() {
                     o["kind"],
                     o["handle"]
                 );
+                // Where a version's JSON is malformed, that version's text block is compared
+                // instead, and the other version's JSON on its own.
+                let (mut old_json, mut new_json) = (None, None);
                 match t {
-                    TcReading::Json(t) => assert_covers(o, t, &context),
-                    TcReading::Text(block) => assert_text_qdisc(o, block, &context),
+                    TcReading::Json(t) => old_json = Some(t),
+                    TcReading::Text(block) => {
+                        failures.extend(failure_of(|| assert_text_qdisc(o, block, &context)).err())
+                    }
+                }
+                match new.as_ref().map(|n| &n[i]) {
+                    Some(TcReading::Json(n)) => {
+                        assert_eq!(
+                            (&n["dev"], &n["handle"]),
+                            (&o["dev"], &o["handle"]),
+                            "{context}: tc 6.15's qdisc in the same place"
+                        );
+                        new_json = Some(n);
+                    }
+                    Some(TcReading::Text(block)) => failures.extend(
+                        failure_of(|| assert_text_qdisc(o, block, &format!("{context} (tc 6.15)")))
+                            .err(),
+                    ),
+                    None => {}
+                }
+                if old_json.is_some() || new_json.is_some() {
+                    failures.extend(compare_versions(o, old_json, new_json, "tc", &context));
                 }
             }
         }
     }
+    assert_none_failed(&failures, "tc's readings");
 }
 
 /// The text fallback can fail: a changed counter or option is caught.
@@ -378,15 +946,84 @@ fn text_qdisc_comparison_catches_differences() {
     assert!(std::panic::catch_unwind(|| assert_text_qdisc(&changed, block, "x")).is_err());
 }
 
+/// The two-version comparison can fail: a value of either version's, a key only one version
+/// prints, and a disagreement between the versions that no documented difference names.
+#[test]
+fn version_comparison_catches_differences() {
+    use serde_json::json;
+    let fails = |ours: &Value, old: &Value, new: &Value| {
+        std::panic::catch_unwind(|| assert_versions(ours, Some(old), Some(new), "tc", "x")).is_err()
+    };
+    let old = json!({"kind": "fq", "options": {"limit": 10}, "bytes": 5});
+    let new = json!({"kind": "fq", "options": {"limit": 10, "priomap ": [1, 2], "horizon": 3},
+        "bytes": 5, "band0_pkts": 0});
+    let ours = json!({"kind": "fq", "options": {"limit": 10, "priomap": [1, 2], "horizon": 3},
+        "bytes": 5, "band0_pkts": 0, "xstats_raw": "00"});
+    assert!(
+        !fails(&ours, &old, &new),
+        "the union of both, fq's priomap without the space"
+    );
+    let mut missing = ours.clone();
+    missing
+        .as_object_mut()
+        .expect("object")
+        .remove("band0_pkts");
+    assert!(fails(&missing, &old, &new), "a key only 6.15 prints");
+    let mut wrong = ours.clone();
+    wrong["options"]["priomap"] = json!([1, 3]);
+    assert!(fails(&wrong, &old, &new), "a value under a renamed key");
+    wrong = ours.clone();
+    wrong["bytes"] = json!(5.0);
+    assert!(fails(&wrong, &old, &new), "an integer written as a float");
+    let mut disagree = new.clone();
+    disagree["options"]["limit"] = json!(11);
+    assert!(
+        fails(&ours, &old, &disagree),
+        "an undocumented version difference"
+    );
+    // XDP: the program's id and mode from netlink are compared, its name, tag and JIT state
+    // (from bpf(2)) are not.
+    let prog = json!({"id": 7, "name": "p", "tag": "00", "jited": 1});
+    let ip = json!({"ifname": "a", "xdp": {"mode": 2, "prog": prog,
+        "attached": [{"mode": 2, "prog": prog}]}});
+    let ours = json!({"ifname": "a", "xdp": {"mode": 2, "prog": {"id": 7},
+        "attached": [{"mode": 2, "prog": {"id": 7}}]}});
+    let ip_fails = |ours: &Value| {
+        std::panic::catch_unwind(|| assert_versions(ours, Some(&ip), Some(&ip), "ip", "x")).is_err()
+    };
+    assert!(!ip_fails(&ours));
+    let mut wrong = ours.clone();
+    wrong["xdp"]["attached"][0]["prog"]["id"] = json!(8);
+    assert!(ip_fails(&wrong), "the attached program's id");
+    // A documented difference (tbf's burst): ours follows 6.15.
+    let old = json!({"kind": "tbf", "options": {"burst": 16382}});
+    let new = json!({"kind": "tbf", "options": {"burst": 16384}});
+    assert!(!fails(&new, &old, &new));
+    assert!(fails(&old, &old, &new));
+}
+
 #[test]
 fn replayed_ss_captures_equal_ss_readings() {
+    let mut failures = BTreeSet::new();
     for pcap in captures_with("ss.after.txt") {
         let read = |suffix: &str| {
             common::ss::parse_ss(
                 &std::fs::read_to_string(pcap.with_extension(suffix)).expect("oracle"),
             )
         };
-        let (before, after) = (read("ss.before.txt"), read("ss.after.txt"));
+        // iproute2 6.1's readings, and 6.15's where the capture has them.
+        let mut versions = vec![(
+            common::ss::Ss::V6_1,
+            read("ss.before.txt"),
+            read("ss.after.txt"),
+        )];
+        if newer_reading(&pcap, "ss.after.txt").is_some() {
+            versions.push((
+                common::ss::Ss::V6_15,
+                read(&format!("{NEWER}.ss.before.txt")),
+                read(&format!("{NEWER}.ss.after.txt")),
+            ));
+        }
         let records = replay_recorded(&pcap, &["--no-ip", "--ss"]);
         let ours = common::ss::keyed(&records[0]["stats"]);
         // TCP-MD5 keys where ss 6.1 printed them: ahead of its lines, in the sockets' order.
@@ -399,19 +1036,33 @@ fn replayed_ss_captures_equal_ss_readings() {
             pcap.display()
         );
         let mut keys: Vec<_> = ours.keys().cloned().collect();
-        let mut expected: Vec<_> = after.keys().cloned().collect();
         keys.sort();
-        expected.sort();
-        assert_eq!(keys, expected, "{}: the same sockets", pcap.display());
         let mut timers = Vec::new();
-        for (key, s) in &ours {
-            let ctx = format!("{} {key:?}", pcap.display());
-            timers.extend(common::ss::assert_socket(
-                s,
-                &before[key],
-                &after[key],
-                &ctx,
-            ));
+        for (version, before, after) in &versions {
+            let mut expected: Vec<_> = after.keys().cloned().collect();
+            expected.sort();
+            assert_eq!(
+                keys,
+                expected,
+                "{}: the same sockets as ss {version:?}",
+                pcap.display()
+            );
+            for (key, s) in &ours {
+                let ctx = format!("{} ss {version:?} {key:?}", pcap.display());
+                // One socket's first failed comparison, and on to the next socket.
+                let checked = failure_of(|| {
+                    // Every token ss printed is one the comparison reads.
+                    common::ss::assert_tokens_compared(s, &before[key], &ctx);
+                    common::ss::assert_tokens_compared(s, &after[key], &ctx);
+                    common::ss::assert_socket_by(s, &before[key], &after[key], &ctx, *version)
+                });
+                match checked {
+                    Ok(timer) => timers.extend(timer),
+                    Err(failure) => {
+                        failures.insert(failure);
+                    }
+                }
+            }
         }
         // Every capture holds keepalive and retransmit timers, IPv6 and UDP sockets.
         assert!(
@@ -448,6 +1099,7 @@ fn replayed_ss_captures_equal_ss_readings() {
             }
         }
     }
+    assert_none_failed(&failures, "ss's readings");
 }
 
 #[test]
@@ -660,11 +1312,20 @@ fn replay_of_a_recording_reproduces_the_live_json() {
     );
     let live = json_lines(&live);
     let replayed = json_lines(&replayed);
-    assert_eq!(live.len(), 10);
+    // Ten slots; on a busy machine one may have been skipped (and reported).
+    assert!(live.len() >= 8 && live.len() <= 10, "{}", live.len());
     assert_eq!(replayed.len(), live.len());
+    // A replay numbers the samples it holds in order; the live run's numbers have a gap where a
+    // slot was skipped.
+    let gapless = live
+        .iter()
+        .enumerate()
+        .all(|(i, l)| l["sample"] == i as u64);
     for (l, r) in live.iter().zip(&replayed) {
         assert_eq!(l["type"], r["type"]);
-        assert_eq!(l["sample"], r["sample"]);
+        if gapless {
+            assert_eq!(l["sample"], r["sample"]);
+        }
         assert_eq!(l["stats"], r["stats"], "sample {}", l["sample"]);
         // The replay's time is the recorded request's, a moment after the live read began.
         let (lt, rt) = (
@@ -686,10 +1347,12 @@ fn recorded_options(pcap: &Path) -> Vec<String> {
 
 /// Every capture replayed with the options it was recorded with writes exactly the bytes of the
 /// reference in tests/golden/json (see its README): the JSON writer keeps every key, its order,
-/// omission rules and number formats.
+/// omission rules and number formats. With `NETSTATSPY_BLESS=1` in the environment, the test
+/// writes the references instead (for a deliberate change of the output, or new captures).
 #[test]
 fn replayed_json_is_byte_identical_to_the_reference() {
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/json");
+    let bless = std::env::var_os("NETSTATSPY_BLESS").is_some_and(|v| v == "1");
     let mut pcaps: Vec<PathBuf> = std::fs::read_dir(captures_dir())
         .expect("captures/ exists")
         .map(|e| e.expect("dir entry").path())
@@ -711,7 +1374,20 @@ fn replayed_json_is_byte_identical_to_the_reference() {
             "{name}: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let ours = std::fs::read(&file).expect("replayed JSON");
+        // The run's header and summary name the host and times of this replay: the samples'
+        // records are what the reference pins.
+        let ours: Vec<u8> = std::fs::read_to_string(&file)
+            .expect("replayed JSON")
+            .lines()
+            .filter(|l| {
+                !l.starts_with(r#"{"type":"run","#) && !l.starts_with(r#"{"type":"run_summary","#)
+            })
+            .flat_map(|l| l.bytes().chain(std::iter::once(b'\n')))
+            .collect();
+        if bless {
+            std::fs::write(golden.join(format!("{name}.jsonl")), &ours).expect("write reference");
+            continue;
+        }
         let reference = std::fs::read(golden.join(format!("{name}.jsonl")))
             .unwrap_or_else(|e| panic!("{name}: no reference JSON: {e}"));
         if ours != reference {
@@ -739,4 +1415,119 @@ fn replayed_json_is_byte_identical_to_the_reference() {
             );
         }
     }
+}
+
+/// The allowance for iproute2 6.1's readings takes the differences the README documents and
+/// nothing broader: other keys, other kinds, and wider gaps still fail.
+#[test]
+fn documented_6_1_differences_are_narrow() {
+    use serde_json::json;
+    let tbf = json!({"kind": "tbf", "options": {"rate": 2_500_000}});
+    let netem = json!({"kind": "netem", "options": {}});
+    let allowed = |q: &Value, peak: Option<u64>, path: &str, o: Value, t: Value| {
+        common::tc_6_1_difference(q, peak, path, &o, &t)
+    };
+    // burst: up to rate / 10^6 + 1 = 3.5 bytes more than 6.1's.
+    assert!(allowed(
+        &tbf,
+        None,
+        "options.burst",
+        json!(16384),
+        json!(16382)
+    ));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.burst",
+        json!(16386),
+        json!(16382)
+    ));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.burst",
+        json!(16381),
+        json!(16382)
+    ));
+    assert!(allowed(
+        &tbf,
+        Some(7_500_000),
+        "options.minburst",
+        json!(1599),
+        json!(1597)
+    ));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.minburst",
+        json!(1599),
+        json!(1597)
+    ));
+    assert!(!allowed(
+        &tbf,
+        Some(7_500_000),
+        "options.minburst",
+        json!(1607),
+        json!(1597)
+    ));
+    // lat: at most 1 µs less than 6.1's.
+    assert!(allowed(
+        &tbf,
+        None,
+        "options.lat",
+        json!(39999),
+        json!(40000)
+    ));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.lat",
+        json!(39998),
+        json!(40000)
+    ));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.lat",
+        json!(40001),
+        json!(40000)
+    ));
+    // netem: less than 1 µs more than 6.1's.
+    let d = "options.delay.delay";
+    assert!(allowed(&netem, None, d, json!(1e-5), json!(9e-6)));
+    assert!(allowed(
+        &netem,
+        None,
+        "options.delay.jitter",
+        json!(0.0100009),
+        json!(0.01)
+    ));
+    assert!(!allowed(&netem, None, d, json!(1.1e-5), json!(9e-6)));
+    assert!(!allowed(&netem, None, d, json!(8e-6), json!(9e-6)));
+    // Nothing else.
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.rate",
+        json!(2_500_001),
+        json!(2_500_000)
+    ));
+    assert!(!allowed(
+        &netem,
+        None,
+        "options.burst",
+        json!(16384),
+        json!(16382)
+    ));
+    assert!(!allowed(&netem, None, "options.limit", json!(1), json!(2)));
+    assert!(!allowed(
+        &tbf,
+        None,
+        "options.burst",
+        json!("16384"),
+        json!("16382")
+    ));
+    assert_eq!(common::tc_text_rate("60Mbit"), Some(7_500_000));
+    assert_eq!(common::tc_text_rate("800Kbit"), Some(100_000));
+    assert_eq!(common::tc_text_rate("96bit"), Some(12));
 }

@@ -156,7 +156,7 @@ fn queue_limits_and_small_queue_on_the_console() {
 
     let (sys, proc) = fake_trees();
     let mut readers: Vec<Box<dyn Reader>> = vec![
-        Box::new(QueueLimitsReader::with_root(&sys, Unwatched, None).expect("queue_limits")),
+        Box::new(QueueLimitsReader::with_root(&sys, Unwatched, &[]).expect("queue_limits")),
         Box::new(SmallQueueReader::with_root(&proc).expect("small_queue")),
     ];
     let mut console = Console::new(Vec::new(), false, false);
@@ -165,6 +165,7 @@ fn queue_limits_and_small_queue_on_the_console() {
             let c = reader.collect().expect("collect");
             let record = Record {
                 kind: reader.kind(),
+                run: "".into(),
                 sample,
                 timestamp: Duration::from_secs(1_764_000_000 + sample),
                 elapsed: Duration::from_millis(100 * sample),

@@ -133,6 +133,92 @@ fn sigkill_loses_at_most_the_last_second() {
     }
 }
 
+/// Complete lines of `zstd -dc FILE` (the zstd program, not our code); a line cut short at the
+/// end of a frame a killed run left unfinished is not complete.
+fn zstd_lines(file: &std::path::Path) -> (Vec<serde_json::Value>, bool) {
+    let out = run(Command::new("zstd")
+        .args(["-dc", "--no-progress"])
+        .arg(file));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let complete = match text.rfind('\n') {
+        Some(i) => &text[..=i],
+        None => "",
+    };
+    let lines = complete
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .filter(|v| !common::is_run_record(v))
+        .collect();
+    (lines, out.status.success())
+}
+
+#[test]
+#[cfg_attr(not(have_zstd), ignore = "needs zstd (the independent decoder)")]
+fn sigkill_of_a_compressed_run_keeps_every_complete_frame() {
+    require(&[Need::Zstd]);
+    let dir = scratch("sigkill-zst");
+    let file = dir.join("stats.jsonl.zst");
+    let _ = std::fs::remove_file(&file);
+    let mut total = 0;
+    // Killed at moments spread over start-up, the first frame and later ones; each run appends.
+    for (i, run_ms) in [50u64, 700, 1300, 2100, 2600].into_iter().enumerate() {
+        let mut child = Command::new(bin())
+            .args(["-c", "-j", "-f", "200", "-t", "none", "--file-name"])
+            .arg(&file)
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(Duration::from_millis(run_ms));
+        child.kill().expect("SIGKILL");
+        let out = child.wait_with_output().expect("wait");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // The file so far: zstd reads it; every line is complete JSON of this or earlier runs.
+        let (lines, _) = zstd_lines(&file);
+        assert!(lines.len() >= total, "run {i}: lines were lost: {stderr}");
+        total = lines.len();
+        if run_ms >= 1300 {
+            // Written at least once a second: something of this run is in the file.
+            let samples_zero = lines.iter().filter(|l| l["sample"] == 0).count();
+            assert!(samples_zero >= 1, "run {i}");
+        }
+    }
+    // A write cut short by a kill: the last frame loses its end.
+    let len = std::fs::metadata(&file).expect("file").len();
+    let f = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .expect("open");
+    f.set_len(len - 7).expect("cut");
+    drop(f);
+    let (_, valid) = zstd_lines(&file);
+    assert!(!valid, "zstd notices the cut frame");
+    // A last run that ends normally appends: the cut frame is removed first (and said so), the
+    // whole file is valid zstd afterwards, and the run's lines are all there.
+    let out = run(Command::new(bin())
+        .args(["-c", "-j", "-f", "20", "-t", "0.5", "--file-name"])
+        .arg(&file));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("ended in a zstd frame cut short"),
+        "{stderr}"
+    );
+    let (lines, valid) = zstd_lines(&file);
+    assert!(valid, "zstd -dc reads the whole file without error");
+    assert!(lines.len() >= 10);
+    let last_run: Vec<u64> = lines[lines.len() - 10..]
+        .iter()
+        .map(|l| l["sample"].as_u64().expect("sample"))
+        .collect();
+    assert_eq!(last_run, (0..10).collect::<Vec<u64>>());
+    let test = run(Command::new("zstd").args(["-t", "-q"]).arg(&file));
+    assert!(
+        test.status.success(),
+        "zstd -t: {}",
+        String::from_utf8_lossy(&test.stderr)
+    );
+}
+
 #[test]
 #[cfg_attr(
     not(all(have_root, have_iproute2)),
@@ -284,8 +370,9 @@ fn stalled_output_keeps_the_schedule_and_counts_what_it_dropped() {
     // Samples dropped for a full queue were taken while the output was stuck: a sampler that
     // waited for its output would have dropped none.
     assert!(dropped > 0, "the stall must have dropped samples: {err}");
-    assert_eq!(queued + dropped, samples, "{err}");
-    // One ip record per sample was written for every sample that was queued.
+    // What was handed over: every sample, and the run's header and summary.
+    assert_eq!(queued + dropped, samples + 2, "{err}");
+    // One line (an ip record, the header or the summary) for everything that was queued.
     assert_eq!(written, queued, "{err}");
     let warning = format!("warning: json: {dropped} samples ({dropped} records) were not written");
     assert!(err.contains(&warning), "{err}");

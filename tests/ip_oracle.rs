@@ -12,9 +12,10 @@ use common::{
 };
 use serde_json::Value;
 
-/// Two namespaces joined by a veth pair, plus a bridge with a port, a veth without carrier and
-/// an ifb in the
-/// first (with an alias, altnames, a group, and a macvlan in protodown), and traffic across the veth.
+/// Two namespaces joined by a veth pair, plus in the first: a bridge with a veth port, a veth
+/// without carrier, an ifb, a macvlan, a macvtap, a vxlan, a tun and a tap; an alias,
+/// altnames, a group, a link in dormant mode, a macvlan in protodown with reasons, and XDP
+/// programs in native (veth) and generic mode; and traffic across the first veth.
 fn topology() -> (Netns, Netns) {
     let (a, b) = Netns::joined("ipa", "ipb", 0);
     a.ip(&["link", "add", "br0", "type", "bridge"]);
@@ -30,16 +31,34 @@ fn topology() -> (Netns, Netns) {
     a.ip(&["link", "set", "vx0", "up"]);
     a.ip(&["link", "add", "ifbt0", "type", "ifb"]);
     // What ip prints for some links only: an alias, alternative names, a group other than
-    // the default, and a macvlan the protocol has put down.
+    // the default, a link mode other than the default.
     a.ip(&["link", "set", "vx0", "alias", "uplink \"to\" b"]);
     for altname in ["vx0-second-name", "vx0-third"] {
         a.ip(&["link", "property", "add", "dev", "vx0", "altname", altname]);
     }
     a.ip(&["link", "set", "ifbt0", "group", "5"]);
+    a.ip(&["link", "set", "ifbt0", "mode", "dormant"]);
+    // A macvlan the protocol has put down for reasons 0, 3 and 9 (ip prints 0 and 3 only), a
+    // macvtap, a vxlan with a reason but not down, a tun (no address at all) and a tap.
     a.ip(&[
         "link", "add", "link", "vx0", "name", "mv0", "type", "macvlan", "mode", "bridge",
     ]);
+    for reason in ["0", "3", "9"] {
+        a.ip(&["link", "set", "mv0", "protodown_reason", reason, "on"]);
+    }
     a.ip(&["link", "set", "mv0", "protodown", "on"]);
+    a.ip(&[
+        "link", "add", "link", "vx0", "name", "mvt0", "type", "macvtap", "mode", "bridge",
+    ]);
+    a.ip(&[
+        "link", "add", "vxl0", "type", "vxlan", "id", "42", "dstport", "4789", "dev", "va0",
+    ]);
+    a.ip(&["link", "set", "vxl0", "protodown_reason", "1", "on"]);
+    a.ip(&["tuntap", "add", "dev", "tun0", "mode", "tun"]);
+    a.ip(&["tuntap", "add", "dev", "tap0", "mode", "tap"]);
+    // XDP: native on a veth, generic on an ifb.
+    a.attach_xdp("vp1", "nsp_native", true);
+    a.attach_xdp("ifbt0", "nsp_generic", false);
     // Let the links finish coming up before traffic, so carriers are stable.
     std::thread::sleep(Duration::from_millis(300));
     a.send_udp("10.9.0.2:9", 500, 700);
@@ -88,9 +107,24 @@ fn every_key_equals_ip_for_every_interface() {
     // metadata; both paths must agree with ip.
     let (records, ip) = sample_between_ip_readings(&a, &[], 4);
     assert!(
-        ip.len() >= 7,
-        "topology has lo, va0, br0, vp0, vp1, vx0, vx1, ifbt0"
+        ip.len() >= 13,
+        "topology has lo, va0, br0, vp0, vp1, vx0, vx1, ifbt0, mv0, mvt0, vxl0, tun0, tap0"
     );
+    // The keys this topology exists for are there to compare.
+    let of = |name: &str| ip.iter().find(|l| l["ifname"] == name).expect(name);
+    assert_eq!(of("vp1")["xdp"]["mode"], 1, "native XDP: {}", of("vp1"));
+    assert_eq!(
+        of("ifbt0")["xdp"]["mode"],
+        2,
+        "generic XDP: {}",
+        of("ifbt0")
+    );
+    assert_eq!(of("vp1")["xdp"]["prog"]["name"], "nsp_native");
+    assert_eq!(
+        of("mv0")["proto_down_reason"],
+        serde_json::json!(["0", "3"])
+    );
+    assert_eq!(of("ifbt0")["linkmode"], "DORMANT");
     let va0 = ip.iter().find(|l| l["ifname"] == "va0").expect("va0");
     assert!(
         va0["stats64"]["tx"]["packets"].as_u64().expect("u64") >= 500,
@@ -175,6 +209,104 @@ fn link_changes_during_a_run_reach_later_samples() {
         );
     }
     assert_eq!(stats.len(), ip.len(), "deleted link must be gone: {last}");
+}
+
+/// `parentbus` and `parentdev`, which ip prints only with `-d`, equal `ip -d`'s for every link
+/// of this machine's own namespace that has a parent device (a virtio or PCI NIC; namespaces
+/// of veths have none).
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
+fn parent_device_equals_ip_details() {
+    require(&[Need::Root, Need::Iproute2]);
+    let text = check(std::process::Command::new("ip").args(["-d", "-j", "link", "show"]));
+    let ip: Vec<Value> = serde_json::from_str(&text).expect("ip -j output is JSON");
+    let with_parent: Vec<&Value> = ip.iter().filter(|l| l.get("parentbus").is_some()).collect();
+    if with_parent.is_empty() {
+        eprintln!("skipped: no link of this namespace has a parent device (ip -d prints none)");
+        return;
+    }
+    let file = scratch("ip-parent").join("out.jsonl");
+    check(
+        std::process::Command::new(bin())
+            .args(["-c", "-j", "-f", "10", "-t", "0.1", "--file-name"])
+            .arg(&file),
+    );
+    let records = json_lines(&file);
+    let stats = records[0]["stats"].as_array().expect("stats");
+    for theirs in &ip {
+        let Some(ours) = stats.iter().find(|l| l["ifindex"] == theirs["ifindex"]) else {
+            continue; // created or deleted meanwhile by someone else
+        };
+        for key in ["parentbus", "parentdev"] {
+            assert_eq!(
+                ours.get(key),
+                theirs.get(key),
+                "{key} of {}",
+                theirs["ifname"]
+            );
+        }
+    }
+}
+
+/// Without `CAP_SYS_ADMIN` the kernel does not open BPF programs by id: ip then prints an XDP
+/// program's id only, and so must netstatspy. Both run as `nobody` in the same namespace.
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces; ip, tc and ss as the oracle)"
+)]
+fn xdp_programs_seen_without_privilege_carry_their_id_only() {
+    use std::os::unix::fs::PermissionsExt;
+    require(&[Need::Root, Need::Iproute2]);
+    let (a, _b) = topology();
+    let nobody = [
+        "setpriv",
+        "--reuid",
+        "65534",
+        "--regid",
+        "65534",
+        "--clear-groups",
+    ];
+    let dir = scratch("ip-nobody");
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    let file = dir.join("out.jsonl");
+    let ip_json = || -> Vec<Value> {
+        let text = check(
+            std::process::Command::new("ip")
+                .args(["netns", "exec", &a.name])
+                .args(nobody)
+                .args(["ip", "-s", "-s", "-j", "link", "show"]),
+        );
+        serde_json::from_str(&text).expect("ip -j output is JSON")
+    };
+    let ip = ip_json();
+    check(
+        std::process::Command::new("ip")
+            .args(["netns", "exec", &a.name])
+            .args(nobody)
+            .arg(bin())
+            .args(["-c", "-j", "-f", "10", "-t", "0.1", "--file-name"])
+            .arg(&file),
+    );
+    assert_eq!(ip_json().len(), ip.len());
+    let records = json_lines(&file);
+    let stats = records[0]["stats"].as_array().expect("stats");
+    let xdp = ip.iter().filter(|l| l.get("xdp").is_some()).count();
+    assert_eq!(xdp, 2, "vp1 and ifbt0 have programs");
+    for theirs in &ip {
+        if let Some(x) = theirs.get("xdp") {
+            assert!(x["prog"].get("name").is_none(), "ip as nobody: {x}");
+        }
+        let ours = stats
+            .iter()
+            .find(|l| l["ifindex"] == theirs["ifindex"])
+            .expect("same ifindex");
+        // Counters may move between the two readings; the metadata may not.
+        assert_same_metadata(ours, theirs, "as nobody");
+    }
 }
 
 #[test]
@@ -297,4 +429,64 @@ fn names_that_are_not_utf8_are_kept_exactly() {
         .collect();
     // Two transmit queues, in both samples.
     assert_eq!(queues.len(), 4, "{:?}", of("queue_limits"));
+
+    // --iface with the name's bytes: only this link, its qdiscs and its queues.
+    let file = common::scratch("name8-iface").join("out.jsonl");
+    let out = common::run(
+        ns.command(&bin())
+            .args([
+                "--tc",
+                "--queue-limits",
+                "-c",
+                "-j",
+                "-f",
+                "10",
+                "-t",
+                "0.2",
+            ])
+            .arg("--iface")
+            .arg(name)
+            .arg("--file-name")
+            .arg(&file),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = json_lines(&file);
+    let of = |kind: &str| -> Vec<serde_json::Value> {
+        records
+            .iter()
+            .filter(|r| r["type"] == kind)
+            .flat_map(|r| r["stats"].as_array().expect("stats").clone())
+            .collect()
+    };
+    let links = of("ip");
+    assert_eq!(
+        links.len(),
+        2,
+        "the link in both samples, nothing else: {links:?}"
+    );
+    assert!(
+        links
+            .iter()
+            .all(|l| l["ifindex"] == ifindex && l["ifname_bytes"] == "76fffe")
+    );
+    let qdiscs = of("tc");
+    assert!(!qdiscs.is_empty());
+    assert!(
+        qdiscs.iter().all(|q| q["dev_bytes"] == "76fffe"),
+        "{qdiscs:?}"
+    );
+    let queues = of("queue_limits");
+    assert_eq!(queues.len(), 4, "{queues:?}");
+    assert!(queues.iter().all(|q| q["ifname_bytes"] == "76fffe"));
+    // A name with the same readable text but other bytes is another interface.
+    let out = common::run(
+        ns.command(&bin())
+            .args(["-t", "0.1", "--iface"])
+            .arg(OsStr::from_bytes(b"v\xfe\xff")),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
 }

@@ -144,3 +144,69 @@ fn unknown_namespace_is_a_clear_error() {
         "{err}"
     );
 }
+
+/// `--iface a,b` (and `--iface a --iface b`) report exactly the union of `--iface a` and
+/// `--iface b`: the same interfaces for ip, the same qdiscs for tc.
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces)"
+)]
+fn several_interfaces_are_the_union_of_single_ones() {
+    use std::collections::BTreeSet;
+    require(&[Need::Root, Need::Iproute2]);
+    let ns = Netns::new("ifaces");
+    for (a, b) in [("ua", "ub"), ("uc", "ud")] {
+        ns.ip(&["link", "add", a, "type", "veth", "peer", "name", b]);
+    }
+    ns.sh("tc qdisc add dev ua root handle 1: pfifo limit 10; \
+           tc qdisc add dev uc root handle 2: htb default 1; \
+           tc qdisc add dev ub root handle 3: pfifo_fast");
+    let dir = scratch("ifaces");
+    let read = |tag: &str, args: &[&str]| -> (BTreeSet<String>, BTreeSet<String>) {
+        let file = dir.join(format!("{tag}.jsonl"));
+        check(
+            ns.command(&bin())
+                .args(["--tc", "-c", "-j", "-t", "0.1"])
+                .args(args)
+                .arg("--file-name")
+                .arg(&file),
+        );
+        let mut links = BTreeSet::new();
+        let mut qdiscs = BTreeSet::new();
+        for r in json_lines(&file) {
+            for e in r["stats"].as_array().expect("stats") {
+                match r["type"].as_str() {
+                    Some("ip") => links.insert(e["ifname"].to_string()),
+                    Some("tc") => qdiscs.insert(format!("{} {}", e["dev"], e["handle"])),
+                    _ => false,
+                };
+            }
+        }
+        (links, qdiscs)
+    };
+    let (la, qa) = read("a", &["--iface", "ua"]);
+    let (lc, qc) = read("c", &["--iface", "uc"]);
+    assert_eq!(la.len(), 1);
+    assert_eq!(lc.len(), 1);
+    let union = |x: &BTreeSet<String>, y: &BTreeSet<String>| -> BTreeSet<String> {
+        x.union(y).cloned().collect()
+    };
+    for args in [
+        &["--iface", "ua,uc"][..],
+        &["--iface", "uc", "--iface", "ua"],
+        &["--iface", "ua,uc,ua"],
+    ] {
+        let (l, q) = read("both", args);
+        assert_eq!(l, union(&la, &lc), "{args:?}");
+        assert_eq!(q, union(&qa, &qc), "{args:?}");
+    }
+    // Every name must exist.
+    let out = common::run(
+        ns.command(&bin())
+            .args(["--iface", "ua,nosuch0", "-c", "-t", "0.1"]),
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("nosuch0"), "{err}");
+}

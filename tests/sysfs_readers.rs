@@ -99,7 +99,7 @@ fn fake_tree_values_order_and_absent_interfaces() {
     // lo: queues without BQL; veth0: no queues directory at all.
     std::fs::create_dir_all(sys.join("class/net/lo/queues/tx-0")).expect("mkdir");
     std::fs::create_dir_all(sys.join("class/net/veth0")).expect("mkdir");
-    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, None).expect("reader");
+    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, &[]).expect("reader");
     assert_eq!(r.kind(), "queue_limits");
     let (q, warnings) = queues(&mut r);
     assert!(warnings.is_empty(), "{warnings:?}");
@@ -128,7 +128,7 @@ fn fake_tree_values_order_and_absent_interfaces() {
 fn values_are_reread_each_sample() {
     let sys = scratch("sys");
     let dir = fake_queue(&sys, "eth0", 0, &FULL);
-    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, None).expect("reader");
+    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, &[]).expect("reader");
     assert_eq!(value(&queues(&mut r).0[0], "limit_min"), Some(0));
     std::fs::write(dir.join("limit_min"), "1514\n").expect("write");
     assert_eq!(value(&queues(&mut r).0[0], "limit_min"), Some(1514));
@@ -142,7 +142,7 @@ fn bad_files_warn_and_leave_the_rest() {
     // A file that opens but cannot be read (as root, permissions do not stop reads).
     std::fs::remove_file(dir.join("inflight")).expect("rm");
     std::os::unix::fs::symlink("/proc/self/mem", dir.join("inflight")).expect("symlink");
-    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, None).expect("reader");
+    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, &[]).expect("reader");
     let (q, warnings) = queues(&mut r);
     assert_eq!(q.len(), 1);
     assert_eq!(value(&q[0], "limit"), None);
@@ -165,7 +165,7 @@ fn queues_that_come_and_go_are_noticed_on_link_changes() {
     fake_queue(&sys, "eth0", 0, &FULL);
     fake_queue(&sys, "eth0", 1, &FULL);
     let trigger = Trigger::default();
-    let mut r = QueueLimitsReader::with_root(&sys, trigger.clone(), None).expect("reader");
+    let mut r = QueueLimitsReader::with_root(&sys, trigger.clone(), &[]).expect("reader");
     assert_eq!(queues(&mut r).0.len(), 2);
     std::fs::remove_dir_all(sys.join("class/net/eth0/queues/tx-1")).expect("rm");
     fake_queue(&sys, "eth1", 0, &FULL);
@@ -192,14 +192,40 @@ fn iface_restricts_and_must_exist() {
     let sys = scratch("sys");
     fake_queue(&sys, "eth0", 0, &FULL);
     fake_queue(&sys, "eth1", 0, &FULL);
-    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, Some("eth1")).expect("reader");
+    let mut r = QueueLimitsReader::with_root(&sys, Unwatched, &["eth1".into()]).expect("reader");
     let (q, _) = queues(&mut r);
     assert_eq!(q.len(), 1);
     assert_eq!(&*q[0].ifname, "eth1");
-    let err = QueueLimitsReader::with_root(&sys, Unwatched, Some("nosuch0"))
+    let err = QueueLimitsReader::with_root(&sys, Unwatched, &["nosuch0".into()])
         .err()
         .expect("missing interface");
     assert!(matches!(err, ReadError::NoSuchInterface(_)), "{err}");
+    // Several: exactly the union of each alone.
+    fake_queue(&sys, "eth2", 0, &FULL);
+    fake_queue(&sys, "eth2", 1, &FULL);
+    let names = |ifaces: &[std::ffi::OsString]| -> Vec<String> {
+        let mut r = QueueLimitsReader::with_root(&sys, Unwatched, ifaces).expect("reader");
+        let mut n: Vec<String> = queues(&mut r)
+            .0
+            .iter()
+            .map(|q| format!("{} {}", q.ifname, q.queue))
+            .collect();
+        n.sort();
+        n
+    };
+    let mut union = names(&["eth0".into()]);
+    union.extend(names(&["eth2".into()]));
+    union.sort();
+    assert_eq!(union.len(), 3);
+    assert_eq!(names(&["eth2".into(), "eth0".into()]), union);
+    // One of several missing: the run cannot start.
+    let err = QueueLimitsReader::with_root(&sys, Unwatched, &["eth0".into(), "nosuch0".into()])
+        .err()
+        .expect("missing interface");
+    assert!(
+        matches!(err, ReadError::NoSuchInterface(ref n) if n == "nosuch0"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -975,12 +975,239 @@ def group_classful():
     ]
 
 
+# ---------------------------------------------------------------------------------------------
+# Kinds of the time-sensitive networking family and newer kinds, as Linux 6.5+ dumps them
+# (uapi of Linux 6.17; older layouts where noted): cbs, etf, mqprio, taprio (group tsn);
+# multiq, qfq, skbprio, plug, teql, gred (group newer); dualpi2 (Linux 6.17, group dualpi2).
+
+def mqprio_qopt(num_tc, prio_tc_map, hw, counts, offsets):
+    """struct tc_mqprio_qopt (82): @0 u8 num_tc; @1 u8 prio_tc_map[16]; @17 u8 hw;
+    @18 u16 count[16]; @50 u16 offset[16]."""
+    counts = list(counts) + [0] * (16 - len(counts))
+    offsets = list(offsets) + [0] * (16 - len(offsets))
+    return struct.pack('<B16sB16H16H', num_tc, bytes(prio_tc_map), hw, *counts, *offsets)
+
+
+MQPRIO_MAP = [2, 2, 1, 0, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 0]
+
+
+def mqprio_options(qopt, attrs=b''):
+    """mqprio_dump(): nla_put(TCA_OPTIONS, qopt) then the attributes, and nla_nest_end() makes
+    the TCA_OPTIONS length cover the struct's 2 bytes of padding: the payload is qopt + pad."""
+    return qopt + b'\0' * 2 + attrs
+
+
+def tc_entry(t, index, *pairs):
+    """A per-class entry (nla_nest_start(): NLA_F_NESTED): u32 INDEX (1) and u32 pairs."""
+    return nest(t, a_u32(1, index), *(a_u32(k, v) for k, v in pairs), flag=NLA_F_NESTED)
+
+
+def sched_entry(index, cmd, gate_mask, interval):
+    """TCA_TAPRIO_SCHED_ENTRY (1): INDEX u32 (1), CMD u8 (2), GATE_MASK u32 (3),
+    INTERVAL u32 (4), as dump_entry() puts them."""
+    return nest(1, a_u32(1, index), a_u8(2, cmd), a_u32(3, gate_mask), a_u32(4, interval))
+
+
+def taprio_schedule(base, cycle, extension, entries):
+    """dump_schedule(): BASE_TIME s64 (3), CYCLE_TIME s64 (8), CYCLE_TIME_EXTENSION s64 (9),
+    SCHED_ENTRY_LIST (2) nest of entries."""
+    return (a_s64(3, base) + a_s64(8, cycle) + a_s64(9, extension)
+            + nest(2, *(sched_entry(*e) for e in entries)))
+
+
+def group_tsn():
+    # TCA_CBS_PARMS (1) = struct tc_cbs_qopt (20): @0 u8 offload; @4 s32 hicredit;
+    # @8 s32 locredit; @12 s32 idleslope; @16 s32 sendslope
+    cbs = attr(1, struct.pack('<B3xiiii', 1, 153, -1389, 98688, -901312))
+    # TCA_ETF_PARMS (1) = struct tc_etf_qopt (12): @0 s32 delta; @4 s32 clockid; @8 u32 flags
+    # (DEADLINE_MODE_ON 1, OFFLOAD_ON 2, SKIP_SOCK_CHECK 4)
+    etf_tai = attr(1, struct.pack('<iiI', 300000, 11, 1 | 4))
+    etf_mono = attr(1, struct.pack('<iiI', -20, 1, 2))
+    # mqprio, Linux 6.5+: MODE u16 (1) channel, SHAPER u16 (2) bw_rlimit, MIN_RATE64 (3) and
+    # MAX_RATE64 (4) nests of u64 per class (nla_nest_start_noflag), TC_ENTRY (5) per class
+    # with FP u32 (2): 1 express, 2 preemptible
+    mq_full = mqprio_options(
+        mqprio_qopt(3, MQPRIO_MAP, 1, [1, 1, 2], [0, 1, 2]),
+        a_u16(1, 1) + a_u16(2, 1)
+        + nest(3, a_u64(3, 125000), a_u64(3, 250000), a_u64(3, 375000))
+        + nest(4, a_u64(4, 1250000), a_u64(4, 2500000), a_u64(4, 3750000))
+        + tc_entry(5, 0, (2, 1)) + tc_entry(5, 1, (2, 2)) + tc_entry(5, 2, (2, 2)))
+    # mqprio as Linux 6.1 dumps it without mode/shaper/rates set: the struct alone
+    mq_bare = mqprio_options(mqprio_qopt(2, MQPRIO_MAP[::-1], 0, [2, 2], [0, 2]))
+    # mqprio with an explicit dcb mode (u16 0) and min rates only
+    mq_dcb = mqprio_options(
+        mqprio_qopt(2, [1] * 16, 1, [3, 1], [0, 3]),
+        a_u16(1, 0) + nest(3, a_u64(3, 1000), a_u64(3, 2000)))
+    # taprio, Linux 6.5+ (taprio_dump): PRIOMAP (1) struct tc_mqprio_qopt, SCHED_CLOCKID s32
+    # (5), FLAGS u32 (10; 1 = txtime assist), TXTIME_DELAY u32 (11), the operating schedule,
+    # TC_ENTRY (12) per class with MAX_SDU u32 (2) and FP u32 (3)
+    taprio_full = (attr(1, mqprio_qopt(3, MQPRIO_MAP, 0, [1, 1, 2], [0, 1, 2]))
+                   + a_s32(5, 11) + a_u32(10, 1) + a_u32(11, 500000)
+                   + taprio_schedule(1_000_000_000_007, 1_000_000, 13,
+                                     [(0, 0, 0x1, 300000), (1, 1, 0x2, 300000),
+                                      (2, 2, 0x4, 400000)])
+                   + tc_entry(12, 0, (2, 1500), (3, 1)) + tc_entry(12, 1, (2, 0), (3, 2))
+                   + tc_entry(12, 2, (2, 9000), (3, 1)))
+    # its statistics (taprio_dump_xstats, Linux 6.4+, offloaded schedules): a TCA_STATS_APP
+    # nest of WINDOW_DROPS u64 (2) and TX_OVERRUNS u64 (3), no TCA_XSTATS copy
+    taprio_x = a_u64(2, 91) + a_u64(3, 92)
+    # taprio as Linux 6.1 dumps it: no flags, no class entries, gate commands S only
+    taprio_61 = (attr(1, mqprio_qopt(2, [1, 0] * 8, 0, [2, 2], [0, 2])) + a_s32(5, 0)
+                 + taprio_schedule(5_000, 200_000, 0, [(0, 0, 0x3, 150000), (1, 0, 0x1, 50000)]))
+    return [
+        Qdisc(101, handle(0x8001), 'cbs', cbs, parent=handle(0x100, 1), refcnt=1,
+              desc='cbs offload=1 hicredit=153 locredit=-1389 idleslope=98688 '
+                   'sendslope=-901312'),
+        Qdisc(102, handle(0x8002), 'etf', etf_tai, parent=handle(0x100, 2), refcnt=1,
+              desc='etf delta=300000 clockid=TAI(11) flags=deadline_mode|skip_sock_check'),
+        Qdisc(103, handle(0x8003), 'etf', etf_mono, desc='etf delta=-20 clockid=MONOTONIC(1) '
+              'flags=offload'),
+        Qdisc(104, handle(0x100), 'mqprio', mq_full,
+              desc='mqprio num_tc=3 map=2 2 1 0 2 2 2 2 2 2 2 2 2 2 1 0 hw=1 queues 1@0 1@1 2@2 '
+                   'mode=channel shaper=bw_rlimit min_rate=125000 250000 375000 '
+                   'max_rate=1250000 2500000 3750000 fp=E P P'),
+        Qdisc(105, handle(0x200), 'mqprio', mq_bare,
+              desc='mqprio num_tc=2 map reversed hw=0 queues 2@0 2@2, no attributes (Linux 6.1)'),
+        Qdisc(106, handle(0x300), 'mqprio', mq_dcb,
+              desc='mqprio num_tc=2 map all 1 hw=1 queues 3@0 1@3 mode=dcb (sent) '
+                   'min_rate=1000 2000'),
+        Qdisc(107, handle(0x400), 'taprio', taprio_full, taprio_x, offloaded=1,
+              compat_xstats=False,
+              desc='taprio num_tc=3 queues 1@0 1@1 2@2 clockid=TAI flags=0x1 '
+                   'txtime_delay=500000 base=1000000000007 cycle=1000000 extension=13 '
+                   'entries S 0x1 300000, H 0x2 300000, R 0x4 400000; max-sdu=1500 0 9000 '
+                   'fp=E P E; xstats window_drops=91 tx_overruns=92'),
+        Qdisc(108, handle(0x500), 'taprio', taprio_61,
+              desc='taprio as Linux 6.1: num_tc=2 queues 2@0 2@2 clockid=REALTIME(0) '
+                   'base=5000 cycle=200000 extension=0 entries S 0x3 150000, S 0x1 50000'),
+    ]
+
+
+def gred_qopt(dp, k):
+    """struct tc_gred_qopt (52): @0 u32 limit; @4 qth_min; @8 qth_max; @12 DP; @16 backlog;
+    @20 qave; @24 forced; @28 early; @32 other; @36 pdrop; @40 u8 Wlog; @41 u8 Plog;
+    @42 u8 Scell_log; @43 u8 prio; @44 u32 packets; @48 u32 bytesin. Values distinct per
+    field and per virtual queue (k)."""
+    b = 1000 * k
+    return struct.pack('<10I4B2I', 60000 + b, 15000 + b, 45000 + b, dp, b + 5, b + 6, b + 7,
+                       b + 8, b + 9, b + 10, 9, 10, 11, k + 1, b + 11, b + 12)
+
+
+def gred_unused(i):
+    """gred_dump(): an unconfigured virtual queue is a zeroed struct with DP = MAX_DPs + i."""
+    return struct.pack('<10I4B2I', 0, 0, 0, 16 + i, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def gred_vq(dp, k, flags):
+    """TCA_GRED_VQ_ENTRY (1) as gred_dump() writes it: DP u32 (2), FLAGS u32 (12),
+    STAT_BYTES u64 (3), STAT_PACKETS (4), STAT_BACKLOG (5), STAT_PROB_DROP (6),
+    STAT_PROB_MARK (7), STAT_FORCED_DROP (8), STAT_FORCED_MARK (9), STAT_PDROP (10),
+    STAT_OTHER (11), u32 each. The byte count passes 2^32."""
+    b = 100 * k
+    return nest(1, a_u32(2, dp), a_u32(12, flags), a_u64(3, (5 << 32) + b + 1),
+                *(a_u32(t, b + t) for t in range(4, 12)))
+
+
+def group_newer():
+    # struct tc_multiq_qopt (4): @0 u16 bands; @2 u16 max_bands
+    multiq = struct.pack('<HH', 3, 8)
+    # struct tc_skbprio_qopt (4): @0 u32 limit
+    skbprio = struct.pack('<I', 64)
+    # gred (gred_dump): DPS (3) struct tc_gred_sopt (12: @0 u32 DPs; @4 u32 def_DP;
+    # @8 u8 grio; @9 u8 flags), MAX_P (4) u32[16], LIMIT (5) u32, PARMS (1) struct
+    # tc_gred_qopt[16], VQ_LIST (6) (Linux 5.0+)
+    sopt = struct.pack('<IIBBH', 3, 1, 1, 1 | 2, 0)
+    parms = gred_qopt(0, 1) + gred_qopt(1, 2) + gred_unused(2) + gred_qopt(3, 3)
+    parms += b''.join(gred_unused(i) for i in range(4, 16))
+    gred = (attr(3, sopt) + attr(4, struct.pack('<16I', *range(1, 17)))
+            + a_u32(5, 400000) + attr(1, parms)
+            + nest(6, gred_vq(0, 1, 4), gred_vq(1, 2, 8), gred_vq(3, 3, 1 | 4)))
+    # gred as a kernel before 5.0 dumps it: no VQ_LIST, no LIMIT
+    sopt_old = struct.pack('<IIBBH', 2, 0, 0, 0, 0)
+    parms_old = gred_qopt(0, 4) + gred_qopt(1, 5) + b''.join(gred_unused(i) for i in range(2, 16))
+    gred_old = attr(3, sopt_old) + attr(4, struct.pack('<16I', *range(17, 33))) + attr(1, parms_old)
+    # tbf whose buffer and mtu are not whole microseconds (16 KiB at 20 Mbit/s: 102400 ticks
+    # of 64 ns = 6553.6 us; 1600 bytes at 60 Mbit/s: 3334 ticks), where iproute2 6.15's
+    # burst, minburst and lat differ from 6.1's
+    tbf = tbf_opts(tc_ratespec(2_500_000), tc_ratespec(7_500_000), 1_016_384, 102_400, 3_334)
+    # netem as Linux 6.6+ dumps it (netem_dump): the struct (ticks), LATENCY64 (10) and
+    # JITTER64 (11) in ns (not whole microseconds), CORR, REORDER, CORRUPT, RATE, PRNG_SEED (14)
+    ns = 4_000_123
+    netem = netem_qopt(ns >> 6, 800, 0, 0, 0, 1_000_999 >> 6) + a_s64(10, ns) \
+        + a_s64(11, 1_000_999) + netem_corr(pct(0.25), 0, 0) + netem_reorder(0, 0) \
+        + netem_corrupt(0, 0) + netem_rate(0, 0, 0, 0) + a_u64(14, 0x1234_5678_9ABC_DEF0)
+    return [
+        Qdisc(101, handle(0x8001), 'multiq', multiq, desc='multiq bands=3 max_bands=8'),
+        Qdisc(102, handle(0x8002), 'qfq', None, desc='qfq (the qdisc dumps no options)'),
+        Qdisc(103, handle(0x8003), 'skbprio', skbprio, desc='skbprio limit=64'),
+        Qdisc(104, handle(0x8004), 'plug', None, desc='plug (no dump operation)'),
+        Qdisc(105, 0, 'teql0', None, refcnt=1, desc='teql0 (no options)'),
+        Qdisc(106, handle(0x8006), 'gred', gred,
+              desc='gred DPs=3 def_DP=1 grio flags=ecn|harddrop limit=400000; vqs 0, 1, 3 '
+                   '(qopt values 1000*k + field, prio k+1), VQ list with flags adaptive, nodrop, '
+                   'ecn|adaptive and byte counts above 2^32'),
+        Qdisc(107, handle(0x8007), 'gred', gred_old,
+              desc='gred as before Linux 5.0: DPs=2 def_DP=0, no VQ list, no limit'),
+        Qdisc(108, handle(0x8008), 'tbf', tbf,
+              desc='tbf rate=2500000 peakrate=7500000 limit=1016384 buffer=102400 ticks '
+                   'mtu=3334 ticks'),
+        Qdisc(109, handle(0x8009), 'netem', netem,
+              desc='netem limit=800 latency64=4000123ns jitter64=1000999ns delay_corr=0.25 '
+                   'seed=0x123456789abcdef0'),
+    ]
+
+
+def group_dualpi2():
+    # Linux 6.17 (dualpi2_dump): LIMIT (1), MEMORY_LIMIT (2), TARGET (3, us), TUPDATE (4, us),
+    # ALPHA (5) and BETA (6) (Hz scaled by 256), STEP_THRESH_PKTS (7) or STEP_THRESH_US (8),
+    # MIN_QLEN_STEP (9), all u32; COUPLING (10), DROP_OVERLOAD (11), DROP_EARLY (12),
+    # C_PROTECTION (13), ECN_MASK (14), SPLIT_GSO (15), u8 each
+    def opts(step, values):
+        o = a_u32(1, values[0]) + a_u32(2, values[1]) + a_u32(3, values[2])
+        o += a_u32(4, values[3]) + a_u32(5, values[4]) + a_u32(6, values[5])
+        o += a_u32(7, step[1]) if step[0] == 'pkts' else a_u32(8, step[1])
+        o += a_u32(9, values[6])
+        for t, v in zip(range(10, 16), values[7:]):
+            o += a_u8(t, v)
+        return o
+    one = opts(('pkts', 300), [10000, 5000000, 15000, 16000, 41, 819, 2, 2, 1, 0, 10, 1, 1])
+    two = opts(('us', 1000), [20000, 7000000, 20000, 17000, 80, 2560, 3, 4, 0, 1, 30, 3, 0])
+    # struct tc_dualpi2_xstats (48): @0 u32 prob; @4 delay_c; @8 delay_l; @12 packets_in_c;
+    # @16 packets_in_l; @20 maxq; @24 ecn_mark; @28 step_marks; @32 s32 credit;
+    # @36 memory_used; @40 max_memory_used; @44 memory_limit
+    x1 = struct.pack('<8Ii3I', 0x40000000, 11, 12, 13, 14, 15, 16, 17, -18, 19, 20, 21)
+    x2 = struct.pack('<8Ii3I', 0xFFFFFFFF, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41)
+    return [
+        Qdisc(101, handle(0x8001), 'dualpi2', one, x1,
+              desc='dualpi2 limit=10000 memlimit=5000000 target=15000us tupdate=16000us '
+                   'alpha=41/256 beta=819/256 step_thresh=300p min_qlen_step=2 coupling=2 '
+                   'drop_overload=drop drop_early=dequeue c_protection=10 ecn_mask=l4s '
+                   'split_gso; xstats prob=0x40000000 delay_c=11 ... credit=-18'),
+        Qdisc(102, handle(0x8002), 'dualpi2', two, x2,
+              desc='dualpi2 limit=20000 step_thresh=1000us coupling=4 overflow drop_enqueue '
+                   'ecn_mask=any no split_gso; xstats prob=1 credit=38'),
+    ]
+
+
 GROUPS = [
     ('fq_codel', group_fq_codel), ('codel', group_codel), ('fq', group_fq),
     ('cake', group_cake), ('tbf', group_tbf), ('netem', group_netem), ('sfq', group_sfq),
     ('red', group_red), ('pie', group_pie), ('fq_pie', group_fq_pie), ('misc', group_misc),
     ('classful', group_classful),
+    ('tsn', group_tsn), ('newer', group_newer), ('dualpi2', group_dualpi2),
 ]
+
+# The readings beside each group: iproute2 6.1.0's (NAME.tc-s-j-qdisc.json) and 6.15.0's
+# (NAME.iproute2-6.15.tc-s-j-qdisc.json); for dualpi2 only iproute2 6.17.0's, the first version
+# that knows it.
+ORACLE = {'dualpi2': '6.17.0'}
+KERNEL = {
+    'tsn': 'layouts of Linux 6.5+ uapi headers (iproute2 6.15.0\'s copy), Linux 6.1\'s where '
+           'noted',
+    'newer': 'layouts of Linux 6.1 uapi headers (gred\'s VQ list since 5.0, netem\'s seed '
+             'since 6.6)',
+    'dualpi2': 'layouts of Linux 6.17 uapi headers (iproute2 6.17.0\'s copy)',
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1046,10 +1273,15 @@ def write_txt(path, group, qdiscs):
         f'capture: tc-synth-{group}.pcap',
         'recorded: synthesised by captures/synth/make_tc_captures.py (bytes written field by '
         'field from include/uapi/linux/pkt_sched.h, gen_stats.h, rtnetlink.h)',
-        'kernel: none (synthesised); layouts of Linux 6.1 uapi headers as shipped with '
-        'iproute2 6.1.0',
-        f'oracle: tc-synth-{group}.tc-s-j-qdisc.json = iproute2 6.1.0\'s own print_qdisc '
-        '(tc -s -j qdisc) run on the same message bytes',
+        'kernel: none (synthesised); ' + KERNEL.get(
+            group, 'layouts of Linux 6.1 uapi headers as shipped with iproute2 6.1.0'),
+        f'oracle: tc-synth-{group}.tc-s-j-qdisc.json = iproute2 {ORACLE.get(group, "6.1.0")}\'s '
+        'own print_qdisc (tc -s -j qdisc) run on the same message bytes',
+    ]
+    if group not in ORACLE:
+        lines.append(f'oracle-6.15: tc-synth-{group}.iproute2-6.15.tc-s-j-qdisc.json = iproute2 '
+                     '6.15.0\'s (Debian\'s 6.15.0-1~bpo12+1), run the same way')
+    lines += [
         'options: --no-ip --tc',
         'samples: 1',
         'values:',

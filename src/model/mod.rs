@@ -6,8 +6,10 @@ pub mod describe;
 pub mod ip;
 pub mod queue_limits;
 pub mod record;
+pub mod run;
 pub mod small_queue;
 pub mod ss;
+pub mod ss_closed;
 pub mod tc;
 
 pub use describe::{Describe, Field, Kind, Unit, Visitor};

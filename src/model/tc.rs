@@ -1,5 +1,6 @@
 //! The `tc` statistics of one sample: every qdisc with its generic statistics, options and
-//! per-kind xstats, described with the keys and order of `tc -s -j qdisc` (iproute2 6.1).
+//! per-kind xstats, described with the keys and order of `tc -s -j qdisc` (what iproute2 6.1 and
+//! 6.15 print).
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -200,6 +200,31 @@ impl NetlinkSocket {
         })
     }
 
+    /// Open a blocking socket subscribed to the multicast `groups`, for a thread of its own that
+    /// waits for events: `recv` returns within `timeout` (`WouldBlock`) when none comes, and the
+    /// receive buffer is asked for `rcvbuf` bytes (beyond `rmem_max` when privileged).
+    pub fn open_events(
+        protocol: isize,
+        groups: u32,
+        rcvbuf: usize,
+        timeout: Duration,
+    ) -> io::Result<Self> {
+        let mut socket = Socket::new(protocol)?;
+        socket.bind(&SocketAddr::new(0, groups))?;
+        crate::sys::set_recv_buffer(&socket, rcvbuf);
+        crate::sys::set_recv_timeout(&socket, timeout)?;
+        Ok(NetlinkSocket {
+            protocol,
+            groups,
+            socket,
+        })
+    }
+
+    /// Ask for a receive buffer of `bytes` (after the kernel dropped events for want of room).
+    pub fn grow_recv_buffer(&mut self, bytes: usize) {
+        crate::sys::set_recv_buffer(&self.socket, bytes);
+    }
+
     fn new_socket(protocol: isize, groups: u32) -> io::Result<Socket> {
         let mut socket = Socket::new(protocol)?;
         socket.bind(&SocketAddr::new(0, groups))?;
@@ -632,6 +657,20 @@ impl Request {
         let mut bytes = vec![0; message.buffer_len()];
         message.serialize(&mut bytes);
         Request { name, bytes }
+    }
+
+    /// Append an attribute to the request's message (e.g. a filter program), keeping its
+    /// length field right.
+    pub fn with_attribute(mut self, kind: u16, payload: &[u8]) -> Request {
+        let len = 4 + payload.len(); // struct nlattr, then the payload
+        self.bytes.resize(nlmsg_align(self.bytes.len()), 0);
+        self.bytes.extend_from_slice(&(len as u16).to_ne_bytes());
+        self.bytes.extend_from_slice(&kind.to_ne_bytes());
+        self.bytes.extend_from_slice(payload);
+        self.bytes.resize(nlmsg_align(self.bytes.len()), 0);
+        let total = self.bytes.len() as u32;
+        self.bytes[..4].copy_from_slice(&total.to_ne_bytes());
+        self
     }
 }
 

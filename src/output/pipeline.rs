@@ -244,6 +244,14 @@ impl Pipeline {
         state
     }
 
+    /// Samples each output did not get so far because it was behind.
+    pub fn dropped(&self) -> Vec<(&'static str, u64)> {
+        self.lanes
+            .iter()
+            .map(|l| (l.name, l.delivery.samples_dropped))
+            .collect()
+    }
+
     /// The most samples waiting for any one output now.
     pub fn queued(&self) -> usize {
         self.lanes
@@ -371,6 +379,7 @@ mod tests {
     fn sample(n: u64) -> Vec<Record> {
         vec![Record {
             kind: "small_queue",
+            run: "".into(),
             sample: n,
             timestamp: Duration::ZERO,
             elapsed: Duration::ZERO,

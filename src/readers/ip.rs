@@ -13,16 +13,20 @@
 //! `carrier_changes` is metadata here: every carrier change emits an `RTM_NEWLINK` notification
 //! (`linkwatch` → `netdev_state_change`), so the cached value is refreshed when it moves.
 
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 use netlink_packet_route::RouteNetlinkMessage;
-use netlink_packet_route::link::LinkMessage;
+use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkMessage};
 use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 
 use super::{Collected, ReadError, Reader, Warning};
+use crate::bpf::{KernelPrograms, Programs};
 use crate::model::Stats;
-use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, resolve_links};
+use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, ProgInfo, resolve_links};
 use crate::netlink::link::{decode_link, decode_stats};
 use crate::netlink::watch::{LinkEvents, LinkWatch};
 use crate::netlink::{DumpCounters, Dumper, NetlinkSocket, Request, Transport, route_open_error};
@@ -36,9 +40,13 @@ struct DumpInfo {
     sent_at: Option<std::time::Duration>,
 }
 
-/// True when `--iface` (if any) selects this link.
-fn wanted(iface: Option<&str>, meta: &LinkMeta) -> bool {
-    iface.is_none_or(|name| meta.ifname == name)
+/// True when `--iface` selects this link (none given: every link), by its name's exact bytes.
+fn wanted(ifaces: &[Vec<u8>], meta: &LinkMeta) -> bool {
+    let name = meta
+        .ifname_bytes
+        .as_deref()
+        .unwrap_or(meta.ifname.as_bytes());
+    ifaces.is_empty() || ifaces.iter().any(|i| i == name)
 }
 
 /// The `ip` reader.
@@ -47,7 +55,14 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     watch: W,
     getlink: Request,
     getstats: Request,
-    iface: Option<String>,
+    /// `--iface`: the names' exact bytes; empty: every link.
+    ifaces: Vec<Vec<u8>>,
+    /// Where XDP programs' names, tags and jited states come from.
+    programs: Box<dyn Programs>,
+    /// What `programs` said, by program id, for the programs attached at the last refresh.
+    /// A program id is not reused while its program lives, and a link notification announces
+    /// every attach and detach, so the kernel is asked once per program.
+    prog_cache: HashMap<u32, Option<Arc<ProgInfo>>>,
     /// Metadata of every link, sorted by ifindex.
     links: Vec<Arc<LinkMeta>>,
     refresh: bool,
@@ -57,38 +72,54 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
 }
 
 impl IpReader {
-    /// A reader of the live kernel; with `iface`, only that interface is reported, and it must
-    /// exist now.
-    pub fn open(iface: Option<&str>) -> Result<Self, ReadError> {
+    /// A reader of the live kernel; with `ifaces`, only those interfaces are reported, and they
+    /// must exist now. XDP programs' names, tags and jited states are asked of the kernel.
+    pub fn open(ifaces: &[OsString]) -> Result<Self, ReadError> {
         // Subscribed before the first dump, so no change falls between the two.
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_ROUTE).map_err(route_open_error)?;
-        IpReader::with_source(transport, watch, iface)
+        IpReader::with_source(transport, watch, Box::new(KernelPrograms), ifaces)
     }
 }
 
 impl<T: Transport, W: LinkWatch> IpReader<T, W> {
-    /// A reader over any message source and change watch (the seam tests use).
-    pub fn with_source(transport: T, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
+    /// A reader over any message source, change watch and source of BPF program information
+    /// (the seam tests and replays use).
+    pub fn with_source(
+        transport: T,
+        watch: W,
+        programs: Box<dyn Programs>,
+        ifaces: &[OsString],
+    ) -> Result<Self, ReadError> {
         let mut stats = StatsMessage::default();
         stats.header.filter_mask = StatsFilterMask::Link64;
+        // As ip asks: with the virtual functions of SR-IOV devices (IFLA_VFINFO_LIST). Links
+        // without a parent device answer as without the flag.
+        let mut getlink = LinkMessage::default();
+        getlink
+            .attributes
+            .push(LinkAttribute::ExtMask(vec![LinkExtentMask::Vf]));
         let mut reader = IpReader {
             dumper: Dumper::new(transport),
             watch,
-            getlink: Request::dump(
-                "RTM_GETLINK",
-                RouteNetlinkMessage::GetLink(LinkMessage::default()),
-            ),
+            getlink: Request::dump("RTM_GETLINK", RouteNetlinkMessage::GetLink(getlink)),
             getstats: Request::dump("RTM_GETSTATS", RouteNetlinkMessage::GetStats(stats)),
-            iface: iface.map(str::to_owned),
+            ifaces: ifaces.iter().map(|n| n.as_bytes().to_vec()).collect(),
+            programs,
+            prog_cache: HashMap::new(),
             links: Vec::new(),
             refresh: true,
             getstats_works: true,
         };
-        if let Some(name) = iface {
+        if !ifaces.is_empty() {
             reader.refresh_links(&mut Vec::new())?;
-            if !reader.links.iter().any(|l| l.ifname == name) {
-                return Err(ReadError::NoSuchInterface(name.to_owned()));
+            for name in ifaces {
+                let one = [name.as_bytes().to_vec()];
+                if !reader.links.iter().any(|l| wanted(&one, l)) {
+                    return Err(ReadError::NoSuchInterface(
+                        name.to_string_lossy().into_owned(),
+                    ));
+                }
             }
             // The first sample may reuse this dump's metadata but needs fresh counters.
             reader.refresh = false;
@@ -112,6 +143,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         let (mut metas, stats): (Vec<LinkMeta>, Vec<Option<LinkStats64>>) =
             decoded.into_iter().unzip();
         resolve_links(&mut metas);
+        self.fill_programs(&mut metas);
         let mut links = Vec::with_capacity(metas.len());
         for (meta, stats64) in metas.into_iter().zip(stats) {
             // Keep the shared allocation when nothing changed.
@@ -122,7 +154,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
                 Ok(i) if *self.links[i] == meta => Arc::clone(&self.links[i]),
                 _ => Arc::new(meta),
             };
-            if wanted(self.iface.as_deref(), &meta) {
+            if wanted(&self.ifaces, &meta) {
                 out.push(LinkSample {
                     link: Arc::clone(&meta),
                     stats64,
@@ -132,6 +164,26 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
         }
         self.links = links;
         Ok(info)
+    }
+
+    /// Name, tag and jited state of every attached XDP program: from the cache, else asked
+    /// once; programs no longer attached leave the cache.
+    fn fill_programs(&mut self, metas: &mut [LinkMeta]) {
+        let mut cache = HashMap::new();
+        for xdp in metas.iter_mut().filter_map(|m| m.xdp.as_mut()) {
+            for prog in xdp.programs_mut() {
+                let info = match self.prog_cache.remove(&prog.id) {
+                    Some(known) => known,
+                    None => match cache.get(&prog.id) {
+                        Some(known) => Option::clone(known),
+                        None => self.programs.info(prog.id).map(Arc::new),
+                    },
+                };
+                prog.info = info.clone();
+                cache.insert(prog.id, info);
+            }
+        }
+        self.prog_cache = cache;
     }
 
     /// `RTM_GETSTATS` dump paired with the cached metadata.
@@ -161,7 +213,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
                     cursor = i + 1;
                     seen += 1;
                     let meta = &self.links[i];
-                    if wanted(self.iface.as_deref(), meta) {
+                    if wanted(&self.ifaces, meta) {
                         out.push(LinkSample {
                             link: Arc::clone(meta),
                             stats64,
@@ -187,10 +239,10 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
 
     fn collect(&mut self) -> Result<Collected, ReadError> {
         let changed = self.watch.changed();
-        let mut out = Vec::with_capacity(if self.iface.is_some() {
-            1
-        } else {
+        let mut out = Vec::with_capacity(if self.ifaces.is_empty() {
             self.links.len()
+        } else {
+            self.ifaces.len()
         });
         let info = if changed || self.refresh || !self.getstats_works {
             self.refresh = false;
@@ -208,10 +260,15 @@ impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
                 Err(e) => return Err(e),
             }
         };
-        let mut warnings = match &self.iface {
-            Some(name) if out.is_empty() => vec![Warning::InterfaceGone(name.clone())],
-            _ => Vec::new(),
-        };
+        let mut warnings: Vec<Warning> = self
+            .ifaces
+            .iter()
+            .filter(|name| {
+                !out.iter()
+                    .any(|l| wanted(std::slice::from_ref(name), &l.link))
+            })
+            .map(|name| Warning::InterfaceGone(String::from_utf8_lossy(name).into_owned()))
+            .collect();
         warnings.extend(self.dumper.take_warning().map(Warning::Transport));
         Ok(Collected {
             stats: Stats::Ip(out),
@@ -278,7 +335,8 @@ mod tests {
             reply: Default::default(),
             requests: Vec::new(),
         };
-        let mut r = IpReader::with_source(kernel, NoChange, None).expect("reader");
+        let mut r = IpReader::with_source(kernel, NoChange, Box::new(crate::bpf::NoPrograms), &[])
+            .expect("reader");
         for _ in 0..3 {
             let c = r.collect().expect("collect");
             let Stats::Ip(links) = c.stats else {
@@ -289,5 +347,95 @@ mod tests {
         }
         // GETLINK, GETSTATS (refused), GETLINK, then GETLINK only.
         assert_eq!(r.dumper.transport().requests, vec![18, 94, 18, 18]);
+    }
+
+    /// A kernel whose link dump is whatever the test put in `links` (shared with the test).
+    struct Links(std::rc::Rc<std::cell::RefCell<Vec<Vec<u8>>>>, Vec<Vec<u8>>);
+
+    impl Transport for Links {
+        fn send(&mut self, request: &[u8]) -> io::Result<()> {
+            let seq = u32::from_ne_bytes(request[8..12].try_into().expect("4 bytes"));
+            let mut d = Vec::new();
+            for payload in self.0.borrow().iter() {
+                d.extend(nl(RTM_NEWLINK, 2, seq, payload));
+            }
+            d.extend(nl(3, 2, seq, &0i32.to_ne_bytes()));
+            self.1.push(d);
+            Ok(())
+        }
+        fn recv(&mut self, buf: &mut Vec<u8>) -> io::Result<usize> {
+            let d = self.1.pop().ok_or(io::ErrorKind::WouldBlock)?;
+            buf.extend_from_slice(&d);
+            Ok(d.len())
+        }
+        fn reopen(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Programs that answer with a name made of the id, and log every question.
+    struct Asked(std::rc::Rc<std::cell::RefCell<Vec<u32>>>);
+
+    impl Programs for Asked {
+        fn info(&mut self, id: u32) -> Option<ProgInfo> {
+            self.0.borrow_mut().push(id);
+            Some(ProgInfo {
+                name: format!("p{id}"),
+                tag: [id as u8; 8],
+                jited: true,
+            })
+        }
+    }
+
+    fn link_with_xdp(index: u32, ids: &[(u16, u32)]) -> Vec<u8> {
+        use crate::netlink::testing::attribute;
+        let mut m = veth_message();
+        m.header.index = index;
+        let mut bytes = emitted(&m);
+        let mut xdp = attribute(2, &[4]);
+        for (kind, id) in ids {
+            xdp.extend(attribute(*kind, &id.to_ne_bytes()));
+        }
+        bytes.extend(attribute(libc::IFLA_XDP, &xdp));
+        bytes
+    }
+
+    #[test]
+    fn program_information_is_asked_once_per_program_and_forgotten_when_detached() {
+        use crate::netlink::watch::AlwaysRefresh;
+        let links = std::rc::Rc::new(std::cell::RefCell::new(vec![
+            link_with_xdp(7, &[(6, 42), (5, 43)]),
+            link_with_xdp(8, &[(6, 42)]),
+        ]));
+        let asked = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let kernel = Links(std::rc::Rc::clone(&links), Vec::new());
+        let programs = Box::new(Asked(std::rc::Rc::clone(&asked)));
+        let mut r = IpReader::with_source(kernel, AlwaysRefresh, programs, &[]).expect("reader");
+        let names = |r: &mut IpReader<Links, AlwaysRefresh>| -> Vec<Vec<String>> {
+            let Stats::Ip(links) = r.collect().expect("collect").stats else {
+                panic!("ip reader returned other stats");
+            };
+            links
+                .iter()
+                .map(|l| {
+                    let mut xdp = l.link.xdp.clone().expect("xdp");
+                    xdp.programs_mut()
+                        .map(|p| p.info.as_ref().map_or("-".into(), |i| i.name.clone()))
+                        .collect()
+                })
+                .collect()
+        };
+        for _ in 0..3 {
+            assert_eq!(names(&mut r), vec![vec!["p42", "p43"], vec!["p42"]]);
+        }
+        // Three refreshes, two programs: each asked once.
+        assert_eq!(*asked.borrow(), vec![42, 43]);
+        // 43 detached: forgotten, and asked again when it comes back.
+        links.borrow_mut()[0] = link_with_xdp(7, &[(6, 42)]);
+        assert_eq!(names(&mut r), vec![vec!["p42"], vec!["p42"]]);
+        assert_eq!(r.prog_cache.len(), 1);
+        links.borrow_mut()[0] = link_with_xdp(7, &[(6, 42), (5, 43)]);
+        assert_eq!(names(&mut r), vec![vec!["p42", "p43"], vec!["p42"]]);
+        assert_eq!(*asked.borrow(), vec![42, 43, 43]);
     }
 }

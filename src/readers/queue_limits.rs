@@ -30,7 +30,8 @@ struct QueueFiles {
 /// The `queue_limits` reader.
 pub struct QueueLimitsReader<W = LinkEvents> {
     sys: PathBuf,
-    iface: Option<String>,
+    /// `--iface`; empty: every interface.
+    ifaces: Vec<OsString>,
     watch: W,
     queues: Vec<QueueFiles>,
     rescan: bool,
@@ -39,27 +40,27 @@ pub struct QueueLimitsReader<W = LinkEvents> {
 
 impl QueueLimitsReader {
     /// Read the live `/sys`, rescanning on link notifications.
-    pub fn open(iface: Option<&str>) -> Result<QueueLimitsReader, ReadError> {
+    pub fn open(ifaces: &[OsString]) -> Result<QueueLimitsReader, ReadError> {
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
-        QueueLimitsReader::with_root(Path::new("/sys"), watch, iface)
+        QueueLimitsReader::with_root(Path::new("/sys"), watch, ifaces)
     }
 }
 
 impl<W: LinkWatch> QueueLimitsReader<W> {
     /// Read the sysfs tree mounted at `sys` (the seam tests point at a fake tree).
-    pub fn with_root(sys: &Path, watch: W, iface: Option<&str>) -> Result<Self, ReadError> {
+    pub fn with_root(sys: &Path, watch: W, ifaces: &[OsString]) -> Result<Self, ReadError> {
         let mut reader = QueueLimitsReader {
             sys: sys.to_owned(),
-            iface: iface.map(str::to_owned),
+            ifaces: ifaces.to_vec(),
             watch,
             queues: Vec::new(),
             rescan: false,
             warnings: Vec::new(),
         };
-        if let Some(name) = iface
-            && !reader.net_dir().join(name).exists()
-        {
-            return Err(ReadError::NoSuchInterface(name.to_owned()));
+        if let Some(name) = ifaces.iter().find(|n| !reader.net_dir().join(n).exists()) {
+            return Err(ReadError::NoSuchInterface(
+                name.to_string_lossy().into_owned(),
+            ));
         }
         reader.scan();
         Ok(reader)
@@ -74,9 +75,9 @@ impl<W: LinkWatch> QueueLimitsReader<W> {
         self.queues.clear();
         let net = self.net_dir();
         // Directory names as they are: an interface name need not be UTF-8.
-        let mut ifaces: Vec<OsString> = match &self.iface {
-            Some(name) => vec![OsString::from(name)],
-            None => match fs::read_dir(&net) {
+        let mut ifaces: Vec<OsString> = match self.ifaces.is_empty() {
+            false => self.ifaces.clone(),
+            true => match fs::read_dir(&net) {
                 Ok(entries) => entries
                     .filter_map(Result::ok)
                     .map(|e| e.file_name())
@@ -189,11 +190,14 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
                 values,
             });
         }
-        if let Some(name) = &self.iface
-            && out.is_empty()
-            && !self.net_dir().join(name).exists()
-        {
-            self.warnings.push(Warning::InterfaceGone(name.clone()));
+        for name in &self.ifaces {
+            if !out.iter().any(|q| {
+                q.ifname_bytes.as_deref().unwrap_or(q.ifname.as_bytes()) == name.as_bytes()
+            }) && !self.net_dir().join(name).exists()
+            {
+                self.warnings
+                    .push(Warning::InterfaceGone(name.to_string_lossy().into_owned()));
+            }
         }
         Ok(Collected {
             stats: Stats::QueueLimits(out),

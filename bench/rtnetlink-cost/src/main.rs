@@ -46,6 +46,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ip_getlink = IpReader::with_source(
         netstatspy::netlink::NetlinkSocket::open(NETLINK_ROUTE)?,
         AlwaysRefresh,
+        Box::new(netstatspy::bpf::KernelPrograms),
         None,
     )?;
     let (ours_getlink, _) = per_iteration(iterations, || {

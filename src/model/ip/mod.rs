@@ -3,6 +3,7 @@
 //! (iproute2's ip/ipaddress.c), and the iproute2 names of flags, states and link types.
 
 pub mod names;
+pub mod vf;
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ pub use self::names::{
     split_name,
 };
 use self::names::{Hex, IFF_POINTOPOINT, IFF_UP, LinkTypeName};
+pub use self::vf::{ProgInfo, VfEntry, VfInfo, VfStats, VfVlan, Xdp, XdpProg};
 use super::describe::{Describe, ELEMENT, Field, Unit, Visitor};
 
 /// Declares [`LinkStats64`] with its counters in `struct rtnl_link_stats64` order, once, for
@@ -102,6 +104,18 @@ pub struct LinkMeta {
     pub perm_address: Option<Vec<u8>>,
     /// `IFLA_PROTO_DOWN`: the protocol has put the link down (`ip link set … protodown on`).
     pub proto_down: Option<u8>,
+    /// `IFLA_PROTO_DOWN_REASON` / `IFLA_PROTO_DOWN_REASON_VALUE`: the bit set of reasons.
+    pub proto_down_reason: Option<u32>,
+    /// `IFLA_XDP`, when a program is attached (`IFLA_XDP_ATTACHED` not `XDP_ATTACHED_NONE`).
+    pub xdp: Option<Xdp>,
+    /// `IFLA_PARENT_DEV_BUS_NAME`: the bus of the device the link belongs to (`pci`, `virtio`).
+    pub parent_bus: Option<String>,
+    /// `IFLA_PARENT_DEV_NAME`: that device's name on its bus.
+    pub parent_dev: Option<String>,
+    /// `IFLA_NUM_VF`: the number of virtual functions.
+    pub num_vf: Option<u32>,
+    /// `IFLA_VFINFO_LIST`: the virtual functions.
+    pub vfinfo_list: Option<Vec<VfEntry>>,
     /// `IFLA_IFALIAS`: the link's alias (`ip link set … alias …`).
     pub ifalias: Option<String>,
     /// `IFLA_PROP_LIST` / `IFLA_ALT_IFNAME`: alternative names, in the kernel's order.
@@ -191,6 +205,10 @@ const GROUP: Field = Field::label("group");
 const PERMADDR: Field = Field::label("permaddr");
 const LINK_NETNSID: Field = Field::label("link_netnsid");
 const PROTO_DOWN: Field = Field::label("proto_down");
+const PROTO_DOWN_REASON: Field = Field::label("proto_down_reason");
+const VFINFO_LIST: Field = Field::label("vfinfo_list");
+const PARENTBUS: Field = Field::label("parentbus");
+const PARENTDEV: Field = Field::label("parentdev");
 const IFALIAS: Field = Field::label("ifalias");
 const ALTNAMES: Field = Field::label("altnames");
 const LINK_TYPE: Field = Field::label("link_type");
@@ -248,6 +266,9 @@ impl LinkMeta {
         v.end();
         if let Some(mtu) = self.mtu {
             v.u64(&MTU, mtu.into());
+        }
+        if let Some(xdp) = &self.xdp {
+            xdp.describe(v);
         }
         if let Some(q) = &self.qdisc {
             v.str(&QDISC, q);
@@ -310,13 +331,42 @@ impl LinkMeta {
         if self.proto_down.is_some_and(|d| d != 0) {
             v.bool(&PROTO_DOWN, true);
         }
+        if let Some(reason) = self.proto_down_reason {
+            // iproute2 (6.1 to 6.15) reads the reasons as a u8 (the first byte of the value:
+            // reasons 0 to 7), and looks for the value in the link's own attribute table, where
+            // its type (2) is IFLA_BROADCAST: it prints reasons only for a link with a
+            // broadcast address. Reasons print as their bit numbers, the names ip takes from
+            // /etc/iproute2/protodown_reasons.d are not read.
+            let byte = reason.to_ne_bytes()[0];
+            if byte != 0 && self.broadcast.is_some() {
+                v.begin_list(&PROTO_DOWN_REASON);
+                for bit in (0..8).filter(|b| byte & (1 << b) != 0) {
+                    v.display(&ELEMENT, &bit);
+                }
+                v.end();
+            }
+        }
+        // ip prints the parent device only with -d, at this place; netstatspy always does.
+        if let Some(bus) = &self.parent_bus {
+            v.str(&PARENTBUS, bus);
+        }
+        if let Some(dev) = &self.parent_dev {
+            v.str(&PARENTDEV, dev);
+        }
         if let Some(alias) = &self.ifalias {
             v.str(&IFALIAS, alias);
         }
     }
 
-    /// What ip prints after the counters: the alternative names.
+    /// What ip prints after the counters: the virtual functions and the alternative names.
     fn describe_after_stats<V: Visitor>(&self, v: &mut V) {
+        if let (Some(list), Some(_)) = (&self.vfinfo_list, self.num_vf) {
+            v.begin_list(&VFINFO_LIST);
+            for vf in list {
+                vf.describe(self.link_type, self.flags, v);
+            }
+            v.end();
+        }
         if !self.altnames.is_empty() {
             v.begin_list(&ALTNAMES);
             for name in &self.altnames {

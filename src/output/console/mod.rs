@@ -412,6 +412,10 @@ impl<W: Write + Send> Output for Console<W> {
     }
 
     fn write(&mut self, record: &Record) -> Result<(), OutputError> {
+        // The run's header and summary are for files; the console shows samples.
+        if matches!(record.stats, Stats::Run(_) | Stats::RunSummary(_)) {
+            return Ok(());
+        }
         if self.sample != Some(record.sample) {
             self.sample = Some(record.sample);
             self.header(record);
@@ -420,13 +424,20 @@ impl<W: Write + Send> Output for Console<W> {
             Stats::Ip(links) => self.ip_tables(record, links),
             Stats::Tc(qdiscs) => self.tc_table(record, qdiscs),
             Stats::Ss(sockets) => self.ss_table(record, sockets),
+            Stats::SsClosed(closed) => {
+                let _ = writeln!(self.block, "ss_closed: {} sockets closed", closed.len());
+            }
             Stats::QueueLimits(queues) => self.generic_table(record.kind, "queues", queues),
             Stats::SmallQueue(values) => self.generic_lines(record.kind, values),
+            Stats::Run(_) | Stats::RunSummary(_) => {}
         }
         Ok(())
     }
 
     fn end_sample(&mut self) -> Result<(), OutputError> {
+        if self.block.is_empty() {
+            return Ok(());
+        }
         self.block.push('\n');
         let result = self
             .out
@@ -473,6 +484,7 @@ mod tests {
         });
         Record {
             kind: "ip",
+            run: "".into(),
             sample,
             timestamp: Duration::from_secs(1_700_000_000),
             elapsed: Duration::from_millis(elapsed_ms),
@@ -559,6 +571,7 @@ mod tests {
         let mut c = Console::new(Vec::new(), false, false);
         c.write(&Record {
             kind: "ss",
+            run: "".into(),
             sample: 0,
             timestamp: Duration::from_secs(1_700_000_000),
             elapsed: Duration::ZERO,

@@ -8,7 +8,9 @@
 //! [`LinkNames`] cache: one `RTM_GETLINK` per interface when it is first met and after the links
 //! changed, nothing for sockets that are not bound.
 
+pub mod closed;
 pub mod decode;
+pub mod filter;
 
 use netlink_packet_sock_diag::SockDiagMessage;
 use netlink_packet_sock_diag::inet::{ExtensionFlags, InetRequest, SocketId, StateFlags};
@@ -25,6 +27,7 @@ use crate::netlink::watch::LinkEvents;
 use crate::netlink::{
     DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport, route_open_error,
 };
+use crate::uapi::inet_diag_bc::INET_DIAG_REQ_BYTECODE;
 
 /// The four dumps of a sample: TCP and UDP, IPv4 and IPv6, established only.
 fn requests() -> Vec<(Netid, Request)> {
@@ -61,6 +64,12 @@ fn requests() -> Vec<(Netid, Request)> {
         }
     }
     out
+}
+
+/// The index of a network interface of the current namespace, for `dev` conditions of a
+/// [`filter`] run on the live kernel.
+pub fn interface_index(name: &str) -> Option<u32> {
+    crate::sys::interface_index(name)
 }
 
 /// The `ss` reader.
@@ -107,6 +116,15 @@ impl<T: Transport> SsReader<T> {
     /// Name the interfaces sockets are bound to with `names`.
     pub fn with_names(mut self, names: LinkNames) -> Self {
         self.names = Some(names);
+        self
+    }
+
+    /// Ask the kernel for only the sockets `program` (see [`filter`]) accepts.
+    pub fn with_filter(mut self, program: &[u8]) -> Self {
+        self.requests = std::mem::take(&mut self.requests)
+            .into_iter()
+            .map(|(netid, r)| (netid, r.with_attribute(INET_DIAG_REQ_BYTECODE, program)))
+            .collect();
         self
     }
 }

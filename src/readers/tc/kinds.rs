@@ -1,13 +1,15 @@
 //! Per-kind decoders of qdisc options (`TCA_OPTIONS`) and extended statistics
-//! (`TCA_STATS_APP` / `TCA_XSTATS`), producing the keys `tc -s -j qdisc` (iproute2 6.1) prints,
-//! in its order and units: sizes in bytes, rates in bytes per second, times as the kernel's raw
-//! microseconds (nanoseconds where noted), probabilities as `%g`-rounded fractions.
+//! (`TCA_STATS_APP` / `TCA_XSTATS`), producing the keys `tc -s -j qdisc` (iproute2 6.1 and
+//! 6.15) print, in their order and units: sizes in bytes, rates in bytes per second, times as
+//! the kernel's raw microseconds (nanoseconds where noted), probabilities as `%g`-rounded
+//! fractions.
 //!
 //! Attribute numbers and struct layouts are those of `include/uapi/linux/pkt_sched.h`, under the
 //! kernel's names from [`crate::uapi::pkt_sched`]. Every decoder is a pure function of
 //! bytes; a short struct reads as zero past its end where tc does the same, and yields nothing
 //! where tc refuses it (the caller then keeps the bytes as `xstats_raw`).
 
+use super::tsn;
 use crate::model::tc::{Fields, Value, hex_0x, round_g};
 use crate::netlink::attrs::{Attrs, Padded, each, u16_at, u32_at};
 use crate::uapi::netlink::nla_bitfield32;
@@ -55,9 +57,16 @@ impl Ticks {
         (f64::from(ticks) / self.tick_in_usec) as u32
     }
 
-    /// Bytes sent at `rate` during `ticks` (`tc_calc_xmitsize`).
+    /// Ticks to microseconds, not rounded (`tc_core_tick2time` of iproute2 6.15; 6.1
+    /// truncated to whole microseconds, [`Ticks::to_usec`]).
+    pub fn to_usec_f64(&self, ticks: u32) -> f64 {
+        f64::from(ticks) / self.tick_in_usec
+    }
+
+    /// Bytes sent at `rate` during `ticks` (`tc_calc_xmitsize` of iproute2 6.15: the time is
+    /// not truncated to whole microseconds first, as 6.1 did).
     pub fn xmitsize(&self, rate: u64, ticks: u32) -> u32 {
-        (rate as f64 * f64::from(self.to_usec(ticks)) / 1e6) as u32
+        (rate as f64 * self.to_usec_f64(ticks) / 1e6) as u32
     }
 }
 
@@ -85,6 +94,20 @@ pub fn options(kind: &str, opt: &[u8], ticks: &Ticks) -> Option<Fields> {
         "fq_pie" => fq_pie(opt, &mut f),
         "hhf" => hhf(opt, &mut f),
         "sfb" => sfb(opt, &mut f),
+        "multiq" => multiq(opt, &mut f),
+        "qfq" => qfq(opt, &mut f),
+        "skbprio" => skbprio(opt, &mut f),
+        "gred" => gred(opt, &mut f),
+        // sch_plug has no dump operation: no options.
+        "plug" => {}
+        "cbs" => tsn::cbs(opt, &mut f),
+        "etf" => tsn::etf(opt, &mut f),
+        "taprio" => tsn::taprio(opt, &mut f),
+        "mqprio" => tsn::mqprio(opt, &mut f),
+        "dualpi2" => dualpi2(opt, &mut f),
+        // teql's qdiscs are named after their master device (teql0, teql1, ...) and dump no
+        // options.
+        k if k.starts_with("teql") && opt.is_empty() => {}
         _ => return None,
     }
     Some(f)
@@ -109,6 +132,8 @@ pub fn xstats(kind: &str, x: &[u8]) -> Option<Fields> {
         "fq_pie" => fq_pie_xstats(x, &mut f),
         "hhf" if x.len() >= tc_hhf_xstats::SIZE => hhf_xstats(x, &mut f),
         "sfb" if x.len() >= tc_sfb_xstats::SIZE => sfb_xstats(x, &mut f),
+        "dualpi2" if x.len() >= tc_dualpi2_xstats::SIZE => dualpi2_xstats(x, &mut f),
+        "taprio" => tsn::taprio_xstats(x, &mut f),
         _ => return None,
     }
     Some(f)
@@ -356,6 +381,30 @@ fn fq(opt: &[u8], f: &mut Fields) {
     if a.u32(TCA_FQ_RATE_ENABLE) == Some(0) {
         f.b("pacing", false);
     }
+    // Bands, their priority map and weights: Linux 6.8+, printed by iproute2 6.15 under the
+    // keys "priomap " and "weights " (with a trailing space); written here without it.
+    if let Some(map) = a
+        .get(TCA_FQ_PRIOMAP)
+        .filter(|m| m.len() >= tc_prio_qopt::SIZE)
+    {
+        let p = Padded::<{ tc_prio_qopt::SIZE }>::new(map);
+        f.u("bands", p.u32(tc_prio_qopt::BANDS));
+        f.push(
+            "priomap",
+            Value::List(
+                (0..=TC_PRIO_MAX)
+                    .map(|i| Value::U(p.u8(tc_prio_qopt::PRIOMAP + i).into()))
+                    .collect(),
+            ),
+        );
+    }
+    if let Some(w) = a.get(TCA_FQ_WEIGHTS).filter(|w| w.len() >= 4 * FQ_BANDS) {
+        // tc prints the signed weights with its unsigned printer.
+        let list = (0..FQ_BANDS)
+            .map(|i| Value::U(u32_at(w, 4 * i).unwrap_or(0).into()))
+            .collect();
+        f.push("weights", Value::List(list));
+    }
     if let Some(v) = a.u32(TCA_FQ_QUANTUM) {
         f.u("quantum", v);
     }
@@ -388,15 +437,22 @@ fn fq(opt: &[u8], f: &mut Fields) {
         Some(_) => f.null("horizon_drop"),
         None => {}
     }
+    if let Some(v) = a.u32(TCA_FQ_OFFLOAD_HORIZON) {
+        f.u("offload_horizon", v);
+    }
 }
 
-/// `tc_fq_qd_stats` as Linux 6.1 has it, zero-extended; the fields later kernels append are
-/// not read.
+/// `tc_fq_qd_stats`, zero-extended as tc reads it: Linux 6.1's 104 bytes, or Linux 6.8's 152
+/// with the fast path and per-band counters iproute2 6.15 prints (`band0_pkts`… always, the
+/// others when not zero).
 fn fq_xstats(x: &[u8], f: &mut Fields) {
     let p = Padded::<{ tc_fq_qd_stats::SIZE }>::new(x);
     f.u("flows", p.u32(tc_fq_qd_stats::FLOWS));
     f.u("inactive", p.u32(tc_fq_qd_stats::INACTIVE_FLOWS));
     f.u("throttled", p.u32(tc_fq_qd_stats::THROTTLED_FLOWS));
+    for (key, band) in [("band0_pkts", 0), ("band1_pkts", 1), ("band2_pkts", 2)] {
+        f.u(key, p.u32(tc_fq_qd_stats::BAND_PKT_COUNT + 4 * band));
+    }
     if p.i64(tc_fq_qd_stats::TIME_NEXT_DELAYED_FLOW) > 0 {
         f.u(
             "next_packet_delay",
@@ -405,6 +461,9 @@ fn fq_xstats(x: &[u8], f: &mut Fields) {
     }
     f.c("gc", p.u64(tc_fq_qd_stats::GC_FLOWS));
     f.c("highprio", p.u64(tc_fq_qd_stats::HIGHPRIO_PACKETS));
+    if p.u64(tc_fq_qd_stats::FASTPATH_PACKETS) != 0 {
+        f.c("fastpath", p.u64(tc_fq_qd_stats::FASTPATH_PACKETS));
+    }
     if p.u64(tc_fq_qd_stats::TCP_RETRANS) != 0 {
         f.c("retrans", p.u64(tc_fq_qd_stats::TCP_RETRANS));
     }
@@ -420,6 +479,9 @@ fn fq_xstats(x: &[u8], f: &mut Fields) {
         ("alloc_errors", tc_fq_qd_stats::ALLOCATION_ERRORS),
         ("horizon_drops", tc_fq_qd_stats::HORIZON_DROPS),
         ("horizon_caps", tc_fq_qd_stats::HORIZON_CAPS),
+        ("band0_drops", tc_fq_qd_stats::BAND_DROPS),
+        ("band1_drops", tc_fq_qd_stats::BAND_DROPS + 8),
+        ("band2_drops", tc_fq_qd_stats::BAND_DROPS + 16),
     ] {
         // Every one of these counts events (marks, drops, failures) over the qdisc's life.
         if p.u64(off) != 0 {
@@ -718,10 +780,10 @@ fn tbf(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
     if prate64 != 0 && (mtu_ticks != 0 || peak.mpu != 0) {
         f.u("minburst", ticks.xmitsize(prate64, mtu_ticks));
     }
-    let mut latency =
-        1e6 * (f64::from(limit) / rate64 as f64) - f64::from(ticks.to_usec(buffer_ticks));
+    // As iproute2 6.15 computes it: the buffer's time is not truncated to whole microseconds.
+    let mut latency = 1e6 * (f64::from(limit) / rate64 as f64) - ticks.to_usec_f64(buffer_ticks);
     if prate64 != 0 {
-        let lat2 = 1e6 * (f64::from(limit) / prate64 as f64) - f64::from(ticks.to_usec(mtu_ticks));
+        let lat2 = 1e6 * (f64::from(limit) / prate64 as f64) - ticks.to_usec_f64(mtu_ticks);
         if lat2 > latency {
             latency = lat2;
         }
@@ -781,6 +843,9 @@ fn netem(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
         (TCA_NETEM_ECN, size_of::<u32>()),
         (TCA_NETEM_RATE64, size_of::<u64>()),
         (TCA_NETEM_SLOT, tc_netem_slot::SIZE),
+        (TCA_NETEM_LATENCY64, size_of::<u64>()),
+        (TCA_NETEM_JITTER64, size_of::<u64>()),
+        (TCA_NETEM_PRNG_SEED, size_of::<u64>()),
     ] {
         if a.get(kind).is_some_and(|v| v.len() < min) {
             return;
@@ -797,16 +862,25 @@ fn netem(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
         Value::Obj(o)
     };
     f.u("limit", q.u32(tc_netem_qopt::LIMIT));
-    if q.u32(tc_netem_qopt::LATENCY) != 0 {
+    // iproute2 6.15 takes delay and jitter from the nanosecond attributes (Linux 4.15+);
+    // 6.1 took them from the struct's ticks, truncated to whole microseconds. Without the
+    // attributes (an older kernel) the ticks are what there is.
+    let delay = match a.u64(TCA_NETEM_LATENCY64) {
+        Some(ns) => (ns != 0).then(|| {
+            let jitter = a.u64(TCA_NETEM_JITTER64).unwrap_or(0);
+            (ns as f64 / 1e9, jitter as f64 / 1e9)
+        }),
+        None => (q.u32(tc_netem_qopt::LATENCY) != 0).then(|| {
+            (
+                f64::from(ticks.to_usec(q.u32(tc_netem_qopt::LATENCY))) / 1e6,
+                f64::from(ticks.to_usec(q.u32(tc_netem_qopt::JITTER))) / 1e6,
+            )
+        }),
+    };
+    if let Some((delay, jitter)) = delay {
         let mut d = Fields::new();
-        d.f(
-            "delay",
-            f64::from(ticks.to_usec(q.u32(tc_netem_qopt::LATENCY))) / 1e6,
-        );
-        d.f(
-            "jitter",
-            f64::from(ticks.to_usec(q.u32(tc_netem_qopt::JITTER))) / 1e6,
-        );
+        d.f("delay", delay);
+        d.f("jitter", jitter);
         d.f("correlation", fraction(corr_at(tc_netem_corr::DELAY_CORR)));
         f.push("delay", Value::Obj(d));
     }
@@ -903,6 +977,10 @@ fn netem(opt: &[u8], ticks: &Ticks, f: &mut Fields) {
         o.i("packets", s.i32(tc_netem_slot::MAX_PACKETS));
         o.i("bytes", s.i32(tc_netem_slot::MAX_BYTES));
         f.push("slot", Value::Obj(o));
+    }
+    // The random seed (Linux 6.6+), printed by iproute2 6.15.
+    if let Some(seed) = a.u64(TCA_NETEM_PRNG_SEED) {
+        f.u("seed", seed);
     }
     // tc prints whether the attribute is present, not its value.
     f.b("ecn", a.has(TCA_NETEM_ECN));
@@ -1212,6 +1290,232 @@ fn sfb_xstats(x: &[u8], f: &mut Fields) {
     f.f("avgprob", sfb_prob(p.u32(tc_sfb_xstats::AVGPROB)));
 }
 
+/// multiq: `tc_multiq_qopt`. tc prints `bands N/M` as text, not as a JSON value (its JSON
+/// is malformed there); here it is the same text as a string.
+fn multiq(opt: &[u8], f: &mut Fields) {
+    if opt.len() < tc_multiq_qopt::SIZE {
+        return;
+    }
+    let p = Padded::<{ tc_multiq_qopt::SIZE }>::new(opt);
+    f.s(
+        "bands",
+        format!(
+            "{}/{}",
+            p.u16(tc_multiq_qopt::BANDS),
+            p.u16(tc_multiq_qopt::MAX_BANDS)
+        ),
+    );
+}
+
+/// qfq: the qdisc dumps no options (weight and maxpkt are class options); should a kernel
+/// send them, they are read as tc reads them (tc prints them as text, `weight N maxpkt N`).
+fn qfq(opt: &[u8], f: &mut Fields) {
+    let a: Attrs<{ TCA_QFQ_MAX + 1 }> = Attrs::parse(opt);
+    if let Some(v) = a.u32(TCA_QFQ_WEIGHT) {
+        f.u("weight", v);
+    }
+    if let Some(v) = a.u32(TCA_QFQ_LMAX) {
+        f.u("maxpkt", v);
+    }
+}
+
+/// skbprio: `tc_skbprio_qopt`.
+fn skbprio(opt: &[u8], f: &mut Fields) {
+    if opt.len() >= tc_skbprio_qopt::SIZE
+        && let Some(limit) = u32_at(opt, tc_skbprio_qopt::LIMIT)
+    {
+        f.u("limit", limit);
+    }
+}
+
+/// One gred virtual queue's statistics from `TCA_GRED_VQ_LIST` (Linux 5.0+).
+#[derive(Default, Clone, Copy)]
+struct GredVq {
+    flags: Option<u32>,
+    bytes: u32,
+    prob_drop: u32,
+    prob_mark: u32,
+    forced_drop: u32,
+    forced_mark: u32,
+    pdrop: u32,
+    other: u32,
+}
+
+/// gred: `TCA_GRED_DPS` (`tc_gred_sopt`), `TCA_GRED_PARMS` (`tc_gred_qopt` per virtual
+/// queue, with its statistics), `TCA_GRED_LIMIT`, `TCA_GRED_VQ_LIST`. tc prints each virtual
+/// queue's statistics inside `options` (`vqs`) when asked for statistics, as `tc -s` is.
+fn gred(opt: &[u8], f: &mut Fields) {
+    let a: Attrs<{ TCA_GRED_MAX + 1 }> = Attrs::parse(opt);
+    let (Some(dps), Some(parms)) = (a.get(TCA_GRED_DPS), a.get(TCA_GRED_PARMS)) else {
+        return;
+    };
+    // tc refuses both when shorter than their structs ("smaller than expected").
+    if dps.len() < tc_gred_sopt::SIZE || parms.len() < tc_gred_qopt::SIZE * MAX_DPS {
+        return;
+    }
+    let mut vqs = [GredVq::default(); MAX_DPS];
+    let vq_list = a.get(TCA_GRED_VQ_LIST);
+    for (_, entry) in each(vq_list.unwrap_or(&[])).filter(|(k, _)| *k == TCA_GRED_VQ_ENTRY) {
+        let e: Attrs<{ TCA_GRED_VQ_MAX + 1 }> = Attrs::parse(entry);
+        // tc indexes by the DP it reads without checking it; one beyond the table is skipped.
+        let Some(vq) = e
+            .u32(TCA_GRED_VQ_DP)
+            .and_then(|dp| vqs.get_mut(dp as usize))
+        else {
+            continue;
+        };
+        // tc reads the 64-bit byte count with a 32-bit read: its low half on this host.
+        let u = |k| e.u32(k).unwrap_or(0);
+        vq.bytes = u(TCA_GRED_VQ_STAT_BYTES);
+        vq.prob_drop = u(TCA_GRED_VQ_STAT_PROB_DROP);
+        vq.prob_mark = u(TCA_GRED_VQ_STAT_PROB_MARK);
+        vq.forced_drop = u(TCA_GRED_VQ_STAT_FORCED_DROP);
+        vq.forced_mark = u(TCA_GRED_VQ_STAT_FORCED_MARK);
+        vq.pdrop = u(TCA_GRED_VQ_STAT_PDROP);
+        vq.other = u(TCA_GRED_VQ_STAT_OTHER);
+        vq.flags = e.u32(TCA_GRED_VQ_FLAGS);
+    }
+    let s = Padded::<{ tc_gred_sopt::SIZE }>::new(dps);
+    f.u("dp_cnt", s.u32(tc_gred_sopt::DPS));
+    f.u("dp_default", s.u32(tc_gred_sopt::DEF_DP));
+    f.b("grio", s.u8(tc_gred_sopt::GRIO) != 0);
+    // tc takes the limit only when it is exactly a u32.
+    if let Some(limit) = a.get(TCA_GRED_LIMIT).filter(|l| l.len() == 4) {
+        f.u("limit", u32_at(limit, 0).unwrap_or(0));
+    }
+    red_flags(s.u8(tc_gred_sopt::FLAGS), f);
+    let mut list = Vec::new();
+    for (i, q) in parms
+        .chunks_exact(tc_gred_qopt::SIZE)
+        .take(MAX_DPS)
+        .enumerate()
+    {
+        let q = Padded::<{ tc_gred_qopt::SIZE }>::new(q);
+        let dp = q.u32(tc_gred_qopt::DP);
+        if dp as usize >= MAX_DPS {
+            continue;
+        }
+        let mut o = Fields::new();
+        o.u("vq", dp);
+        o.u("prio", q.u8(tc_gred_qopt::PRIO));
+        o.u("limit", q.u32(tc_gred_qopt::LIMIT));
+        o.u("min", q.u32(tc_gred_qopt::QTH_MIN));
+        o.u("max", q.u32(tc_gred_qopt::QTH_MAX));
+        // The statistics of the i-th slot, as tc pairs them (by position, not by DP).
+        let vq = vq_list.map(|_| vqs.get(i).copied().unwrap_or_default());
+        if let Some(flags) = vq.and_then(|v| v.flags) {
+            red_flags(flags as u8, &mut o);
+        }
+        o.u("qave", q.u32(tc_gred_qopt::QAVE));
+        o.u("backlog", q.u32(tc_gred_qopt::BACKLOG));
+        match vq {
+            Some(v) => {
+                o.c("forced_drop", v.forced_drop);
+                o.c("prob_drop", v.prob_drop);
+                o.c("pdrop", v.pdrop);
+                o.c("other", v.other);
+                o.c("forced_mark", v.forced_mark);
+                o.c("prob_mark", v.prob_mark);
+            }
+            None => {
+                o.c("forced_drop", q.u32(tc_gred_qopt::FORCED));
+                o.c("prob_drop", q.u32(tc_gred_qopt::EARLY));
+                o.c("pdrop", q.u32(tc_gred_qopt::PDROP));
+                o.c("other", q.u32(tc_gred_qopt::OTHER));
+            }
+        }
+        o.c("packets", q.u32(tc_gred_qopt::PACKETS));
+        o.c(
+            "bytes",
+            vq.map_or(q.u32(tc_gred_qopt::BYTESIN), |v| v.bytes),
+        );
+        list.push(Value::Obj(o));
+    }
+    f.push("vqs", Value::List(list));
+}
+
+/// dualpi2 (Linux 6.17, iproute2 6.17): `TCA_DUALPI2_*`, under tc's JSON names.
+fn dualpi2(opt: &[u8], f: &mut Fields) {
+    let a: Attrs<{ TCA_DUALPI2_MAX + 1 }> = Attrs::parse(opt);
+    for (key, kind) in [
+        ("limit", TCA_DUALPI2_LIMIT),
+        ("memory-limit", TCA_DUALPI2_MEMORY_LIMIT),
+        ("target", TCA_DUALPI2_TARGET),
+        ("tupdate", TCA_DUALPI2_TUPDATE),
+    ] {
+        if let Some(v) = a.u32(kind) {
+            f.u(key, v);
+        }
+    }
+    // Alpha and beta are Hz scaled up by 256; tc divides in single precision.
+    for (key, kind) in [("alpha", TCA_DUALPI2_ALPHA), ("beta", TCA_DUALPI2_BETA)] {
+        if let Some(v) = a.u32(kind) {
+            f.f(key, f64::from(v as f32 / 256.0));
+        }
+    }
+    for (key, kind) in [
+        ("step-thresh-pkts", TCA_DUALPI2_STEP_THRESH_PKTS),
+        ("step-thresh-us", TCA_DUALPI2_STEP_THRESH_US),
+        ("min-qlen-step", TCA_DUALPI2_MIN_QLEN_STEP),
+    ] {
+        if let Some(v) = a.u32(kind) {
+            f.u(key, v);
+        }
+    }
+    if let Some(v) = a.u8(TCA_DUALPI2_COUPLING) {
+        f.u("coupling", v);
+    }
+    if let Some(v) = a.u8(TCA_DUALPI2_DROP_OVERLOAD) {
+        f.s("drop-overload", if v != 0 { "drop" } else { "overflow" });
+    }
+    if let Some(v) = a.u8(TCA_DUALPI2_DROP_EARLY) {
+        f.s(
+            "drop-early",
+            if v != 0 {
+                "drop-enqueue"
+            } else {
+                "drop-dequeue"
+            },
+        );
+    }
+    if let Some(v) = a.u8(TCA_DUALPI2_C_PROTECTION) {
+        f.u("c-protection", v);
+    }
+    if let Some(v) = a.u8(TCA_DUALPI2_ECN_MASK) {
+        f.s(
+            "ecn-mask",
+            match v & TC_DUALPI2_ECN_MASK_ANY_ECT {
+                TC_DUALPI2_ECN_MASK_L4S_ECT => "l4s-ect",
+                TC_DUALPI2_ECN_MASK_CLA_ECT | TC_DUALPI2_ECN_MASK_ANY_ECT => "any-ect",
+                _ => "",
+            },
+        );
+    }
+    if a.u8(TCA_DUALPI2_SPLIT_GSO).is_some_and(|v| v != 0) {
+        f.null("split-gso");
+    }
+}
+
+/// `tc_dualpi2_xstats` (shorter ones are not decoded, as tc refuses them).
+fn dualpi2_xstats(x: &[u8], f: &mut Fields) {
+    let p = Padded::<{ tc_dualpi2_xstats::SIZE }>::new(x);
+    f.f(
+        "prob",
+        f64::from(p.u32(tc_dualpi2_xstats::PROB)) / f64::from(u32::MAX),
+    );
+    f.u("delay-c", p.u32(tc_dualpi2_xstats::DELAY_C));
+    f.u("delay-l", p.u32(tc_dualpi2_xstats::DELAY_L));
+    f.c("pkts-in-c", p.u32(tc_dualpi2_xstats::PACKETS_IN_C));
+    f.c("pkts-in-l", p.u32(tc_dualpi2_xstats::PACKETS_IN_L));
+    f.u("maxq", p.u32(tc_dualpi2_xstats::MAXQ));
+    f.c("ecn-mark", p.u32(tc_dualpi2_xstats::ECN_MARK));
+    f.c("step-mark", p.u32(tc_dualpi2_xstats::STEP_MARKS));
+    f.i("credit", p.i32(tc_dualpi2_xstats::CREDIT));
+    f.u("memory-used", p.u32(tc_dualpi2_xstats::MEMORY_USED));
+    f.u("max-memory-used", p.u32(tc_dualpi2_xstats::MAX_MEMORY_USED));
+    f.u("memory-limit", p.u32(tc_dualpi2_xstats::MEMORY_LIMIT));
+}
+
 /// Round like `%g` (re-exported for tests of the callers).
 pub fn g(v: f64) -> f64 {
     round_g(v)
@@ -1221,7 +1525,7 @@ pub fn g(v: f64) -> f64 {
 mod tests {
     use super::*;
 
-    const KINDS: [&str; 24] = [
+    const KINDS: [&str; 36] = [
         "pfifo",
         "bfifo",
         "pfifo_head_drop",
@@ -1246,6 +1550,18 @@ mod tests {
         "pie",
         "fq_pie",
         "hhf",
+        "multiq",
+        "qfq",
+        "skbprio",
+        "gred",
+        "plug",
+        "cbs",
+        "etf",
+        "taprio",
+        "mqprio",
+        "teql0",
+        "dualpi2",
+        "noqueue",
     ];
 
     /// Deterministic pseudo-random bytes (xorshift), some shaped like attributes.
@@ -1260,6 +1576,411 @@ mod tests {
                 if i % 4 == 0 { (x % 24) as u8 } else { x as u8 }
             })
             .collect()
+    }
+
+    fn u(v: u64) -> Value {
+        Value::U(v)
+    }
+    fn s(v: &'static str) -> Value {
+        Value::Str(v.into())
+    }
+    fn put(b: &mut [u8], off: usize, v: &[u8]) {
+        b[off..off + v.len()].copy_from_slice(v);
+    }
+    fn decoded(kind: &str, opt: &[u8]) -> Vec<(&'static str, Value)> {
+        options(kind, opt, &Ticks::default()).expect("decoded").0
+    }
+    use crate::netlink::testing::attribute as attr;
+
+    #[test]
+    fn simple_kinds_as_tc_prints_them() {
+        // struct tc_multiq_qopt: u16 bands @0, u16 max_bands @2; tc prints "bands 3/8".
+        assert_eq!(decoded("multiq", &[3, 0, 8, 0]), vec![("bands", s("3/8"))]);
+        assert!(decoded("multiq", &[3, 0, 8]).is_empty());
+        // struct tc_skbprio_qopt: u32 limit @0.
+        assert_eq!(
+            decoded("skbprio", &64u32.to_ne_bytes()),
+            vec![("limit", u(64))]
+        );
+        // qfq, plug and teql dump no options.
+        for kind in ["qfq", "plug", "teql0", "teql1"] {
+            assert!(decoded(kind, &[]).is_empty(), "{kind}");
+        }
+        // qfq's class options, should a qdisc carry them: TCA_QFQ_WEIGHT 1, TCA_QFQ_LMAX 2.
+        let mut q = attr(1, &7u32.to_ne_bytes());
+        q.extend(attr(2, &2048u32.to_ne_bytes()));
+        assert_eq!(
+            decoded("qfq", &q),
+            vec![("weight", u(7)), ("maxpkt", u(2048))]
+        );
+    }
+
+    /// struct tc_gred_qopt (52 bytes) of virtual queue `dp` with values distinct per field.
+    fn gred_qopt(dp: u32) -> Vec<u8> {
+        let mut q = vec![0u8; 52];
+        let base = 1000 * (dp + 1);
+        for (off, v) in [
+            (0, base + 1),   // limit
+            (4, base + 2),   // qth_min
+            (8, base + 3),   // qth_max
+            (12, dp),        // DP
+            (16, base + 5),  // backlog
+            (20, base + 6),  // qave
+            (24, base + 7),  // forced
+            (28, base + 8),  // early
+            (32, base + 9),  // other
+            (36, base + 10), // pdrop
+            (44, base + 11), // packets
+            (48, base + 12), // bytesin
+        ] {
+            put(&mut q, off, &v.to_ne_bytes());
+        }
+        q[40] = 9; // Wlog
+        q[41] = 10; // Plog
+        q[42] = 11; // Scell_log
+        q[43] = dp as u8 + 4; // prio
+        q
+    }
+
+    #[test]
+    fn gred_as_tc_prints_it() {
+        // struct tc_gred_sopt: u32 DPs @0, u32 def_DP @4, u8 grio @8, u8 flags @9.
+        let mut sopt = [0u8; 12];
+        put(&mut sopt, 0, &2u32.to_ne_bytes());
+        put(&mut sopt, 4, &1u32.to_ne_bytes());
+        sopt[8] = 1;
+        sopt[9] = 1 | 8; // TC_RED_ECN | TC_RED_NODROP
+        let mut parms = gred_qopt(0);
+        parms.extend(gred_qopt(1));
+        for i in 2..16 {
+            // Unused slots carry a DP of MAX_DPs or more.
+            parms.extend(gred_qopt(16 + i));
+        }
+        // TCA_GRED_PARMS 1, TCA_GRED_DPS 3, TCA_GRED_LIMIT 5.
+        let mut opt = attr(1, &parms);
+        opt.extend(attr(3, &sopt));
+        opt.extend(attr(5, &100_000u32.to_ne_bytes()));
+        let vq = |d: u32, slot: &mut Fields| {
+            let base = 1000 * (d + 1);
+            slot.push("vq", u(d.into()));
+            slot.push("prio", u((d + 4).into()));
+            slot.push("limit", u((base + 1).into()));
+            slot.push("min", u((base + 2).into()));
+            slot.push("max", u((base + 3).into()));
+        };
+        let head = |f: &mut Fields| {
+            f.push("dp_cnt", u(2));
+            f.push("dp_default", u(1));
+            f.push("grio", Value::Bool(true));
+            f.push("limit", u(100_000));
+            for (k, v) in [
+                ("ecn", true),
+                ("harddrop", false),
+                ("adaptive", false),
+                ("nodrop", true),
+            ] {
+                f.push(k, Value::Bool(v));
+            }
+        };
+        // Without TCA_GRED_VQ_LIST (before Linux 5.0): the statistics of the struct.
+        let mut expected = Fields::new();
+        head(&mut expected);
+        let vqs = (0..2)
+            .map(|d| {
+                let base = 1000 * (d + 1);
+                let mut o = Fields::new();
+                vq(d, &mut o);
+                o.push("qave", u((base + 6).into()));
+                o.push("backlog", u((base + 5).into()));
+                for (k, v) in [
+                    ("forced_drop", 7),
+                    ("prob_drop", 8),
+                    ("pdrop", 10),
+                    ("other", 9),
+                    ("packets", 11),
+                    ("bytes", 12),
+                ] {
+                    o.c(k, base + v);
+                }
+                Value::Obj(o)
+            })
+            .collect();
+        expected.push("vqs", Value::List(vqs));
+        assert_eq!(decoded("gred", &opt), expected.0);
+        // With TCA_GRED_VQ_LIST (6): per virtual queue TCA_GRED_VQ_ENTRY (1) nests of
+        // TCA_GRED_VQ_DP 2, _STAT_BYTES 3 (u64), _STAT_PACKETS 4 .. _STAT_OTHER 11, _FLAGS 12.
+        let mut list = Vec::new();
+        for d in 0..2u32 {
+            let b = 100 * (d + 1);
+            let mut e = attr(2, &d.to_ne_bytes());
+            e.extend(attr(
+                3,
+                &(0x7_0000_0000u64 + u64::from(b) + 1).to_ne_bytes(),
+            ));
+            for (k, v) in [
+                (4, 2),
+                (5, 3),
+                (6, 4),
+                (7, 5),
+                (8, 6),
+                (9, 7),
+                (10, 8),
+                (11, 9),
+            ] {
+                e.extend(attr(k, &(b + v).to_ne_bytes()));
+            }
+            e.extend(attr(12, &(2u32 << d).to_ne_bytes()));
+            list.extend(attr(1, &e));
+        }
+        opt.extend(attr(6, &list));
+        let f = decoded("gred", &opt);
+        let Some(Value::List(vqs)) = f.iter().find(|(k, _)| *k == "vqs").map(|(_, v)| v) else {
+            panic!("vqs: {f:?}");
+        };
+        let Value::Obj(second) = &vqs[1] else {
+            panic!("{vqs:?}")
+        };
+        let keys: Vec<&str> = second.0.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                "vq",
+                "prio",
+                "limit",
+                "min",
+                "max",
+                "ecn",
+                "harddrop",
+                "adaptive",
+                "nodrop",
+                "qave",
+                "backlog",
+                "forced_drop",
+                "prob_drop",
+                "pdrop",
+                "other",
+                "forced_mark",
+                "prob_mark",
+                "packets",
+                "bytes"
+            ]
+        );
+        // Flags 4 (adaptive) for DP 1; drops and marks from the list; packets from the
+        // struct; bytes the low 32 bits of the 64-bit count, as tc reads it.
+        assert_eq!(second.get("adaptive"), Some(&Value::Bool(true)));
+        assert_eq!(second.get("ecn"), Some(&Value::Bool(false)));
+        for (k, v) in [
+            ("forced_drop", 206),
+            ("prob_drop", 204),
+            ("pdrop", 208),
+            ("other", 209),
+            ("forced_mark", 207),
+            ("prob_mark", 205),
+            ("packets", 2011),
+            ("bytes", 201),
+            ("qave", 2006),
+            ("backlog", 2005),
+        ] {
+            assert_eq!(second.get(k), Some(&u(v)), "{k}");
+        }
+        assert!(second.is_counter(keys.len() - 1));
+        // Shorter than 16 structs: tc refuses it.
+        assert!(decoded("gred", &attr(1, &parms[..52 * 16 - 1])).is_empty());
+    }
+
+    #[test]
+    fn dualpi2_as_tc_prints_it() {
+        // TCA_DUALPI2_LIMIT 1 .. _MIN_QLEN_STEP 9 (u32), _COUPLING 10 .. _SPLIT_GSO 15 (u8).
+        let mut opt = Vec::new();
+        for (k, v) in [
+            (1u16, 10_000u32),
+            (2, 5_000_000),
+            (3, 15_000),
+            (4, 16_000),
+            (5, 41),
+            (6, 819),
+            (7, 300),
+            (8, 1_000),
+            (9, 2),
+        ] {
+            opt.extend(attr(k, &v.to_ne_bytes()));
+        }
+        for (k, v) in [(10u16, 2u8), (11, 1), (12, 0), (13, 10), (14, 1), (15, 1)] {
+            opt.extend(attr(k, &[v]));
+        }
+        assert_eq!(
+            decoded("dualpi2", &opt),
+            vec![
+                ("limit", u(10_000)),
+                ("memory-limit", u(5_000_000)),
+                ("target", u(15_000)),
+                ("tupdate", u(16_000)),
+                // 41 / 256 and 819 / 256 as %g prints them.
+                ("alpha", Value::F(0.160156)),
+                ("beta", Value::F(3.19922)),
+                ("step-thresh-pkts", u(300)),
+                ("step-thresh-us", u(1_000)),
+                ("min-qlen-step", u(2)),
+                ("coupling", u(2)),
+                ("drop-overload", s("drop")),
+                ("drop-early", s("drop-dequeue")),
+                ("c-protection", u(10)),
+                ("ecn-mask", s("l4s-ect")),
+                ("split-gso", Value::Null),
+            ]
+        );
+        // struct tc_dualpi2_xstats: 12 fields of 4 bytes, credit (@32) signed.
+        let mut x = Vec::new();
+        x.extend((u32::MAX / 4).to_ne_bytes());
+        for v in 11..=17u32 {
+            x.extend(v.to_ne_bytes());
+        }
+        x.extend((-18i32).to_ne_bytes());
+        for v in 19..=21u32 {
+            x.extend(v.to_ne_bytes());
+        }
+        let f = xstats("dualpi2", &x).expect("decoded");
+        assert_eq!(
+            f.0,
+            vec![
+                ("prob", Value::F(0.25)),
+                ("delay-c", u(11)),
+                ("delay-l", u(12)),
+                ("pkts-in-c", u(13)),
+                ("pkts-in-l", u(14)),
+                ("maxq", u(15)),
+                ("ecn-mark", u(16)),
+                ("step-mark", u(17)),
+                ("credit", Value::I(-18)),
+                ("memory-used", u(19)),
+                ("max-memory-used", u(20)),
+                ("memory-limit", u(21)),
+            ]
+        );
+        assert!(xstats("dualpi2", &x[..47]).is_none());
+    }
+
+    #[test]
+    fn fq_as_iproute2_6_15_prints_it() {
+        // TCA_FQ_PRIOMAP 16 (struct tc_prio_qopt: int bands @0, u8 priomap[16] @4),
+        // TCA_FQ_WEIGHTS 17 (s32[3]), TCA_FQ_OFFLOAD_HORIZON 18 (u32).
+        let mut prio = vec![0u8; 20];
+        put(&mut prio, 0, &3u32.to_ne_bytes());
+        let map = [1u8, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1];
+        put(&mut prio, 4, &map);
+        let mut opt = attr(1, &900u32.to_ne_bytes()); // TCA_FQ_PLIMIT
+        opt.extend(attr(16, &prio));
+        let mut w = Vec::new();
+        for v in [589_824i32, 196_608, -1] {
+            w.extend(v.to_ne_bytes());
+        }
+        opt.extend(attr(17, &w));
+        opt.extend(attr(18, &77u32.to_ne_bytes()));
+        assert_eq!(
+            decoded("fq", &opt),
+            vec![
+                ("limit", u(900)),
+                ("bands", u(3)),
+                (
+                    "priomap",
+                    Value::List(map.iter().map(|&m| u(m.into())).collect())
+                ),
+                (
+                    "weights",
+                    Value::List(vec![u(589_824), u(196_608), u(4_294_967_295)])
+                ),
+                ("offload_horizon", u(77)),
+            ]
+        );
+        // struct tc_fq_qd_stats of Linux 6.8+: fastpath_packets @104, band_drops[3] @112,
+        // band_pkt_count[3] @136 (152 bytes).
+        let mut x = vec![0u8; 152];
+        put(&mut x, 64, &201u32.to_ne_bytes()); // flows
+        put(&mut x, 104, &401u64.to_ne_bytes());
+        for (i, v) in [402u64, 403, 404].iter().enumerate() {
+            put(&mut x, 112 + 8 * i, &v.to_ne_bytes());
+        }
+        for (i, v) in [405u32, 406, 407].iter().enumerate() {
+            put(&mut x, 136 + 4 * i, &v.to_ne_bytes());
+        }
+        let f = xstats("fq", &x).expect("decoded");
+        let keys: Vec<&str> = f.0.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            keys,
+            [
+                "flows",
+                "inactive",
+                "throttled",
+                "band0_pkts",
+                "band1_pkts",
+                "band2_pkts",
+                "gc",
+                "highprio",
+                "fastpath",
+                "throttled",
+                "band0_drops",
+                "band1_drops",
+                "band2_drops"
+            ]
+        );
+        for (k, v) in [
+            ("flows", 201),
+            ("band0_pkts", 405),
+            ("band1_pkts", 406),
+            ("band2_pkts", 407),
+            ("fastpath", 401),
+            ("band0_drops", 402),
+            ("band1_drops", 403),
+            ("band2_drops", 404),
+        ] {
+            assert_eq!(f.get(k), Some(&u(v)), "{k}");
+        }
+        // Linux 6.1's shorter struct: the band counts read as zero, as tc prints them.
+        let f = xstats("fq", &x[..104]).expect("decoded");
+        assert_eq!(f.get("band0_pkts"), Some(&u(0)));
+        assert_eq!(f.get("fastpath"), None);
+    }
+
+    #[test]
+    fn netem_delay_and_seed_as_iproute2_6_15_prints_them() {
+        // struct tc_netem_qopt (24 bytes): latency @0 (ticks), limit @4, loss @8, gap @12,
+        // duplicate @16, jitter @20 (ticks); then TCA_NETEM_LATENCY64 10, _JITTER64 11 (ns),
+        // _PRNG_SEED 14 (u64).
+        let mut q = vec![0u8; 24];
+        put(&mut q, 0, &156_252u32.to_ne_bytes());
+        put(&mut q, 4, &1200u32.to_ne_bytes());
+        put(&mut q, 20, &15_625u32.to_ne_bytes());
+        q.extend(attr(10, &10_000_123u64.to_ne_bytes()));
+        q.extend(attr(11, &1_000_999u64.to_ne_bytes()));
+        q.extend(attr(14, &0x1234_5678_9abcu64.to_ne_bytes()));
+        let f = decoded("netem", &q);
+        let Some(Value::Obj(delay)) = f.iter().find(|(k, _)| *k == "delay").map(|(_, v)| v) else {
+            panic!("{f:?}")
+        };
+        // From the nanoseconds (6.1: from the ticks, 0.01 and 0.001).
+        assert_eq!(delay.get("delay"), Some(&Value::F(0.0100001)));
+        assert_eq!(delay.get("jitter"), Some(&Value::F(0.001001)));
+        let keys: Vec<&str> = f.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["limit", "delay", "seed", "ecn", "gap"]);
+        assert_eq!(f[2].1, u(0x1234_5678_9abc));
+        // A short seed: tc prints nothing at all.
+        let mut short = q[..24].to_vec();
+        short.extend(attr(14, &[1, 2, 3, 4]));
+        assert!(decoded("netem", &short).is_empty());
+    }
+
+    #[test]
+    fn tbf_burst_and_latency_as_iproute2_6_15_computes_them() {
+        // struct tc_tbf_qopt: rate (tc_ratespec, rate @8) @0, peakrate @12, limit @24,
+        // buffer @28, mtu @32 (ticks). 16 KiB at 2.5 MB/s is 6553.6 µs, 102400 ticks of 64 ns.
+        let mut q = vec![0u8; 36];
+        put(&mut q, 8, &2_500_000u32.to_ne_bytes());
+        put(&mut q, 24, &1_016_384u32.to_ne_bytes());
+        put(&mut q, 28, &102_400u32.to_ne_bytes());
+        let f = decoded("tbf", &attr(1, &q));
+        // 6.1 truncated 6553.6 µs to 6553: burst 16382 (lat 400000 either way here).
+        assert_eq!(f[1], ("burst", u(16_384)));
+        assert_eq!(f[2], ("lat", u(400_000)));
     }
 
     #[test]

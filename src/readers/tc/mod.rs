@@ -1,5 +1,5 @@
 //! The `tc` reader: every qdisc with its statistics, options and xstats, from `RTM_GETQDISC`
-//! dumps, with the keys and values `tc -s -j qdisc` (iproute2 6.1) prints.
+//! dumps, with the keys and values `tc -s -j qdisc` (iproute2 6.1 and 6.15) print.
 //!
 //! Steady-state cost: options rarely change, so each qdisc's decoded kind and options are
 //! cached with the raw bytes they came from and reused while the kernel sends the same bytes
@@ -9,8 +9,11 @@
 
 pub mod decode;
 pub mod kinds;
+pub mod tsn;
 
 use std::collections::HashMap;
+use std::ffi::OsString;
+use std::os::unix::ffi::OsStrExt;
 use std::sync::Arc;
 
 use libc::{RTM_NEWLINK, RTM_NEWQDISC};
@@ -76,9 +79,10 @@ pub struct TcReader<T = NetlinkSocket, W = LinkEvents> {
     watch: W,
     getlink: Request,
     getqdisc: Request,
-    iface: Option<String>,
-    /// ifindex of `--iface`, resolved with every link refresh.
-    iface_index: Option<u32>,
+    /// `--iface`: the names' exact bytes; empty: every interface.
+    ifaces: Vec<Vec<u8>>,
+    /// ifindex of each of `ifaces` (`None`: not there), resolved with every link refresh.
+    iface_index: Vec<Option<u32>>,
     names: HashMap<u32, DevName>,
     refresh: bool,
     ticks: Ticks,
@@ -98,11 +102,11 @@ pub fn kernel_ticks() -> Ticks {
 impl TcReader {
     /// A reader of the live kernel; with `iface`, only that interface's qdiscs, and it must
     /// exist now.
-    pub fn open(iface: Option<&str>) -> Result<Self, ReadError> {
+    pub fn open(ifaces: &[OsString]) -> Result<Self, ReadError> {
         // Subscribed before the first dump, so no change falls between the two.
         let watch = LinkEvents::subscribe().map_err(route_open_error)?;
         let transport = NetlinkSocket::open(NETLINK_ROUTE).map_err(route_open_error)?;
-        TcReader::with_source(transport, watch, iface, kernel_ticks())
+        TcReader::with_source(transport, watch, ifaces, kernel_ticks())
     }
 }
 
@@ -111,7 +115,7 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
     pub fn with_source(
         transport: T,
         watch: W,
-        iface: Option<&str>,
+        ifaces: &[OsString],
         ticks: Ticks,
     ) -> Result<Self, ReadError> {
         let mut reader = TcReader {
@@ -125,18 +129,20 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
                 "RTM_GETQDISC",
                 RouteNetlinkMessage::GetQueueDiscipline(TcMessage::default()),
             ),
-            iface: iface.map(str::to_owned),
-            iface_index: None,
+            ifaces: ifaces.iter().map(|n| n.as_bytes().to_vec()).collect(),
+            iface_index: vec![None; ifaces.len()],
             names: HashMap::new(),
             refresh: true,
             ticks,
             cache: Vec::new(),
             next_cache: Vec::new(),
         };
-        if let Some(name) = iface {
+        if !ifaces.is_empty() {
             reader.refresh_names()?;
-            if reader.iface_index.is_none() {
-                return Err(ReadError::NoSuchInterface(name.to_owned()));
+            if let Some(i) = reader.iface_index.iter().position(Option::is_none) {
+                return Err(ReadError::NoSuchInterface(
+                    ifaces[i].to_string_lossy().into_owned(),
+                ));
             }
         }
         Ok(reader)
@@ -148,11 +154,13 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
         self.cache.clear();
         let dump = self.dumper.dump(&mut self.getlink)?;
         self.names.clear();
-        self.iface_index = None;
+        self.iface_index.iter_mut().for_each(|i| *i = None);
         for m in dump.messages.filter(|m| m.header.kind == RTM_NEWLINK) {
             if let Some((meta, _)) = decode_link(m.payload) {
-                if self.iface.as_deref() == Some(meta.ifname.as_str()) {
-                    self.iface_index = Some(meta.ifindex);
+                let name = meta.ifname_bytes.as_deref();
+                let name = name.unwrap_or(meta.ifname.as_bytes());
+                if let Some(i) = self.ifaces.iter().position(|n| n == name) {
+                    self.iface_index[i] = Some(meta.ifindex);
                 }
                 let bytes = meta.ifname_bytes.map(Arc::from);
                 self.names
@@ -182,7 +190,7 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
             let Some(m) = parse_qdisc(message.payload) else {
                 continue;
             };
-            if self.iface.is_some() && self.iface_index != Some(m.ifindex) {
+            if !self.ifaces.is_empty() && !self.iface_index.contains(&Some(m.ifindex)) {
                 continue;
             }
             let kind = m.attrs.get(TCA_KIND).unwrap_or(&[]);
@@ -219,12 +227,13 @@ impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
             self.next_cache.push(entry);
         }
         std::mem::swap(&mut self.cache, &mut self.next_cache);
-        let mut warnings = match &self.iface {
-            Some(name) if self.iface_index.is_none() => {
-                vec![Warning::InterfaceGone(name.clone())]
-            }
-            _ => Vec::new(),
-        };
+        let mut warnings: Vec<Warning> = self
+            .ifaces
+            .iter()
+            .zip(&self.iface_index)
+            .filter(|(_, index)| index.is_none())
+            .map(|(name, _)| Warning::InterfaceGone(String::from_utf8_lossy(name).into_owned()))
+            .collect();
         warnings.extend(self.dumper.take_warning().map(Warning::Transport));
         Ok(Collected {
             stats: Stats::Tc(out),
