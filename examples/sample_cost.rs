@@ -7,6 +7,8 @@
 //! - `tc`: the qdisc reader as the sampler runs it;
 //! - `ss`: the socket reader (four sock_diag dumps: TCP and UDP, IPv4 and IPv6);
 //! - `ss-json`: the socket reader plus serialising the record to JSON, as `-j` does;
+//! - `ip-exchange`, `tc-exchange`, `ss-exchange`: the reader's kernel exchanges without
+//!   decoding, as a run that only records (`--record` without a logger) makes them;
 //! - `ss-filter EXPR`: the socket reader asking the kernel for only the sockets EXPR (the
 //!   `--ss-filter` language) selects;
 //! - `queue_limits [SYSROOT]`, `small_queue [PROCROOT]`: the sysfs/procfs readers (files kept
@@ -42,7 +44,11 @@ fn main() -> ExitCode {
     let root = args.get(3).map(PathBuf::from);
     let sys = root.clone().unwrap_or_else(|| PathBuf::from("/sys"));
     let proc = root.unwrap_or_else(|| PathBuf::from("/proc"));
-    let reader: Result<Box<dyn Reader>, String> = match what.as_str() {
+    // `ip-exchange`, `tc-exchange`, `ss-exchange`: the reader's exchanges only, as a run that
+    // only records makes them.
+    let exchange = what.ends_with("-exchange");
+    let base = what.trim_end_matches("-exchange");
+    let reader: Result<Box<dyn Reader>, String> = match base {
         "ip" => IpReader::open(&[])
             .map(|r| Box::new(r) as Box<dyn Reader>)
             .map_err(|e| e.to_string()),
@@ -90,6 +96,13 @@ fn main() -> ExitCode {
     let mut encoder = JsonEncoder::new();
     let start = Instant::now();
     for _ in 0..iterations {
+        if exchange {
+            if let Err(e) = reader.exchange() {
+                eprintln!("sample_cost: {e}");
+                return ExitCode::from(1);
+            }
+            continue;
+        }
         match reader.collect() {
             Ok(c) => {
                 elements = c.stats.len();

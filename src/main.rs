@@ -144,6 +144,23 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     if config.readers.small_queue {
         readers.push(Box::new(SmallQueueReader::open()?));
     }
+    // A run whose only product is its recording reads nothing a recording cannot hold, and
+    // decodes nothing: replaying the recording decodes it later.
+    let exchange_only = config.record.is_some() && config.json.is_none() && !config.console;
+    if exchange_only {
+        let (kept, dropped): (Vec<_>, Vec<_>) = readers.into_iter().partition(|r| r.recordable());
+        for r in &dropped {
+            eprintln!(
+                "netstatspy: warning: {}: not read, as nothing is logged and a recording cannot \
+                 hold it (add -j to log it)",
+                r.kind()
+            );
+        }
+        if kept.is_empty() {
+            anyhow::bail!("nothing to record: the readers chosen read nothing a recording holds");
+        }
+        readers = kept;
+    }
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
         let json = JsonLines::open(path)?;
@@ -165,7 +182,8 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
         .with_run(&run_id, Some(info))
         .with_progress(config.verbose)
-        .with_realtime(config.realtime);
+        .with_realtime(config.realtime)
+        .exchange_only(exchange_only);
     if config.replay.is_none() {
         for (reader, frequency, samples) in &config.rates {
             sampler = sampler.with_rate(reader, *frequency, *samples);

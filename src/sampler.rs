@@ -161,6 +161,8 @@ pub struct Sampler {
     run: Arc<str>,
     /// The run's header, written before the first sample; with it, a summary after the last.
     info: Option<RunInfo>,
+    /// Only make the kernel exchanges (which a recording keeps), decode nothing.
+    exchange_only: bool,
 }
 
 /// One reader and its own schedule: slot `k` is due at `start + k × period`.
@@ -292,7 +294,15 @@ impl Sampler {
             realtime: None,
             run: Arc::from(""),
             info: None,
+            exchange_only: false,
         }
+    }
+
+    /// Make only each sample's kernel exchanges and decode nothing ([`Reader::exchange`]): for
+    /// a run whose only product is its recording.
+    pub fn exchange_only(mut self, on: bool) -> Sampler {
+        self.exchange_only = on;
+        self
     }
 
     /// Name every record with `run`, and write `info` as the run's first record and a
@@ -571,6 +581,46 @@ impl Sampler {
             let timestamp = clock::wall();
             let began = clock::monotonic_ns();
             let elapsed = Duration::from_nanos(began - start);
+            if self.exchange_only {
+                let result = lane.reader.exchange();
+                if let Some(p) = self.progress.as_mut() {
+                    p.collect_ns[i].0 += clock::monotonic_ns() - began;
+                    p.collect_ns[i].1 += 1;
+                }
+                let kind = lane.reader.kind();
+                match result {
+                    Ok(x) => {
+                        lane.failing = false;
+                        lane.count.records += 1;
+                        summary.partial += u64::from(x.partial);
+                        for warning in x.warnings {
+                            if self.warned.len() < 1000 && !self.warned.contains(&warning) {
+                                on_event(Event::Warning {
+                                    reader: kind,
+                                    warning: warning.clone(),
+                                });
+                                self.warned.insert(warning);
+                            }
+                        }
+                    }
+                    Err(source) if lane.count.records == 0 && lane.count.failed == 0 => {
+                        return Err(RunError::Reader { kind, source });
+                    }
+                    Err(e) => {
+                        summary.read_errors += 1;
+                        lane.count.failed += 1;
+                        if !lane.failing {
+                            on_event(Event::ReaderFailing {
+                                reader: kind,
+                                slot,
+                                error: crate::error_chain(&e),
+                            });
+                            lane.failing = true;
+                        }
+                    }
+                }
+                continue;
+            }
             let result = lane.reader.collect();
             if let Some(p) = self.progress.as_mut() {
                 p.collect_ns[i].0 += clock::monotonic_ns() - began;

@@ -210,3 +210,98 @@ fn several_interfaces_are_the_union_of_single_ones() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("nosuch0"), "{err}");
 }
+
+/// `--record` without a logger makes the kernel exchanges only (nothing decoded), yet the
+/// recording replays exactly as one of a decoding run would: every sample, while links come and
+/// go (the exchanges follow the same link-refresh logic as decoding does).
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces)"
+)]
+fn recording_without_decoding_replays_every_sample() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    require(&[Need::Root, Need::Iproute2]);
+    let ns = Netns::new("rawrec");
+    ns.ip(&["link", "add", "ra", "type", "veth", "peer", "name", "rb"]);
+    let dir = scratch("rawrec");
+    let pcap = dir.join("raw.pcap");
+    let stop = Arc::new(AtomicBool::new(false));
+    let churn = {
+        let (stop, name) = (Arc::clone(&stop), ns.name.clone());
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(Ordering::Relaxed) {
+                let _ = common::run(Command::new("ip").args([
+                    "-n",
+                    &name,
+                    "link",
+                    "add",
+                    &format!("c{n}"),
+                    "type",
+                    "veth",
+                    "peer",
+                    "name",
+                    &format!("d{n}"),
+                ]));
+                std::thread::sleep(std::time::Duration::from_millis(60));
+                let _ = common::run(Command::new("ip").args([
+                    "-n",
+                    &name,
+                    "link",
+                    "del",
+                    &format!("c{n}"),
+                ]));
+                n += 1;
+            }
+            n
+        })
+    };
+    let out = common::run(
+        ns.command(&bin())
+            .args(["--tc", "-c", "-f", "50", "-t", "2", "-v", "--record"])
+            .arg(&pcap),
+    );
+    stop.store(true, Ordering::Relaxed);
+    let rounds = churn.join().expect("churn");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(rounds > 5, "links came and went: {rounds}");
+    let exchanged = |kind: &str| -> u64 {
+        let line = err
+            .lines()
+            .find(|l| l.starts_with(&format!("netstatspy: reader {kind}: ")))
+            .unwrap_or_else(|| panic!("{err}"));
+        line.split_whitespace()
+            .nth(3)
+            .and_then(|n| n.parse().ok())
+            .expect("records")
+    };
+    let file = dir.join("replayed.jsonl");
+    let out = common::run(
+        Command::new(bin())
+            .args(["--tc", "-c", "-j", "--replay"])
+            .arg(&pcap)
+            .arg("--file-name")
+            .arg(&file),
+    );
+    let replay_err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{replay_err}");
+    assert!(!replay_err.contains("warning"), "{replay_err}");
+    let records = json_lines(&file);
+    for kind in ["ip", "tc"] {
+        let n = records.iter().filter(|r| r["type"] == kind).count() as u64;
+        assert_eq!(n, exchanged(kind), "{kind}: {err}");
+    }
+    // And the links are decoded: every ip record names ra and rb.
+    for r in records.iter().filter(|r| r["type"] == "ip") {
+        let names: Vec<&str> = r["stats"]
+            .as_array()
+            .expect("stats")
+            .iter()
+            .filter_map(|l| l["ifname"].as_str())
+            .collect();
+        assert!(names.contains(&"ra") && names.contains(&"rb"), "{names:?}");
+    }
+}

@@ -23,7 +23,7 @@ use netlink_packet_route::link::{LinkAttribute, LinkExtentMask, LinkMessage};
 use netlink_packet_route::stats::{StatsFilterMask, StatsMessage};
 use netlink_sys::constants::NETLINK_ROUTE;
 
-use super::{Collected, ReadError, Reader, Warning};
+use super::{Collected, Exchanged, ReadError, Reader, Warning};
 use crate::bpf::{KernelPrograms, Programs};
 use crate::model::Stats;
 use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, ProgInfo, resolve_links};
@@ -65,6 +65,8 @@ pub struct IpReader<T = NetlinkSocket, W = LinkEvents> {
     prog_cache: HashMap<u32, Option<Arc<ProgInfo>>>,
     /// Metadata of every link, sorted by ifindex.
     links: Vec<Arc<LinkMeta>>,
+    /// The links' indices, sorted, when only exchanging ([`Reader::exchange`]).
+    raw_links: Vec<u32>,
     refresh: bool,
     /// False once the kernel refused `RTM_GETSTATS` (before Linux 4.7): every sample then
     /// reads `RTM_GETLINK`.
@@ -108,6 +110,7 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
             programs,
             prog_cache: HashMap::new(),
             links: Vec::new(),
+            raw_links: Vec::new(),
             refresh: true,
             getstats_works: true,
         };
@@ -232,9 +235,77 @@ impl<T: Transport, W: LinkWatch> IpReader<T, W> {
     }
 }
 
+impl<T: Transport, W: LinkWatch> IpReader<T, W> {
+    /// Whether the counters of `dump` name exactly the links known: the test `read_counters`
+    /// makes, from the message headers alone.
+    fn links_match(&mut self, ifindexes: impl Iterator<Item = u32>) {
+        let mut seen = 0;
+        for ifindex in ifindexes {
+            if self.raw_links.binary_search(&ifindex).is_err() {
+                self.refresh = true;
+            }
+            seen += 1;
+        }
+        if seen != self.raw_links.len() {
+            self.refresh = true;
+        }
+    }
+}
+
 impl<T: Transport, W: LinkWatch> Reader for IpReader<T, W> {
     fn kind(&self) -> &'static str {
         "ip"
+    }
+
+    fn exchange(&mut self) -> Result<Exchanged, ReadError> {
+        let changed = self.watch.changed();
+        let header_index = |payload: &[u8], at: usize| {
+            payload
+                .get(at..at + 4)
+                .map(|b| u32::from_ne_bytes([b[0], b[1], b[2], b[3]]))
+        };
+        let partial = if changed || self.refresh || !self.getstats_works {
+            self.refresh = false;
+            let dump = self.dumper.dump(&mut self.getlink)?;
+            let partial = dump.partial;
+            // struct ifinfomsg: ifi_index at offset 4.
+            let mut ifindexes: Vec<u32> = dump
+                .messages
+                .filter(|m| m.header.kind == RTM_NEWLINK)
+                .filter_map(|m| header_index(m.payload, 4))
+                .collect();
+            ifindexes.sort_unstable();
+            self.raw_links = ifindexes;
+            partial
+        } else {
+            match self.dumper.dump(&mut self.getstats) {
+                Ok(dump) => {
+                    let partial = dump.partial;
+                    // struct if_stats_msg: ifindex at offset 4.
+                    let ifindexes: Vec<u32> = dump
+                        .messages
+                        .filter(|m| m.header.kind == RTM_NEWSTATS)
+                        .filter_map(|m| header_index(m.payload, 4))
+                        .collect();
+                    self.links_match(ifindexes.into_iter());
+                    partial
+                }
+                Err(e) if matches!(e.errno(), Some(libc::EOPNOTSUPP | libc::EINVAL)) => {
+                    self.getstats_works = false;
+                    self.dumper.dump(&mut self.getlink)?.partial
+                }
+                Err(e) => return Err(e.into()),
+            }
+        };
+        Ok(Exchanged {
+            partial,
+            warnings: self
+                .dumper
+                .take_warning()
+                .map(Warning::Transport)
+                .into_iter()
+                .collect(),
+        })
     }
 
     fn collect(&mut self) -> Result<Collected, ReadError> {

@@ -32,6 +32,15 @@ pub struct Collected {
     pub warnings: Vec<Warning>,
 }
 
+/// What [`Reader::exchange`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct Exchanged {
+    /// True when a dump stayed inconsistent after every retry.
+    pub partial: bool,
+    /// Problems that did not stop the sample.
+    pub warnings: Vec<Warning>,
+}
+
 /// A problem that did not stop a sample; the sampler reports each distinct one once.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Warning {
@@ -83,6 +92,21 @@ pub trait Reader {
     fn kind(&self) -> &'static str;
     /// Read one sample.
     fn collect(&mut self) -> Result<Collected, ReadError>;
+    /// Make one sample's kernel exchanges without decoding their answers, for a run that only
+    /// records them (`--record` without a logger): the requests are those [`Reader::collect`]
+    /// would make, in the same order, so a replay decodes the recording as if it had been
+    /// read. The default collects and drops the result.
+    fn exchange(&mut self) -> Result<Exchanged, ReadError> {
+        self.collect().map(|c| Exchanged {
+            partial: c.partial,
+            warnings: c.warnings,
+        })
+    }
+    /// False for readers whose input a netlink recording cannot hold (sysfs, procfs, multicast
+    /// reports): a run that only records does not read them.
+    fn recordable(&self) -> bool {
+        true
+    }
     /// Recoveries of the netlink dump loop so far (redone, partial, reopened dumps).
     fn dump_counters(&self) -> DumpCounters {
         DumpCounters::default()

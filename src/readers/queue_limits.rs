@@ -159,6 +159,10 @@ impl<W: LinkWatch> Reader for QueueLimitsReader<W> {
         "queue_limits"
     }
 
+    fn recordable(&self) -> bool {
+        false
+    }
+
     fn collect(&mut self) -> Result<Collected, ReadError> {
         if self.watch.changed() || self.rescan {
             self.rescan = false;

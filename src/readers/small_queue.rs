@@ -37,6 +37,10 @@ impl Reader for SmallQueueReader {
         "small_queue"
     }
 
+    fn recordable(&self) -> bool {
+        false
+    }
+
     fn collect(&mut self) -> Result<Collected, ReadError> {
         let tcp_limit_output_bytes = self.file.read_u64()?;
         Ok(Collected {

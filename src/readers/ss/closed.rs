@@ -190,6 +190,10 @@ impl Reader for ClosedReader {
         "ss_closed"
     }
 
+    fn recordable(&self) -> bool {
+        false
+    }
+
     fn collect(&mut self) -> Result<Collected, ReadError> {
         let Ok(mut inbox) = self.inbox.lock() else {
             return Err(subscribe_error(std::io::Error::other(

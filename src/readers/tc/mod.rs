@@ -24,7 +24,7 @@ use netlink_sys::constants::NETLINK_ROUTE;
 
 use self::decode::{TCA_KIND, TCA_OPTIONS, assemble, decode_config, parse_qdisc};
 use self::kinds::Ticks;
-use super::{Collected, ReadError, Reader, Warning};
+use super::{Collected, Exchanged, ReadError, Reader, Warning};
 use crate::model::Stats;
 use crate::model::tc::QdiscConfig;
 use crate::netlink::link::decode_link;
@@ -174,6 +174,24 @@ impl<T: Transport, W: LinkWatch> TcReader<T, W> {
 impl<T: Transport, W: LinkWatch> Reader for TcReader<T, W> {
     fn kind(&self) -> &'static str {
         "tc"
+    }
+
+    fn exchange(&mut self) -> Result<Exchanged, ReadError> {
+        if self.watch.changed() || self.refresh {
+            // The names are what a replay resolves qdiscs' devices with: asked for, not read.
+            self.refresh = false;
+            self.dumper.dump(&mut self.getlink)?;
+        }
+        let partial = self.dumper.dump(&mut self.getqdisc)?.partial;
+        Ok(Exchanged {
+            partial,
+            warnings: self
+                .dumper
+                .take_warning()
+                .map(Warning::Transport)
+                .into_iter()
+                .collect(),
+        })
     }
 
     fn collect(&mut self) -> Result<Collected, ReadError> {
