@@ -260,7 +260,7 @@ fn recording_without_decoding_replays_every_sample() {
     };
     let out = common::run(
         ns.command(&bin())
-            .args(["--tc", "-c", "-f", "50", "-t", "2", "-v", "--record"])
+            .args(["--tc", "--ss", "-c", "-f", "50", "-t", "2", "-v", "--record"])
             .arg(&pcap),
     );
     stop.store(true, Ordering::Relaxed);
@@ -281,7 +281,7 @@ fn recording_without_decoding_replays_every_sample() {
     let file = dir.join("replayed.jsonl");
     let out = common::run(
         Command::new(bin())
-            .args(["--tc", "-c", "-j", "--replay"])
+            .args(["--tc", "--ss", "-c", "-j", "--replay"])
             .arg(&pcap)
             .arg("--file-name")
             .arg(&file),
@@ -290,7 +290,7 @@ fn recording_without_decoding_replays_every_sample() {
     assert!(out.status.success(), "{replay_err}");
     assert!(!replay_err.contains("warning"), "{replay_err}");
     let records = json_lines(&file);
-    for kind in ["ip", "tc"] {
+    for kind in ["ip", "tc", "ss"] {
         let n = records.iter().filter(|r| r["type"] == kind).count() as u64;
         assert_eq!(n, exchanged(kind), "{kind}: {err}");
     }

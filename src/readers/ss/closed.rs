@@ -180,7 +180,7 @@ fn view(s: &crate::model::ss::Socket) -> SocketView {
     SocketView {
         local: s.local,
         peer: s.peer,
-        ifindex: 0,
+        ifindex: s.bound_if().map_or(0, |b| b.ifindex),
         mark: None,
     }
 }

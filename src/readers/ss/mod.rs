@@ -19,7 +19,7 @@ use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use self::decode::{
     AF_INET, AF_INET6, IPPROTO_TCP, IPPROTO_UDP, SOCK_DIAG_BY_FAMILY, decode_socket,
 };
-use super::{Collected, ReadError, Reader, Warning};
+use super::{Collected, Exchanged, ReadError, Reader, Warning};
 use crate::model::Stats;
 use crate::model::ss::Netid;
 use crate::netlink::names::LinkNames;
@@ -27,6 +27,7 @@ use crate::netlink::watch::LinkEvents;
 use crate::netlink::{
     DumpCounters, Dumper, NetlinkError, NetlinkSocket, Request, Transport, route_open_error,
 };
+use crate::uapi::inet_diag::{inet_diag_msg, inet_diag_sockid};
 use crate::uapi::inet_diag_bc::INET_DIAG_REQ_BYTECODE;
 
 /// The four dumps of a sample: TCP and UDP, IPv4 and IPv6, established only.
@@ -132,6 +133,43 @@ impl<T: Transport> SsReader<T> {
 impl<T: Transport> Reader for SsReader<T> {
     fn kind(&self) -> &'static str {
         "ss"
+    }
+
+    fn exchange(&mut self) -> Result<Exchanged, ReadError> {
+        let mut partial = false;
+        if let Some(names) = &mut self.names {
+            names.begin_sample();
+        }
+        for (_, request) in &mut self.requests {
+            let dump = self.dumper.dump(request)?;
+            partial |= dump.partial;
+            // Bound sockets' interface names are asked for as decoding would ask: a replay
+            // decodes the recording with the same requests.
+            let Some(names) = &mut self.names else {
+                continue;
+            };
+            for m in dump.messages {
+                let at = inet_diag_msg::ID + inet_diag_sockid::IDIAG_IF;
+                if m.header.kind == SOCK_DIAG_BY_FAMILY
+                    && let Some(b) = m.payload.get(at..at + 4)
+                {
+                    let ifindex = u32::from_ne_bytes([b[0], b[1], b[2], b[3]]);
+                    if ifindex != 0 {
+                        let _ = names.name(ifindex);
+                    }
+                }
+            }
+        }
+        Ok(Exchanged {
+            partial,
+            warnings: self
+                .dumper
+                .take_warning()
+                .into_iter()
+                .chain(self.names.as_mut().and_then(LinkNames::take_warning))
+                .map(Warning::Transport)
+                .collect(),
+        })
     }
 
     fn collect(&mut self) -> Result<Collected, ReadError> {
