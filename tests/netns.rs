@@ -260,7 +260,9 @@ fn recording_without_decoding_replays_every_sample() {
     };
     let out = common::run(
         ns.command(&bin())
-            .args(["--tc", "--ss", "-c", "-f", "50", "-t", "2", "-v", "--record"])
+            .args([
+                "--tc", "--ss", "-c", "-f", "50", "-t", "2", "-v", "--record",
+            ])
             .arg(&pcap),
     );
     stop.store(true, Ordering::Relaxed);
