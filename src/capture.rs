@@ -48,6 +48,9 @@ pub const PACKET_USER: u16 = libc::PACKET_USER as u16;
 pub const PACKET_KERNEL: u16 = libc::PACKET_KERNEL as u16;
 /// Length of the cooked header before each datagram.
 pub const COOKED_HEADER_LEN: usize = 16;
+/// `NETLINK_USERSOCK` as the 16-bit protocol of the cooked header: the run's header is written
+/// as a message of this protocol from user space (see [`CaptureWriter::write_run_header`]).
+pub const NETLINK_USERSOCK: u16 = libc::NETLINK_USERSOCK as u16;
 /// `NETLINK_SOCK_DIAG` as the 16-bit protocol of the cooked header.
 const NETLINK_SOCK_DIAG: u16 = netlink_sys::constants::NETLINK_SOCK_DIAG as u16;
 /// `NETLINK_ROUTE` as the 16-bit protocol of the cooked header.
@@ -169,6 +172,21 @@ impl CaptureWriter {
             self.error = Some(e);
             self.writer = None;
         }
+    }
+
+    /// Write the run's header (its JSON, as the JSON output writes it) as one packet: an
+    /// `NLMSG_NOOP` message from user space on `NETLINK_USERSOCK` whose payload is the JSON.
+    /// Any pcap reader shows it as a no-op netlink message; [`Capture::read`] takes it as what
+    /// the recording was made with, so a replay can reproduce the run.
+    pub fn write_run_header(&mut self, json: &[u8]) {
+        let len = 16 + json.len();
+        let mut message = Vec::with_capacity(nlmsg_align(len));
+        message.extend_from_slice(&(len as u32).to_ne_bytes());
+        message.extend_from_slice(&(libc::NLMSG_NOOP as u16).to_ne_bytes());
+        message.extend_from_slice(&[0; 10]); // flags, sequence number, port id
+        message.extend_from_slice(json);
+        message.resize(nlmsg_align(len), 0);
+        self.write(PACKET_USER, NETLINK_USERSOCK, &message, message.len());
     }
 
     /// Flush the file; reports the first write error of the run, if any.
@@ -309,6 +327,8 @@ pub struct Capture {
     pub unmatched: usize,
     /// The file ended in the middle of a packet (the recording was cut short).
     pub truncated: bool,
+    /// The header of the run that recorded it (netstatspy's recordings; `None` for others).
+    pub run: Option<serde_json::Value>,
 }
 
 impl Capture {
@@ -359,6 +379,19 @@ impl Capture {
         let packet_type = u16::from_be_bytes([cooked[0], cooked[1]]);
         let protocol = u16::from_be_bytes([cooked[14], cooked[15]]);
         let datagram = &data[COOKED_HEADER_LEN..];
+        if protocol == NETLINK_USERSOCK {
+            // The run's header; anything else on this protocol is not ours.
+            let header = Header::parse(datagram)
+                .filter(|h| h.kind == libc::NLMSG_NOOP as u16)
+                .and_then(|h| datagram.get(16..(h.len as usize).min(datagram.len())))
+                .and_then(|json| serde_json::from_slice::<serde_json::Value>(json).ok())
+                .filter(|v| v["type"] == "run");
+            match header {
+                Some(v) if self.run.is_none() => self.run = Some(v),
+                _ => self.unmatched += 1,
+            }
+            return;
+        }
         let Some(first) = Header::parse(datagram) else {
             // A kernel datagram too damaged to read its header most likely belongs to the
             // dump in progress: keep it there, so replaying that dump reports the damage.

@@ -9,6 +9,8 @@ use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::model::run::RunInfo;
+use netstatspy::model::{Record, Stats};
+use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
 use netstatspy::output::{Output, console::Console, json::JsonLines};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
@@ -51,6 +53,8 @@ fn main() -> ExitCode {
 }
 
 fn run(config: &Config) -> anyhow::Result<Summary> {
+    let mut config = config.clone();
+    let config = &mut config;
     // First of all, so a signal during start-up also ends the run cleanly.
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
@@ -61,9 +65,10 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     if let Some(spec) = &config.netns {
         netstatspy::netns::enter(&netstatspy::netns::resolve(spec))?;
     }
-    let (source, schedule) = match (&config.record, &config.replay) {
+    let (source, schedule) = match (&config.record.clone(), &config.replay.clone()) {
         (_, Some(path)) => {
             let capture = Capture::read(path)?;
+            replay_as_recorded(config, &capture, path)?;
             if capture.truncated {
                 eprintln!(
                     "netstatspy: warning: {} ends in a partial packet (recording cut short); \
@@ -179,6 +184,21 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
     let (run_id, info) = run_header(config, &source, &readers);
+    if let Source::Record(writer) = &source {
+        // The capture says what it was recorded with, so `--replay` can reproduce the run.
+        let header = Record {
+            kind: "run",
+            run: run_id.as_str().into(),
+            sample: 0,
+            timestamp: netstatspy::clock::wall(),
+            elapsed: std::time::Duration::ZERO,
+            partial: false,
+            stats: Stats::Run(Box::new(info.clone())),
+        };
+        let mut json = Vec::new();
+        JsonEncoder::new().record(&header, &mut json);
+        writer.borrow_mut().write_run_header(&json);
+    }
     let mut sampler = Sampler::new(readers, pipeline, schedule, stop)
         .with_run(&run_id, Some(info))
         .with_progress(config.verbose)
@@ -258,6 +278,102 @@ fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> 
         },
     };
     (run_id, info)
+}
+
+/// A replay reads what its capture holds: with no reader or interface asked for, those it was
+/// recorded with (from the run header a recording carries, or, for other captures, the readers
+/// whose requests it holds); asking for a reader or an interface it cannot answer is an error.
+fn replay_as_recorded(
+    config: &mut Config,
+    capture: &Capture,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    use netstatspy::capture::RequestKey;
+    let holds = |protocol: isize, kind: u16| {
+        capture
+            .exchanges
+            .iter()
+            .any(|e: &netstatspy::capture::Exchange| {
+                let k: RequestKey = e.key;
+                k.protocol == protocol as u16 && (kind == 0 || k.kind == kind)
+            })
+    };
+    let route = netlink_sys::constants::NETLINK_ROUTE;
+    let has_qdiscs = holds(route, libc::RTM_GETQDISC);
+    let answers = |reader: &str| match reader {
+        "ip" => {
+            holds(route, libc::RTM_GETSTATS) || (holds(route, libc::RTM_GETLINK) && !has_qdiscs)
+        }
+        "tc" => has_qdiscs,
+        "ss" => holds(NETLINK_SOCK_DIAG, 0),
+        _ => false,
+    };
+    let recorded: Vec<String> = match capture.run.as_ref().and_then(|r| r["readers"].as_array()) {
+        Some(list) => list
+            .iter()
+            .filter_map(|r| r.as_str().map(str::to_owned))
+            .filter(|r| answers(r))
+            .collect(),
+        None => ["ip", "tc", "ss"]
+            .into_iter()
+            .filter(|r| answers(r))
+            .map(str::to_owned)
+            .collect(),
+    };
+    let asked = config.readers.tc
+        || config.readers.ss
+        || !config.readers.ip
+        || config.readers.queue_limits
+        || config.readers.small_queue;
+    if !asked {
+        if recorded.is_empty() {
+            anyhow::bail!("{} holds no answers any reader can use", path.display());
+        }
+        config.readers.ip = recorded.iter().any(|r| r == "ip");
+        config.readers.tc = recorded.iter().any(|r| r == "tc");
+        config.readers.ss = recorded.iter().any(|r| r == "ss");
+    } else {
+        for (reader, on) in [
+            ("ip", config.readers.ip),
+            ("tc", config.readers.tc),
+            ("ss", config.readers.ss),
+        ] {
+            if on && !answers(reader) {
+                anyhow::bail!(
+                    "{} holds no answers for the {reader} reader (it was recorded with: {})",
+                    path.display(),
+                    if recorded.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        recorded.join(", ")
+                    }
+                );
+            }
+        }
+    }
+    let recorded_ifaces: Vec<std::ffi::OsString> = capture
+        .run
+        .as_ref()
+        .and_then(|r| r["iface"].as_str())
+        .map(|list| list.split(',').map(Into::into).collect())
+        .unwrap_or_default();
+    if config.iface.is_empty() {
+        config.iface = recorded_ifaces;
+    } else if !recorded_ifaces.is_empty()
+        && let Some(other) = config.iface.iter().find(|i| !recorded_ifaces.contains(i))
+    {
+        anyhow::bail!(
+            "{} was recorded for --iface {}, not {}",
+            path.display(),
+            recorded_ifaces
+                .iter()
+                .map(|i| i.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(","),
+            other.to_string_lossy()
+        );
+    }
+    Ok(())
 }
 
 /// What the run reports, on standard error.

@@ -1531,3 +1531,128 @@ fn documented_6_1_differences_are_narrow() {
     assert_eq!(common::tc_text_rate("800Kbit"), Some(100_000));
     assert_eq!(common::tc_text_rate("96bit"), Some(12));
 }
+
+/// A recording carries the header of the run that made it: `--replay FILE` with no reader or
+/// interface options replays that run's readers and interfaces; asking for a reader or an
+/// interface it cannot answer is a one-line error; tshark reads the header as a netlink no-op.
+#[test]
+fn a_replay_knows_the_run_it_replays() {
+    let dir = scratch("knows");
+    let pcap = dir.join("run.pcap");
+    let live = dir.join("live.jsonl");
+    let out = run(Command::new(bin())
+        .args([
+            "--tc", "--iface", "lo", "-c", "-j", "-f", "20", "-t", "0.3", "--record",
+        ])
+        .arg(&pcap)
+        .arg("--file-name")
+        .arg(&live));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed = dir.join("replayed.jsonl");
+    let out = run(Command::new(bin())
+        .args(["-c", "-j", "--replay"])
+        .arg(&pcap)
+        .arg("--file-name")
+        .arg(&replayed));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (live, replayed) = (json_lines(&live), json_lines(&replayed));
+    let kinds = |v: &[Value]| v.iter().map(|r| r["type"].clone()).collect::<Vec<_>>();
+    assert_eq!(
+        kinds(&replayed),
+        kinds(&live),
+        "the recorded readers, ip and tc"
+    );
+    for (l, r) in live.iter().zip(&replayed) {
+        assert_eq!(l["stats"], r["stats"], "only lo, as recorded");
+    }
+    let header = common::all_json_lines(&dir.join("replayed.jsonl"))
+        .into_iter()
+        .next()
+        .expect("header");
+    assert_eq!(header["iface"], "lo");
+    for (args, needle) in [
+        (
+            &["--ss"][..],
+            "holds no answers for the ss reader (it was recorded with: ip, tc)",
+        ),
+        (
+            &["--iface", "eth9"],
+            "was recorded for --iface lo, not eth9",
+        ),
+    ] {
+        let out = run(Command::new(bin())
+            .args(["-c", "-j", "--file-name", "/dev/null", "--replay"])
+            .arg(&pcap)
+            .args(args));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("netstatspy: error: ") && err.contains(needle),
+            "{err}"
+        );
+    }
+    // A capture without a header (recorded by tcpdump): the readers whose requests it holds.
+    let tc_only = captures_dir().join("vm61-iproute2-tc.pcap");
+    let file = dir.join("tc-only.jsonl");
+    let out = run(Command::new(bin())
+        .args(["-c", "-j", "--replay"])
+        .arg(&tc_only)
+        .arg("--file-name")
+        .arg(&file));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(json_lines(&file).iter().all(|r| r["type"] == "tc"));
+}
+
+#[test]
+#[cfg_attr(not(have_tshark), ignore = "needs tshark (apt-get install tshark)")]
+fn the_run_header_in_a_recording_is_a_netlink_no_op_for_tshark() {
+    require(&[Need::Tshark]);
+    let dir = scratch("header-tshark");
+    let pcap = dir.join("run.pcap");
+    let out = run(Command::new(bin())
+        .args(["-c", "-f", "20", "-t", "0.1", "--record"])
+        .arg(&pcap));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
+        "-T",
+        "fields",
+        "-e",
+        "frame.protocols",
+        "-e",
+        "netlink.hdr_type",
+    ]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.lines()
+            .all(|l| l.starts_with("sll:netlink") || l.starts_with("netlink")),
+        "{text}"
+    );
+    // The header: a no-op message (type 1) among the route exchanges.
+    assert!(
+        text.lines()
+            .any(|l| l.ends_with("\t1") || l.ends_with("\t0x0001")),
+        "{text}"
+    );
+}
