@@ -33,14 +33,17 @@ link=$(in_ns "$floor" link "$iters" | awk '{print $4}')
 stats=$(in_ns "$floor" stats "$iters" | awk '{print $4}')
 ip_steady=$(in_ns "$cost" ip "$iters" | awk '{print $4}')
 ip_getlink=$(in_ns "$cost" ip-getlink "$iters" | awk '{print $4}')
+ip_exchange=$(in_ns "$cost" ip-exchange "$iters" | awk '{print $4}')
 ip_spawn=$(spawn_ns 100 ip -s -s link)
 qdisc=$(in_ns "$floor" qdisc "$iters" | awk '{print $4}')
 tc_cost=$(in_ns "$cost" tc "$iters" | awk '{print $4}')
+tc_exchange=$(in_ns "$cost" tc-exchange "$iters" | awk '{print $4}')
 tc_spawn=$(spawn_ns 100 tc -s qdisc)
 sock_iters=$(( iters / 20 > 20 ? iters / 20 : 20 ))
 sock=$(in_ns "$floor" sock "$sock_iters" | awk '{print $4}')
 ss_cost=$(in_ns "$cost" ss "$sock_iters" | awk '{print $4}')
 ss_json=$(in_ns "$cost" ss-json "$sock_iters" | awk '{print $4}')
+ss_exchange=$(in_ns "$cost" ss-exchange "$sock_iters" | awk '{print $4}')
 ss_spawn=$(spawn_ns 10 ss -inm --tcp --udp -o state established)
 # Five connections to port 5201 among the scenario's sockets: a filter selects their 10 sockets.
 in_ns python3 -c '
@@ -63,12 +66,14 @@ row "floor: RTM_GETLINK dump (nlfloor)" "$link"
 row "floor: RTM_GETSTATS dump (nlfloor)" "$stats"
 row "netstatspy ip (as sampled)" "$ip_steady"
 row "netstatspy ip (GETLINK every sample)" "$ip_getlink"
+row "netstatspy ip, exchanges only" "$ip_exchange"
 row "spawn ip -s -s link" "$ip_spawn"
 echo "ip -s -s link spawn ÷ netstatspy ip: $(ratio "$ip_spawn" "$ip_steady")×"
 echo
 printf '%-34s %12s %14s\n' "what" "ns/sample" "÷ GETQDISC floor"
 printf '%-34s %12s %14s\n' "floor: RTM_GETQDISC dump (nlfloor)" "$qdisc" "1.00"
 printf '%-34s %12s %14s\n' "netstatspy tc (as sampled)" "$tc_cost" "$(ratio "$tc_cost" "$qdisc")"
+printf '%-34s %12s %14s\n' "netstatspy tc, exchanges only" "$tc_exchange" "$(ratio "$tc_exchange" "$qdisc")"
 printf '%-34s %12s %14s\n' "spawn tc -s qdisc" "$tc_spawn" "$(ratio "$tc_spawn" "$qdisc")"
 echo "tc -s qdisc spawn ÷ netstatspy tc: $(ratio "$tc_spawn" "$tc_cost")×"
 echo
@@ -76,6 +81,7 @@ printf '%-34s %12s %14s\n' "what" "ns/sample" "÷ sock floor"
 printf '%-34s %12s %14s\n' "floor: sock_diag tcp+udp v4+v6" "$sock" "1.00"
 printf '%-34s %12s %14s\n' "netstatspy ss (as sampled)" "$ss_cost" "$(ratio "$ss_cost" "$sock")"
 printf '%-34s %12s %14s\n' "netstatspy ss + JSON serialising" "$ss_json" "$(ratio "$ss_json" "$sock")"
+printf '%-34s %12s %14s\n' "netstatspy ss, exchanges only" "$ss_exchange" "$(ratio "$ss_exchange" "$sock")"
 printf '%-34s %12s %14s\n' "spawn ss -inm --tcp --udp ..." "$ss_spawn" "$(ratio "$ss_spawn" "$sock")"
 echo "ss spawn ÷ netstatspy ss: $(ratio "$ss_spawn" "$ss_cost")×"
 printf '%-34s %12s %14s\n' "netstatspy ss, filter ($ss_filtered_n sockets)" "$ss_filtered" "$(ratio "$ss_filtered" "$sock")"
