@@ -581,53 +581,22 @@ impl Sampler {
             let timestamp = clock::wall();
             let began = clock::monotonic_ns();
             let elapsed = Duration::from_nanos(began - start);
-            if self.exchange_only {
-                let result = lane.reader.exchange();
-                if let Some(p) = self.progress.as_mut() {
-                    p.collect_ns[i].0 += clock::monotonic_ns() - began;
-                    p.collect_ns[i].1 += 1;
-                }
-                let kind = lane.reader.kind();
-                match result {
-                    Ok(x) => {
-                        lane.failing = false;
-                        lane.count.records += 1;
-                        summary.partial += u64::from(x.partial);
-                        for warning in x.warnings {
-                            if self.warned.len() < 1000 && !self.warned.contains(&warning) {
-                                on_event(Event::Warning {
-                                    reader: kind,
-                                    warning: warning.clone(),
-                                });
-                                self.warned.insert(warning);
-                            }
-                        }
-                    }
-                    Err(source) if lane.count.records == 0 && lane.count.failed == 0 => {
-                        return Err(RunError::Reader { kind, source });
-                    }
-                    Err(e) => {
-                        summary.read_errors += 1;
-                        lane.count.failed += 1;
-                        if !lane.failing {
-                            on_event(Event::ReaderFailing {
-                                reader: kind,
-                                slot,
-                                error: crate::error_chain(&e),
-                            });
-                            lane.failing = true;
-                        }
-                    }
-                }
-                continue;
-            }
-            let result = lane.reader.collect();
+            // A run that only records makes the exchanges and decodes nothing.
+            let result = if self.exchange_only {
+                lane.reader
+                    .exchange()
+                    .map(|x| (None, x.partial, None, x.warnings))
+            } else {
+                lane.reader
+                    .collect()
+                    .map(|c| (Some(c.stats), c.partial, c.captured_at, c.warnings))
+            };
             if let Some(p) = self.progress.as_mut() {
                 p.collect_ns[i].0 += clock::monotonic_ns() - began;
                 p.collect_ns[i].1 += 1;
             }
             let kind = lane.reader.kind();
-            let collected = match result {
+            let (stats, partial, captured_at, warnings) = match result {
                 Ok(c) => c,
                 Err(e) if e.is_end_of_input() => return Ok(SampleEnd::EndOfInput),
                 Err(source) if lane.count.records == 0 && lane.count.failed == 0 => {
@@ -649,8 +618,8 @@ impl Sampler {
             };
             lane.failing = false;
             lane.count.records += 1;
-            summary.partial += u64::from(collected.partial);
-            for warning in collected.warnings {
+            summary.partial += u64::from(partial);
+            for warning in warnings {
                 // Bounded: a reader that invents new texts forever cannot grow this without end.
                 if self.warned.len() < 1000 && !self.warned.contains(&warning) {
                     on_event(Event::Warning {
@@ -660,7 +629,10 @@ impl Sampler {
                     self.warned.insert(warning);
                 }
             }
-            let (timestamp, elapsed) = match collected.captured_at {
+            let Some(stats) = stats else {
+                continue;
+            };
+            let (timestamp, elapsed) = match captured_at {
                 Some(at) => {
                     let origin = *self.replay_origin.get_or_insert(at);
                     (at, at.saturating_sub(origin))
@@ -673,8 +645,8 @@ impl Sampler {
                 sample: slot,
                 timestamp,
                 elapsed,
-                partial: collected.partial,
-                stats: collected.stats,
+                partial,
+                stats,
             });
         }
         let submit_began = clock::monotonic_ns();

@@ -9,29 +9,22 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, UdpSocket};
-use std::os::fd::AsRawFd;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Need, Netns, bin, json_lines, require, scratch};
+use common::{Need, Netns, bin, enter_netns, json_lines, require, scratch};
 use serde_json::Value;
 
 const CONNECTIONS: usize = 200;
 const UDP_SOCKETS: u16 = 50;
 const PORT: u16 = 7100;
 
-fn enter(ns: &str) {
-    let f = File::open(format!("/var/run/netns/{ns}")).expect("netns");
-    // SAFETY: a valid network namespace fd; setns changes only this thread.
-    assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
-}
-
 /// Open, use and close the connections and UDP sockets inside `ns`; returns each TCP
 /// client's local port with the bytes it sent.
 fn churn(ns: &Netns) -> Vec<(u16, usize)> {
     let name = ns.name.clone();
     std::thread::spawn(move || {
-        enter(&name);
+        enter_netns(&name);
         let listener = TcpListener::bind(("127.0.0.1", PORT)).expect("listen");
         let mut sent = Vec::new();
         for i in 0..CONNECTIONS {
@@ -83,7 +76,7 @@ fn parse_events(text: &str) -> HashMap<(String, String, String), Vec<HashMap<Str
 fn churn_again(ns: &Netns) -> usize {
     let name = ns.name.clone();
     std::thread::spawn(move || {
-        enter(&name);
+        enter_netns(&name);
         let listener = TcpListener::bind(("127.0.0.1", PORT + 1)).expect("listen");
         for _ in 0..10 {
             let c = TcpStream::connect(("127.0.0.1", PORT + 1)).expect("connect");

@@ -6,37 +6,14 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::fs::File;
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::sync::mpsc;
-use std::thread::JoinHandle;
 
 use common::ss::endpoint;
-use common::{Need, Netns, bin, check, json_lines, require, run, scratch};
-
-/// Sockets held open by a thread until dropped.
-struct Held {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-fn enter(ns: &str) {
-    let f = File::open(format!("/var/run/netns/{ns}")).expect("netns");
-    // SAFETY: a valid network namespace fd; setns changes only this thread.
-    assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
-}
+use common::{Held, Need, Netns, bin, check, enter_netns, json_lines, require, run, scratch};
 
 fn set_int(fd: &impl AsRawFd, level: i32, name: i32, value: libc::c_int) {
     // SAFETY: a valid socket and a pointer to a c_int of the right size.
@@ -107,10 +84,10 @@ fn hold(a: &Netns, b: &Netns, peer: &str) -> Held {
     let thread = std::thread::spawn(move || {
         let mut keep: Vec<Box<dyn std::any::Any>> = Vec::new();
         // Listeners in the far namespace, reached over the veth.
-        enter(&b);
+        enter_netns(&b);
         let far_bound = TcpListener::bind((peer, 7000)).expect("listen 7000");
         let far_free = TcpListener::bind((peer, 7001)).expect("listen 7001");
-        enter(&a);
+        enter_netns(&a);
         let pair =
             |c: TcpStream, listener: &TcpListener, keep: &mut Vec<Box<dyn std::any::Any>>| {
                 let (mut s, _) = listener.accept().expect("accept");

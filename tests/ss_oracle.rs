@@ -17,25 +17,9 @@ use std::net::{TcpListener, TcpStream, UdpSocket};
 use std::os::fd::AsRawFd;
 use std::process::Command;
 use std::sync::mpsc;
-use std::thread::JoinHandle;
 
 use common::ss::{Key, SsLine, assert_socket, keyed, parse_ss};
-use common::{Need, Netns, bin, check, json_lines, require, scratch};
-
-/// Sockets held open by a thread inside the namespace until dropped.
-struct Held {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<JoinHandle<()>>,
-}
-
-impl Drop for Held {
-    fn drop(&mut self) {
-        drop(self.stop.take());
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
+use common::{Held, Need, Netns, bin, check, enter_netns, json_lines, require, scratch};
 
 fn keepalive(s: &TcpStream) {
     let on: libc::c_int = 1;
@@ -331,12 +315,6 @@ fn add_md5(fd: &OwnedFd, peer: IpAddr, prefix: Option<u8>, key: &[u8]) {
     );
 }
 
-fn enter(ns: &str) {
-    let f = File::open(format!("/var/run/netns/{ns}")).expect("netns");
-    // SAFETY: a valid network namespace fd; setns changes only this thread.
-    assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
-}
-
 /// `struct tls12_crypto_info_aes_gcm_128` with a fixed key.
 fn tls12_aes_gcm_128() -> Vec<u8> {
     let mut c = 0x0303u16.to_ne_bytes().to_vec();
@@ -367,7 +345,7 @@ fn hold_special_sockets(a: &Netns, b: &Netns, subnet: u8) -> Built {
         let v4 = |last: u8| IpAddr::V4(Ipv4Addr::new(10, 9, subnet, last));
         let ll = |last: u16| Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, last);
         // Listeners in b.
-        enter(&b);
+        enter_netns(&b);
         // SAFETY: a NUL-terminated name.
         let vb0 = unsafe { libc::if_nametoindex(c"vb0".as_ptr()) };
         let lb4 = raw_socket(libc::AF_INET, 0);
@@ -375,7 +353,7 @@ fn hold_special_sockets(a: &Netns, b: &Netns, subnet: u8) -> Built {
         let lb6 = raw_socket(libc::AF_INET6, 0);
         bind_listen(&lb6, SocketAddr::V6(SocketAddrV6::new(ll(2), 7002, 0, vb0)));
         // Listeners in a: bound to va0; MD5; MPTCP; plain for kTLS.
-        enter(&a);
+        enter_netns(&a);
         // SAFETY: a NUL-terminated name.
         let va0 = unsafe { libc::if_nametoindex(c"va0".as_ptr()) };
         let la4 = raw_socket(libc::AF_INET, 0);
@@ -445,7 +423,7 @@ fn hold_special_sockets(a: &Netns, b: &Netns, subnet: u8) -> Built {
         ));
         let tls_client = connect(raw_socket(libc::AF_INET, 0), SocketAddr::new(lo4, 7400));
         // Clients in b, to a's bound listeners.
-        enter(&b);
+        enter_netns(&b);
         streams.push(connect(
             raw_socket(libc::AF_INET, 0),
             SocketAddr::new(v4(1), 7100),
@@ -454,7 +432,7 @@ fn hold_special_sockets(a: &Netns, b: &Netns, subnet: u8) -> Built {
             raw_socket(libc::AF_INET6, 0),
             SocketAddr::V6(SocketAddrV6::new(ll(1), 7102, 0, vb0)),
         ));
-        enter(&a);
+        enter_netns(&a);
         for l in [&la4, &la6, &lm4, &lm6, &lp4, &lp6] {
             streams.push(l.accept().expect("accept").0);
         }
@@ -596,10 +574,10 @@ fn a_renamed_interface_is_named_anew_and_replays_so() {
     let (stop_tx, stop_rx) = mpsc::channel::<()>();
     let (ready_tx, ready_rx) = mpsc::channel::<()>();
     let thread = std::thread::spawn(move || {
-        enter(&bn);
+        enter_netns(&bn);
         let l = raw_socket(libc::AF_INET, 0);
         bind_listen(&l, "10.9.62.2:7000".parse().expect("addr"));
-        enter(&an);
+        enter_netns(&an);
         let c = raw_socket(libc::AF_INET, 0);
         set_opt(
             &c,

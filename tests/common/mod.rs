@@ -119,6 +119,29 @@ pub fn check(cmd: &mut Command) -> String {
 }
 
 /// A network namespace that is deleted when dropped, even when the test fails.
+/// Move the calling thread into the network namespace named `ns` (`/var/run/netns/NS`).
+pub fn enter_netns(ns: &str) {
+    let f = File::open(format!("/var/run/netns/{ns}")).expect("netns");
+    // SAFETY: a valid network namespace fd; setns changes only this thread.
+    assert_eq!(unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) }, 0);
+}
+
+/// Sockets held open by a thread (inside a namespace) until dropped: dropping tells the thread
+/// to close them and waits for it.
+pub struct Held {
+    pub stop: Option<std::sync::mpsc::Sender<()>>,
+    pub thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
 pub struct Netns {
     pub name: String,
 }
