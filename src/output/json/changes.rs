@@ -23,7 +23,9 @@
 //!
 //! Nothing is allocated per record once the objects are known: elements are encoded into one
 //! reused buffer, and each object's last written bytes are kept in a buffer of its own that is
-//! overwritten in place.
+//! overwritten in place. Most objects of most records are, byte for byte, the element at the same
+//! place in the reader's previous record (kept, in the buffer of the record before): those are
+//! recognised with one comparison, without looking for their keys or identity.
 
 use std::time::Duration;
 
@@ -135,15 +137,16 @@ enum Status {
     Same,
 }
 
-/// One element of the record being written: offsets into the scratch buffers.
+/// One element of a record: offsets into the scratch buffers.
 #[derive(Debug, Clone, Copy)]
 struct Element {
     /// Its bytes in `buf`.
     start: usize,
     end: usize,
-    /// Its members in `members` (offsets relative to `start`).
+    /// Its members in `members` (offsets relative to `start`); empty when the element is the
+    /// previous record's element at the same place, byte for byte (not scanned).
     members: (usize, usize),
-    /// Its identity in `ids`.
+    /// Its identity in `ids`: the identity members, comma-separated.
     id: (usize, usize),
     status: Status,
     /// Written (at least its identity) to place the element after it.
@@ -155,9 +158,9 @@ struct Element {
 struct Object {
     bytes: Vec<u8>,
     members: Vec<Member>,
-    /// Its place in the previous record.
+    /// Its place in the previous record (in the record being compared, once looked up).
     position: usize,
-    /// The last record it was in.
+    /// The last record it was looked up in.
     seen: u64,
 }
 
@@ -165,6 +168,10 @@ struct Object {
 #[derive(Debug, Default)]
 struct ReaderState {
     objects: FxHashMap<Vec<u8>, Object>,
+    /// The previous record: its elements' bytes, elements and identities.
+    buf: Vec<u8>,
+    elements: Vec<Element>,
+    ids: Vec<u8>,
     /// The keyframe period of the last keyframe; None: the next record is a keyframe.
     keyframe_period: Option<u64>,
     generation: u64,
@@ -179,7 +186,9 @@ pub struct ChangesEncoder {
     elements: Vec<Element>,
     ids: Vec<u8>,
     changed: Vec<bool>,
-    gone: Vec<(usize, Vec<u8>)>,
+    /// Per element of the previous record: found again in this one.
+    matched: Vec<bool>,
+    gone: Vec<Vec<u8>>,
 }
 
 /// The envelope of a record, without its `stats`.
@@ -202,6 +211,7 @@ impl ChangesEncoder {
             elements: Vec::new(),
             ids: Vec::new(),
             changed: Vec::new(),
+            matched: Vec::new(),
             gone: Vec::new(),
         }
     }
@@ -209,48 +219,84 @@ impl ChangesEncoder {
     /// Append `record` as one JSON object (no newline): as changes for sampled state, whole for
     /// anything else.
     pub fn record(&mut self, enc: &mut JsonEncoder, record: &Record, out: &mut Vec<u8>) {
-        let Some(ids) = identity_keys(record.kind) else {
+        let Some(keys) = identity_keys(record.kind) else {
             return enc.record(record, out);
         };
+        let mut state = self.readers.remove(record.kind).unwrap_or_default();
         match &record.stats {
-            Stats::Ip(v) => self.encode_elements(enc, v, ids),
-            Stats::Tc(v) => self.encode_elements(enc, v, ids),
-            Stats::Ss(v) => self.encode_elements(enc, v, ids),
-            Stats::QueueLimits(v) => self.encode_elements(enc, v, ids),
-            Stats::SmallQueue(v) => self.encode_elements(enc, v, ids),
+            Stats::Ip(v) => self.encode_elements(enc, &state, v, keys),
+            Stats::Tc(v) => self.encode_elements(enc, &state, v, keys),
+            Stats::Ss(v) => self.encode_elements(enc, &state, v, keys),
+            Stats::QueueLimits(v) => self.encode_elements(enc, &state, v, keys),
+            Stats::SmallQueue(v) => self.encode_elements(enc, &state, v, keys),
             Stats::SsClosed(_) | Stats::Run(_) | Stats::RunSummary(_) => {
+                self.readers.insert(record.kind, state);
                 return enc.record(record, out);
             }
         }
-        let keyframe = self.compare(record);
-        self.write(enc, record, keyframe, out);
+        let keyframe = self.compare(&mut state, record);
+        self.write(enc, &mut state, record, keys, keyframe, out);
         enc.end_record();
+        // This record is the next one's previous record.
+        std::mem::swap(&mut self.buf, &mut state.buf);
+        std::mem::swap(&mut self.elements, &mut state.elements);
+        std::mem::swap(&mut self.ids, &mut state.ids);
+        self.readers.insert(record.kind, state);
     }
 
-    /// Encode every element into `buf`, with its members and identity.
-    fn encode_elements<D: Describe>(&mut self, enc: &mut JsonEncoder, items: &[D], keys: &[&str]) {
+    /// Encode every element into `buf`, with its members and identity. An element that is,
+    /// byte for byte, the previous record's element at the same place is the same object,
+    /// unchanged: it is not scanned, and takes that element's identity.
+    fn encode_elements<D: Describe>(
+        &mut self,
+        enc: &mut JsonEncoder,
+        prev: &ReaderState,
+        items: &[D],
+        keys: &[&str],
+    ) {
         self.buf.clear();
         self.members.clear();
         self.elements.clear();
         self.ids.clear();
-        for item in items {
+        for (i, item) in items.iter().enumerate() {
             let start = self.buf.len();
             enc.object(item, &mut self.buf);
-            let m0 = self.members.len();
-            scan(&self.buf[start..], &mut self.members);
+            let end = self.buf.len();
             let id0 = self.ids.len();
+            let m0 = self.members.len();
+            // Not after a record with two objects of one identity: which of them the object
+            // holds is not known.
+            let before = prev
+                .elements
+                .get(i)
+                .filter(|_| prev.keyframe_period.is_some());
+            if let Some(p) = before
+                && prev.buf[p.start..p.end] == self.buf[start..end]
+            {
+                self.ids.extend_from_slice(&prev.ids[p.id.0..p.id.1]);
+                self.elements.push(Element {
+                    start,
+                    end,
+                    members: (m0, m0),
+                    id: (id0, self.ids.len()),
+                    status: Status::Same,
+                    anchor: false,
+                });
+                continue;
+            }
+            scan(&self.buf[start..end], &mut self.members);
             for m in &self.members[m0..] {
-                let key = m.key(&self.buf[start..]);
+                let key = m.key(&self.buf[start..end]);
                 if keys.iter().any(|k| k.as_bytes() == key) {
                     if self.ids.len() > id0 {
                         self.ids.push(b',');
                     }
-                    self.ids.extend_from_slice(m.text(&self.buf[start..]));
+                    self.ids.extend_from_slice(m.text(&self.buf[start..end]));
                 }
             }
             self.elements.push(Element {
                 start,
-                end: self.buf.len(),
+                end,
                 members: (m0, self.members.len()),
                 id: (id0, self.ids.len()),
                 status: Status::New,
@@ -261,68 +307,83 @@ impl ChangesEncoder {
 
     /// Compare the encoded elements with the reader's objects; returns whether the record is a
     /// keyframe. Fills `gone` and each element's status and anchor.
-    fn compare(&mut self, record: &Record) -> bool {
-        let state = self.readers.entry(record.kind).or_default();
+    fn compare(&mut self, state: &mut ReaderState, record: &Record) -> bool {
         state.generation += 1;
         let generation = state.generation;
         let period = record.elapsed.as_micros() as u64 / self.keyframe_us;
         let mut keyframe = state.keyframe_period != Some(period);
         let mut duplicate = false;
         let mut last: Option<usize> = None;
+        self.matched.clear();
+        self.matched.resize(state.elements.len(), false);
         for (i, e) in self.elements.iter_mut().enumerate() {
-            let id = &self.ids[e.id.0..e.id.1];
-            let Some(obj) = state.objects.get_mut(id) else {
-                state.objects.insert(
-                    id.to_vec(),
-                    Object {
-                        position: i,
-                        seen: generation,
-                        ..Object::default()
-                    },
-                );
-                e.status = Status::New;
-                continue;
-            };
-            if obj.seen == generation {
-                // Two objects with one identity: changes could not say which is which.
-                duplicate = true;
-                continue;
-            }
-            obj.seen = generation;
-            // Objects of the previous record must come in the same order; only new ones may
-            // come between them.
-            if last.is_some_and(|p| obj.position <= p) {
-                keyframe = true;
-            }
-            last = Some(obj.position);
-            obj.position = i;
-            let bytes = &self.buf[e.start..e.end];
-            e.status = if obj.bytes == bytes {
-                Status::Same
+            // Where the object was in the previous record.
+            let previous = if e.status == Status::Same {
+                // The previous record's element i, unchanged: its object's position is i.
+                i
             } else {
+                let id = &self.ids[e.id.0..e.id.1];
+                let Some(obj) = state.objects.get_mut(id) else {
+                    state.objects.insert(
+                        id.to_vec(),
+                        Object {
+                            position: i,
+                            seen: generation,
+                            ..Object::default()
+                        },
+                    );
+                    e.status = Status::New;
+                    continue;
+                };
+                if obj.seen == generation {
+                    // Two objects with one identity: changes could not say which is which.
+                    duplicate = true;
+                    continue;
+                }
+                obj.seen = generation;
+                let previous = obj.position;
+                obj.position = i;
+                let bytes = &self.buf[e.start..e.end];
                 let members = &self.members[e.members.0..e.members.1];
-                let same_keys = members.len() == obj.members.len()
+                e.status = if obj.bytes == bytes {
+                    Status::Same
+                } else if members.len() == obj.members.len()
                     && members
                         .iter()
                         .zip(&obj.members)
-                        .all(|(a, b)| a.key(bytes) == b.key(&obj.bytes));
-                if same_keys {
+                        .all(|(a, b)| a.key(bytes) == b.key(&obj.bytes))
+                {
                     Status::Changed
                 } else {
                     Status::Replaced
-                }
+                };
+                previous
             };
-        }
-        self.gone.clear();
-        let gone = &mut self.gone;
-        state.objects.retain(|id, obj| {
-            let keep = obj.seen == generation;
-            if !keep {
-                gone.push((obj.position, id.clone()));
+            match self.matched.get_mut(previous) {
+                Some(m) if !*m => *m = true,
+                _ => duplicate = true,
             }
-            keep
-        });
-        gone.sort_unstable();
+            // Objects of the previous record must come in the same order; only new ones may
+            // come between them.
+            if last.is_some_and(|p| previous <= p) {
+                keyframe = true;
+            }
+            last = Some(previous);
+        }
+        // What the previous record had and this one has not.
+        self.gone.clear();
+        for (p, e) in state.elements.iter().enumerate() {
+            let id = &state.ids[e.id.0..e.id.1];
+            // Found again under its identity (after a record where two objects had it, the
+            // previous record may name it twice).
+            let found = |o: &Object| o.seen == generation;
+            if !self.matched[p]
+                && !state.objects.get(id).is_none_or(found)
+                && let Some((id, _)) = state.objects.remove_entry(id)
+            {
+                self.gone.push(id);
+            }
+        }
         if duplicate {
             keyframe = true;
         }
@@ -339,7 +400,15 @@ impl ChangesEncoder {
     }
 
     /// Write the record and remember what was written.
-    fn write(&mut self, enc: &mut JsonEncoder, record: &Record, keyframe: bool, out: &mut Vec<u8>) {
+    fn write(
+        &mut self,
+        enc: &mut JsonEncoder,
+        state: &mut ReaderState,
+        record: &Record,
+        keys: &[&str],
+        keyframe: bool,
+        out: &mut Vec<u8>,
+    ) {
         enc.object(&Envelope(record), out);
         out.pop();
         out.extend_from_slice(b",\"changes\":true");
@@ -349,18 +418,16 @@ impl ChangesEncoder {
         let replaced = |e: &Element| !keyframe && e.status == Status::Replaced;
         if !self.gone.is_empty() || self.elements.iter().any(replaced) {
             out.extend_from_slice(b",\"gone\":[");
-            let mut first = true;
-            let ids = self.gone.iter().map(|(_, id)| id.as_slice()).chain(
+            let ids = self.gone.iter().map(Vec::as_slice).chain(
                 self.elements
                     .iter()
                     .filter(|e| replaced(e))
                     .map(|e| &self.ids[e.id.0..e.id.1]),
             );
-            for id in ids {
-                if !first {
+            for (n, id) in ids.enumerate() {
+                if n > 0 {
                     out.push(b',');
                 }
-                first = false;
                 out.push(b'{');
                 out.extend_from_slice(id);
                 out.push(b'}');
@@ -368,12 +435,9 @@ impl ChangesEncoder {
             out.push(b']');
         }
         out.extend_from_slice(b",\"stats\":[");
-        let state = self.readers.entry(record.kind).or_default();
-        let keys = identity_keys(record.kind).unwrap_or_default();
         let mut first = true;
         for e in &self.elements {
             let bytes = &self.buf[e.start..e.end];
-            let members = &self.members[e.members.0..e.members.1];
             let whole = keyframe || matches!(e.status, Status::New | Status::Replaced);
             if !whole && e.status == Status::Same && !e.anchor {
                 continue;
@@ -383,22 +447,29 @@ impl ChangesEncoder {
             }
             first = false;
             let id = &self.ids[e.id.0..e.id.1];
-            let obj = state.objects.get_mut(id);
             if whole {
                 out.extend_from_slice(bytes);
+            } else if e.status == Status::Same {
+                // Only where it is: its identity.
+                out.push(b'{');
+                out.extend_from_slice(id);
+                out.push(b'}');
             } else {
-                // Identity and changed values, in the element's order. Where a key repeats (fq's
-                // two `throttled`), every occurrence is written when one changed.
+                let members = &self.members[e.members.0..e.members.1];
+                let Some(obj) = state.objects.get(id) else {
+                    // Every changed element's object was found when it was compared.
+                    out.extend_from_slice(bytes);
+                    continue;
+                };
+                // Identity and changed values, in the element's order. Where a key repeats
+                // (fq's two `throttled`), every occurrence is written when one changed.
                 self.changed.clear();
-                match (&obj, e.status) {
-                    (Some(obj), Status::Changed) => self.changed.extend(
-                        members
-                            .iter()
-                            .zip(&obj.members)
-                            .map(|(a, b)| a.value(bytes) != b.value(&obj.bytes)),
-                    ),
-                    _ => self.changed.resize(members.len(), false),
-                }
+                self.changed.extend(
+                    members
+                        .iter()
+                        .zip(&obj.members)
+                        .map(|(a, b)| a.value(bytes) != b.value(&obj.bytes)),
+                );
                 for j in 0..members.len() {
                     if self.changed[j] {
                         let key = members[j].key(bytes);
@@ -423,16 +494,18 @@ impl ChangesEncoder {
                 }
                 out.push(b'}');
             }
-            if e.status != Status::Same
-                && let Some(obj) = obj
-            {
-                obj.bytes.clear();
-                obj.bytes.extend_from_slice(bytes);
-                obj.members.clear();
-                obj.members.extend_from_slice(members);
-            }
         }
         out.extend_from_slice(b"]}");
+        // Remember what changed.
+        for e in self.elements.iter().filter(|e| e.status != Status::Same) {
+            if let Some(obj) = state.objects.get_mut(&self.ids[e.id.0..e.id.1]) {
+                obj.bytes.clear();
+                obj.bytes.extend_from_slice(&self.buf[e.start..e.end]);
+                obj.members.clear();
+                obj.members
+                    .extend_from_slice(&self.members[e.members.0..e.members.1]);
+            }
+        }
     }
 }
 
@@ -595,6 +668,21 @@ mod tests {
         assert_eq!(
             run.write(5, vec![b(), a()]),
             r#","changes":true,"stats":[]}"#
+        );
+        // After two objects of one identity, the one that stays is known by its values.
+        let mut run = Run::new(10_000);
+        let a = || queue("a", "tx-0", &[("limit", 1), ("inflight", 0)]);
+        let a2 = || queue("a", "tx-0", &[("limit", 2), ("inflight", 0)]);
+        run.write(0, vec![a()]);
+        assert!(run.write(1, vec![a(), a2()]).contains(r#""keyframe":true"#));
+        let again = run.write(2, vec![a()]);
+        assert!(
+            again.contains(r#""keyframe":true"#) && !again.contains("gone"),
+            "{again}"
+        );
+        assert_eq!(
+            run.write(3, vec![a2()]),
+            format!(r#","changes":true,"stats":[{A},"limit":2}}]}}"#)
         );
     }
 
