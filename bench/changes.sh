@@ -8,11 +8,12 @@
 # Run as root.
 # usage: bench/changes.sh [BINARY]   (default: this tree's release build)
 #        env: FREQUENCY (1000) DURATION (10) PAIRS CONNS UDP (100 5000 200) ROUNDS (1)
-#             KEYFRAME (10)
+#             KEYFRAME (10) FLAGS (more options for every run, e.g. --realtime)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${SHARED_BENCH:-$here/../../shared/bench}
 freq=${FREQUENCY:-1000}; secs=${DURATION:-10}; rounds=${ROUNDS:-1}; keyframe=${KEYFRAME:-10}
+read -ra extra <<<"${FLAGS:-}"
 pairs=${PAIRS:-100}; conns=${CONNS:-5000}; udp=${UDP:-200}
 export NS=${NS:-nsp-changes}
 bin=${1:-}
@@ -26,7 +27,7 @@ work=$(mktemp -d)
 trap 'bash "$shared/scenario.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 bash "$shared/scenario.sh" "$pairs" "$conns" "$udp" >/dev/null
 slots=$(awk -v f="$freq" -v t="$secs" 'BEGIN { n = f * t; print (n == int(n)) ? n : int(n) + 1 }')
-echo "$(realpath "$bin") --tc -c -j -v -f $freq -t $secs, $((pairs * 2 + 1)) links, $conns connections"
+echo "$(realpath "$bin") --tc -c -j -v -f $freq -t $secs ${extra[*]}, $((pairs * 2 + 1)) links, $conns connections"
 printf '%-12s %12s %12s %12s %9s %13s %13s\n' way "bytes/s" "full ÷ this" "CPU µs/smp" "÷ full" "ip slots" "tc slots"
 for round in $(seq "$rounds"); do
   full_bytes=; full_cpu=
@@ -39,7 +40,7 @@ for round in $(seq "$rounds"); do
     esac
     rm -f "$file"
     ip netns exec "$NS" "$bin" --tc -c -j -v --file-name "$file" -f "$freq" -t "$secs" \
-      "${flags[@]}" 2> "$work/log" || { cat "$work/log" >&2; exit 1; }
+      "${flags[@]}" "${extra[@]}" 2> "$work/log" || { cat "$work/log" >&2; exit 1; }
     line=$(grep -E '^netstatspy: [0-9]+ samples in' "$work/log" | tail -1)
     samples=$(sed -E 's/^netstatspy: ([0-9]+) samples.*/\1/' <<<"$line")
     wall=$(sed -E 's/^netstatspy: [0-9]+ samples in ([0-9.]+) s.*/\1/' <<<"$line")

@@ -91,23 +91,36 @@ class Reader:
     def apply(self, record_type, record):
         """Bring the objects up to the changes record; returns the full element list."""
         if record.get("keyframe") is True:
-            self.order, self.objects = [], {}
-        for gone in record.get("gone", []):
-            ident = identity(record_type, gone)
-            if ident in self.objects:
-                del self.objects[ident]
-                self.order.remove(ident)
-        position = -1  # where the previous element of this record is
+            # Every object, whole (two may share an identity when the kernel's dump was
+            # inconsistent; the next record is a keyframe then too).
+            elements = record.get("stats", [])
+            self.order = [identity(record_type, e) for e in elements]
+            self.objects = dict(zip(self.order, elements))
+            return list(elements)
+        gone = {identity(record_type, g) for g in record.get("gone", [])}
+        if gone:
+            self.order = [i for i in self.order if i not in gone]
+            for ident in gone:
+                self.objects.pop(ident, None)
+        # Known objects come in their order; a new one goes right after the element written
+        # before it (first, when none was).
+        place = {ident: n for n, ident in enumerate(self.order)}
+        order = []
+        copied = 0  # self.order[:copied] is in order already
         for element in record.get("stats", []):
             ident = identity(record_type, element)
             if ident in self.objects:
+                n = place[ident]
+                if n < copied:
+                    raise ValueError(f"{record_type} object {ident} out of order")
+                order.extend(self.order[copied : n + 1])
+                copied = n + 1
                 self.objects[ident] = update(self.objects[ident], element)
-                position = self.order.index(ident)
             else:
-                # A new object comes right after the element written before it.
-                position += 1
-                self.order.insert(position, ident)
+                order.append(ident)
                 self.objects[ident] = element
+        order.extend(self.order[copied:])
+        self.order = order
         return [self.objects[ident] for ident in self.order]
 
 
