@@ -5,11 +5,13 @@
 //! - Every capture is replayed full and changes-only (a keyframe interval that leaves only the
 //!   first record a keyframe, and a short one; to a plain file, a `.zst` file and standard
 //!   output): the expanded series must be the full replay.
-//! - A live run in a namespace where one veth carries traffic and other interfaces are quiet,
-//!   a pair is deleted and one added while it runs: the quiet ones appear only in the keyframe,
-//!   the busy one in every record, the deleted one in `gone`, the added one whole; the
-//!   expanded live file must equal the full replay of the run's own recording, and that
-//!   recording replayed changes-only must expand to it too.
+//! - A live run (ip, tc, ss) in a namespace where one veth carries UDP and TCP traffic and
+//!   other interfaces are quiet, a pair is deleted and one added, a connection opened and one
+//!   closed while it runs: the quiet ones appear only in the keyframe (or by identity alone,
+//!   to place a new one), the busy one in every record where the kernel's counters moved, the
+//!   deleted interface and the closed socket in `gone`, the added ones whole; the expanded
+//!   live file must equal the full replay of the run's own recording, and that recording
+//!   replayed changes-only must expand to it too. Then readers at rates of their own.
 
 mod common;
 
@@ -263,19 +265,51 @@ fn every_capture_replayed_changes_only_expands_to_its_full_replay() {
     }
 }
 
-/// Sends UDP datagrams from `ns` to `to` every millisecond until `stop`.
-fn udp_traffic(ns: &Netns, to: &str, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
-    let path = format!("/var/run/netns/{}", ns.name);
-    let to = to.to_owned();
+/// Enters the network namespace named `ns` on this thread.
+fn enter(ns: &str) {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(format!("/var/run/netns/{ns}")).expect("open netns");
+    // SAFETY: a valid fd of a network namespace; setns changes only this thread.
+    let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
+    assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
+}
+
+/// Traffic from `a` to `b` (10.9.61.2) through the veth until `stop`: a UDP datagram and 100
+/// bytes on a TCP connection every millisecond; a second TCP connection opens after 1 s, and
+/// the first closes after 1.5 s.
+fn traffic(a: &Netns, b: &Netns, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    use std::io::{Read, Write};
+    use std::net::{TcpListener, TcpStream, UdpSocket};
+    let (a, b) = (a.name.clone(), b.name.clone());
     std::thread::spawn(move || {
-        use std::os::fd::AsRawFd;
-        let file = std::fs::File::open(&path).expect("open netns");
-        // SAFETY: a valid fd of a network namespace; setns changes only this thread.
-        let rc = unsafe { libc::setns(file.as_raw_fd(), libc::CLONE_NEWNET) };
-        assert_eq!(rc, 0, "setns: {}", std::io::Error::last_os_error());
-        let sock = std::net::UdpSocket::bind("0.0.0.0:0").expect("bind");
+        let started = Instant::now();
+        enter(&b);
+        let listener = TcpListener::bind("10.9.61.2:0").expect("listen");
+        let at = listener.local_addr().expect("address");
+        enter(&a);
+        let udp = UdpSocket::bind("0.0.0.0:0").expect("bind");
+        let connect = || {
+            let client = TcpStream::connect(at).expect("connect");
+            let (server, _) = listener.accept().expect("accept");
+            client.set_nonblocking(true).expect("nonblocking");
+            server.set_nonblocking(true).expect("nonblocking");
+            (client, server)
+        };
+        let mut first = Some(connect());
+        let mut second = None;
+        let mut buf = [0u8; 65536];
         while !stop.load(Ordering::Relaxed) {
-            let _ = sock.send_to(&[0x5a; 200], &to);
+            let _ = udp.send_to(&[0x5a; 200], "10.9.61.2:9");
+            for (client, server) in first.iter_mut().chain(second.iter_mut()) {
+                let _ = client.write(&[0x5a; 100]);
+                let _ = server.read(&mut buf);
+            }
+            if second.is_none() && started.elapsed() >= Duration::from_millis(1000) {
+                second = Some(connect());
+            }
+            if first.is_some() && started.elapsed() >= Duration::from_millis(1500) {
+                first = None;
+            }
             std::thread::sleep(Duration::from_millis(1));
         }
     })
@@ -299,7 +333,7 @@ fn names(record: &Value) -> Vec<&str> {
 )]
 fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
     require(&[Need::Root, Need::Iproute2, Need::Python3]);
-    let (a, _b) = Netns::joined("chg-a", "chg-b", 61);
+    let (a, b) = Netns::joined("chg-a", "chg-b", 61);
     // Veth pairs within the namespace (this kernel may lack dummy): both ends up, no traffic.
     a.ip(&[
         "link", "add", "quiet0", "type", "veth", "peer", "name", "quiet1",
@@ -326,11 +360,11 @@ fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
     let file = dir.join("changes.jsonl");
     let pcap = dir.join("run.pcap");
     let stop = Arc::new(AtomicBool::new(false));
-    let traffic = udp_traffic(&a, "10.9.61.2:9", Arc::clone(&stop));
+    let traffic = traffic(&a, &b, Arc::clone(&stop));
     let started = Instant::now();
     let child = a
         .command(&bin())
-        .args(["-c", "-j", "--tc", "-f", "50", "-t", "2"])
+        .args(["-c", "-j", "--tc", "--ss", "-f", "50", "-t", "2"])
         .args(["--changes-only", "--file-name"])
         .arg(&file)
         .arg("--record")
@@ -373,7 +407,7 @@ fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
     // What the kernel said, sample by sample: the run's recording replayed full (its times are
     // the recorded requests', a moment after the live reads).
     let full = dir.join("full.jsonl");
-    replay(&pcap, &full, &["--tc".to_owned()], None);
+    replay(&pcap, &full, &["--tc".to_owned(), "--ss".to_owned()], None);
     let full_ip: Vec<Value> = common::json_lines(&full)
         .into_iter()
         .filter(|r| r["type"] == "ip")
@@ -499,6 +533,31 @@ fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
         "va0's qdisc moved in {busy_records} of 99 records"
     );
 
+    // ss: the first connection's socket is gone once, by its identity; the second's is
+    // written whole once.
+    let ss: Vec<&Value> = records.iter().filter(|r| r["type"] == "ss").collect();
+    assert_eq!(ss.len(), 100, "100 ss records");
+    let gone: Vec<&Value> = ss
+        .iter()
+        .flat_map(|r| r["gone"].as_array().into_iter().flatten())
+        .collect();
+    assert!(
+        gone.iter().any(|id| {
+            let keys: Vec<&String> = id
+                .as_object()
+                .map(|o| o.keys().collect())
+                .unwrap_or_default();
+            keys == ["cookie", "local", "netid", "peer"] && id["peer"]["address"] == "10.9.61.2"
+        }),
+        "the first connection's socket gone: {gone:?}"
+    );
+    assert!(
+        ss[1..]
+            .iter()
+            .flat_map(|r| stats(r))
+            .any(|e| e.get("tcp_info").is_some() && e.get("state").is_some()),
+        "the second connection's socket written whole"
+    );
     // The full series the changes stand for is what the kernel said.
     assert_same_series(
         &expand(&file),
@@ -511,14 +570,21 @@ fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
     replay(
         &pcap,
         &again,
-        &["--tc".to_owned(), "--changes-only=0.5".to_owned()],
+        &[
+            "--tc".to_owned(),
+            "--ss".to_owned(),
+            "--changes-only=0.5".to_owned(),
+        ],
         None,
     );
     let keyframes = changes_records(&again)
         .iter()
         .filter(|r| is_keyframe(r))
         .count();
-    assert_eq!(keyframes, 8, "ip's and tc's keyframes in 2 s at 0.5 s");
+    assert_eq!(
+        keyframes, 12,
+        "ip's, tc's and ss's keyframes in 2 s at 0.5 s"
+    );
     assert_same_series(
         &expand(&again),
         &full,
