@@ -11,8 +11,10 @@ use netstatspy::capture::Capture;
 use netstatspy::model::Describe;
 use netstatspy::model::ip::LinkSample;
 use netstatspy::model::ss::Netid;
+use netstatspy::model::{Record, Stats};
 use netstatspy::netlink::Messages;
 use netstatspy::netlink::link::{decode_link, decode_stats};
+use netstatspy::output::json::changes::ChangesEncoder;
 use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::readers::ss::decode::decode_socket;
 use netstatspy::readers::tc::decode::decode_qdisc;
@@ -72,6 +74,32 @@ fn ip(c: &mut Criterion) {
     let mut enc = JsonEncoder::new();
     g.bench_function("encode links (JSON)", |b| {
         b.iter(|| encode_all(&mut enc, &mut out, &samples))
+    });
+    // A whole record, full and as changes where nothing changed (the steady state of quiet
+    // links): what --changes-only adds to encoding, or saves.
+    let record = Record {
+        kind: "ip",
+        run: Arc::from("0123456789abcdef"),
+        sample: 1,
+        timestamp: std::time::Duration::from_secs(1_800_000_000),
+        elapsed: std::time::Duration::from_millis(1),
+        partial: false,
+        stats: Stats::Ip(samples.clone()),
+    };
+    g.bench_function("encode record (JSON)", |b| {
+        b.iter(|| {
+            out.clear();
+            enc.record(&record, &mut out);
+            out.len()
+        })
+    });
+    let mut changes = ChangesEncoder::new(std::time::Duration::from_secs(3600));
+    g.bench_function("encode record (changes-only, nothing changed)", |b| {
+        b.iter(|| {
+            out.clear();
+            changes.record(&mut enc, &record, &mut out);
+            out.len()
+        })
     });
     g.finish();
 }

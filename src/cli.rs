@@ -128,6 +128,21 @@ pub struct Cli {
     /// schedule and takes ceil(TIME × RATE) samples. May be repeated.
     #[arg(long, value_name = "READER=RATE,...", value_parser = parse_rates)]
     pub rate: Vec<Vec<(String, f64)>>,
+
+    /// JSON: write an interface, qdisc, socket or queue only when one of its values changed
+    /// since it was last written (with its identity keys; objects that vanished are listed in
+    /// "gone"), and every record whole (a keyframe) every KEYFRAME_SECONDS (10 when not given).
+    /// Records carry "changes": true; scripts/expand_changes.py turns them back into full
+    /// records. Needs -j.
+    #[arg(
+        long,
+        value_name = "KEYFRAME_SECONDS",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "10",
+        value_parser = parse_keyframe
+    )]
+    pub changes_only: Option<f64>,
 }
 
 /// How long a run lasts.
@@ -174,6 +189,19 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
         ));
     }
     Ok(RunTime::Seconds(secs))
+}
+
+fn parse_keyframe(s: &str) -> Result<f64, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !secs.is_finite() || secs < 1e-6 {
+        return Err(format!(
+            "the keyframe interval must be at least a microsecond, not {s}"
+        ));
+    }
+    Ok(secs)
 }
 
 fn parse_rates(s: &str) -> Result<Vec<(String, f64)>, String> {
@@ -271,6 +299,8 @@ pub struct Config {
     pub ss_filter: Option<Filter>,
     /// Readers with a schedule of their own: (reader, samples per second, samples).
     pub rates: Vec<(String, f64, Option<u64>)>,
+    /// `--changes-only`: the keyframe interval in seconds.
+    pub changes_only: Option<f64>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -408,6 +438,11 @@ impl TryFrom<Cli> for Config {
                     .into(),
             ));
         }
+        if cli.changes_only.is_some() && !cli.json {
+            return Err(UsageError(
+                "--changes-only shapes the JSON records: it needs -j".into(),
+            ));
+        }
         let ss_filter = match &cli.ss_filter {
             Some(text) => {
                 Some(filter::parse(text).map_err(|e| UsageError(format!("--ss-filter: {e}")))?)
@@ -451,6 +486,7 @@ impl TryFrom<Cli> for Config {
             realtime: cli.realtime,
             ss_filter,
             rates,
+            changes_only: cli.changes_only,
             warnings,
         })
     }
@@ -573,6 +609,23 @@ mod tests {
             run(&["--record", "/"])
                 .expect_err("dir")
                 .contains("directory")
+        );
+    }
+
+    #[test]
+    fn changes_only_takes_an_optional_keyframe_interval_and_needs_json() {
+        assert_eq!(run(&["-j"]).expect("full").changes_only, None);
+        let c = run(&["-j", "--changes-only"]).expect("bare");
+        assert_eq!(c.changes_only, Some(10.0));
+        let c = run(&["-j", "--changes-only=0.5"]).expect("interval");
+        assert_eq!(c.changes_only, Some(0.5));
+        for bad in ["--changes-only=0", "--changes-only=-1", "--changes-only=x"] {
+            assert!(run(&["-j", bad]).is_err(), "{bad}");
+        }
+        assert!(
+            run(&["--changes-only"])
+                .expect_err("no -j")
+                .contains("needs -j")
         );
     }
 

@@ -168,7 +168,10 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     let mut outputs: Vec<Box<dyn Output>> = Vec::new();
     if let Some(path) = &config.json {
-        let json = JsonLines::open(path)?;
+        let mut json = JsonLines::open(path)?;
+        if let Some(keyframe) = config.changes_only {
+            json = json.changes_only(std::time::Duration::from_secs_f64(keyframe));
+        }
         if let Some(bytes) = json.repaired() {
             eprintln!(
                 "netstatspy: warning: {} ended in a zstd frame cut short ({bytes} bytes, left by a \
@@ -270,6 +273,7 @@ fn run_header(config: &Config, source: &Source, readers: &[Box<dyn Reader>]) -> 
         ss_filter: config.ss_filter.as_ref().map(|f| f.text.clone()),
         replay: config.replay.as_deref().map(text),
         record: config.record.as_deref().map(text),
+        changes_only: config.changes_only,
         // A replay's settings are the recording host's, which the capture does not hold.
         settings: if replay {
             Vec::new()

@@ -128,6 +128,30 @@ const ELAPSED: Field = Field::gauge("elapsed", Unit::Seconds);
 const PARTIAL: Field = Field::label("partial");
 const STATS: Field = Field::label("stats");
 
+impl Record {
+    /// The keys of a sample's record that come before `stats`, without `type` and `run`:
+    /// `sample`, `timestamp`, `elapsed` and `partial`.
+    fn describe_sample_envelope<V: Visitor>(&self, v: &mut V) {
+        v.u64(&SAMPLE, self.sample);
+        v.f64(&TIMESTAMP, seconds(self.timestamp));
+        v.f64(&ELAPSED, seconds(self.elapsed));
+        if self.partial {
+            v.bool(&PARTIAL, true);
+        }
+    }
+
+    /// The envelope of a sample's record: every key [`Record`]'s description writes before
+    /// `stats` (`type`, `run`, `sample`, `timestamp`, `elapsed`, `partial`), for outputs that
+    /// write the elements their own way.
+    pub fn describe_envelope<V: Visitor>(&self, v: &mut V) {
+        v.str(&TYPE, self.kind);
+        if !self.run.is_empty() {
+            v.str(&RUN, &self.run);
+        }
+        self.describe_sample_envelope(v);
+    }
+}
+
 impl Describe for Record {
     fn describe<V: Visitor>(&self, v: &mut V) {
         v.str(&TYPE, self.kind);
@@ -146,12 +170,7 @@ impl Describe for Record {
             }
             _ => {}
         }
-        v.u64(&SAMPLE, self.sample);
-        v.f64(&TIMESTAMP, seconds(self.timestamp));
-        v.f64(&ELAPSED, seconds(self.elapsed));
-        if self.partial {
-            v.bool(&PARTIAL, true);
-        }
+        self.describe_sample_envelope(v);
         v.begin_list(&STATS);
         self.stats.describe(v);
         v.end();

@@ -39,6 +39,8 @@ pub struct RunInfo {
     pub replay: Option<String>,
     /// The capture recorded, if any.
     pub record: Option<String>,
+    /// `--changes-only`: the keyframe interval in seconds (None: every record is whole).
+    pub changes_only: Option<f64>,
     /// Host settings that shape queues (sysctl name, value as read; unreadable ones absent).
     pub settings: Vec<(String, String)>,
 }
@@ -76,6 +78,7 @@ const SS_FILTER: Field = Field::label("ss_filter");
 const REPLAY: Field = Field::label("replay");
 const RECORD: Field = Field::label("record");
 const SETTINGS: Field = Field::label("settings");
+const CHANGES_ONLY: Field = Field::gauge("changes_only", Unit::Seconds);
 
 const SAMPLES: Field = Field::counter("samples", Unit::None);
 const WALL: Field = Field::gauge("wall", Unit::Seconds);
@@ -129,6 +132,9 @@ impl Describe for RunInfo {
             if let Some(value) = value {
                 v.str(field, value);
             }
+        }
+        if let Some(keyframe) = self.changes_only {
+            v.f64(&CHANGES_ONLY, keyframe);
         }
         v.begin_object(&SETTINGS);
         for (name, value) in &self.settings {

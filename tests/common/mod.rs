@@ -46,6 +46,8 @@ pub enum Need {
     Tshark,
     /// zstd: reads our compressed JSON as an independent decoder.
     Zstd,
+    /// python3: runs scripts/expand_changes.py, the reference reader of changes-only records.
+    Python3,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
 }
@@ -67,6 +69,7 @@ impl Need {
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
+            Need::Python3 => program("python3", "python3"),
             Need::StaticBinary => (!static_binary().is_file()).then(|| {
                 format!(
                     "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \

@@ -47,6 +47,11 @@ impl JsonEncoder {
     /// Append `record` as one JSON object (no newline).
     pub fn record(&mut self, record: &Record, out: &mut Vec<u8>) {
         self.object(record, out);
+        self.end_record();
+    }
+
+    /// A record was encoded: count it, and forget cached groups no record used for a while.
+    pub(super) fn end_record(&mut self) {
         self.generation += 1;
         if self.generation.is_multiple_of(CACHE_KEEP) {
             let oldest = self.generation.saturating_sub(CACHE_KEEP);

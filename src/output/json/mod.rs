@@ -1,7 +1,9 @@
 //! JSON Lines: one record per line, appended to a file, to a zstd-compressed file, or written
 //! to standard output.
 //!
-//! Records are encoded by [`encoder::JsonEncoder`] from the model's field descriptions.
+//! Records are encoded by [`encoder::JsonEncoder`] from the model's field descriptions; with
+//! `--changes-only`, sampled state goes through [`changes::ChangesEncoder`], which writes only
+//! what changed.
 //!
 //! Lines are serialised into a buffer of complete lines that is written with one `write` at
 //! least once a second (and when it grows large, and at the end). A line therefore never
@@ -16,10 +18,13 @@
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
+pub mod changes;
 pub mod encoder;
 mod frames;
 
+use self::changes::ChangesEncoder;
 use self::encoder::JsonEncoder;
 use super::{Output, OutputError};
 use crate::clock;
@@ -43,6 +48,8 @@ pub struct JsonLines {
     pending: Vec<u8>,
     last_flush_ns: u64,
     encoder: JsonEncoder,
+    /// Set with `--changes-only`.
+    changes: Option<ChangesEncoder>,
     repaired: Option<u64>,
 }
 
@@ -63,6 +70,7 @@ impl JsonLines {
             pending: Vec::with_capacity(64 * 1024),
             last_flush_ns: clock::monotonic_ns(),
             encoder: JsonEncoder::new(),
+            changes: None,
             repaired: None,
         };
         if path == Path::new("-") {
@@ -91,6 +99,13 @@ impl JsonLines {
         }
         out.target = Target::File(file);
         Ok(out)
+    }
+
+    /// Write sampled state as changes ([`changes`]), with a keyframe at least every
+    /// `keyframe`.
+    pub fn changes_only(mut self, keyframe: Duration) -> JsonLines {
+        self.changes = Some(ChangesEncoder::new(keyframe));
+        self
     }
 
     /// Bytes cut off the end of a `.zst` file before appending: a frame a killed run left
@@ -180,7 +195,10 @@ impl Output for JsonLines {
     }
 
     fn write(&mut self, record: &Record) -> Result<(), OutputError> {
-        self.encoder.record(record, &mut self.pending);
+        match &mut self.changes {
+            Some(changes) => changes.record(&mut self.encoder, record, &mut self.pending),
+            None => self.encoder.record(record, &mut self.pending),
+        }
         self.pending.push(b'\n');
         Ok(())
     }
