@@ -463,10 +463,27 @@ pub fn parse_export<T: Into<OsString> + Clone>(args: &[T]) -> Result<ExportParse
                 ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
                     Ok(ExportParsed::Print(e.render().to_string()))
                 }
-                _ => Err(UsageError(one_line(&e))),
+                _ => Err(UsageError(one_line_with_list(&e))),
             }
         }
     }
+}
+
+/// clap's message on one line, with the list some messages put on the lines after a colon
+/// (the missing required arguments) joined to it.
+fn one_line_with_list(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = one_line(e);
+    if !first.ends_with(':') {
+        return first;
+    }
+    let list: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .map(str::trim)
+        .collect();
+    format!("{first} {}", list.join(", "))
 }
 
 #[cfg(test)]

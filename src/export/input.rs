@@ -1,13 +1,16 @@
 //! Lines of a JSON Lines file, plain or zstd-compressed (every frame of a file that runs were
 //! appended to), with the bytes read so far for progress, and a clear account of how it ended:
-//! every complete line is delivered; an unfinished last line, or compressed data that stops in
-//! the middle of a frame (a run killed while writing), ends the file with a [`Cut`].
+//! every complete line is delivered; an unfinished last line, a zstd frame a killed run left
+//! unfinished (found from the frame headers, as the JSON writer finds it before appending), or
+//! compressed data that does not decode, ends the file with a [`Cut`].
 
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
+
+use crate::output::json::frames::complete_length;
 
 /// How a file's lines ended short of a clean end.
 #[derive(Debug)]
@@ -17,8 +20,14 @@ pub enum Cut {
         /// Its length.
         bytes: usize,
     },
-    /// The compressed data ends in a zstd frame that is cut short or damaged; `bytes` of a
-    /// line that had begun were not delivered.
+    /// The compressed file ends in a zstd frame that is cut short (or, from there on, is not
+    /// zstd): its lines are not read.
+    UnfinishedFrame {
+        /// Bytes of the file from the start of that frame.
+        bytes: u64,
+    },
+    /// A zstd frame whose headers are whole does not decode (damaged data, a wrong checksum):
+    /// the file is read up to it; `bytes` of a line that had begun are not delivered.
     Frame {
         /// What zstd said.
         error: io::Error,
@@ -72,6 +81,8 @@ pub struct Lines {
     /// How the file ended short, once it did.
     pub cut: Option<Cut>,
     done: bool,
+    /// Bytes after the last complete zstd frame.
+    unfinished_frame: u64,
 }
 
 impl Lines {
@@ -92,9 +103,13 @@ impl Lines {
             failed: Rc::clone(&failed),
         };
         let compressed = path.extension().is_some_and(|e| e == "zst");
+        let mut unfinished_frame = 0;
         let reader: Box<dyn BufRead> = if compressed {
+            let len = counting.file.metadata()?.len();
+            let complete = complete_length(&counting.file, len)?;
+            unfinished_frame = len - complete;
             // Decodes every frame in turn (appended runs), not just the first.
-            let decoder = zstd::stream::read::Decoder::new(counting)?;
+            let decoder = zstd::stream::read::Decoder::new(counting.take(complete))?;
             Box::new(BufReader::with_capacity(1 << 20, decoder))
         } else {
             Box::new(BufReader::with_capacity(1 << 20, counting))
@@ -108,6 +123,7 @@ impl Lines {
             number: 0,
             cut: None,
             done: false,
+            unfinished_frame,
         })
     }
 
@@ -140,6 +156,11 @@ impl Lines {
         }
         if self.buf.is_empty() {
             self.done = true;
+            if self.unfinished_frame > 0 {
+                self.cut = Some(Cut::UnfinishedFrame {
+                    bytes: self.unfinished_frame,
+                });
+            }
             return Ok(None);
         }
         self.number += 1;

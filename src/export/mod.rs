@@ -373,13 +373,18 @@ pub fn export(
                     path.display(),
                     number + 1
                 ),
+                Cut::UnfinishedFrame { bytes } => format!(
+                    "{}: ends in a zstd frame that is cut short ({bytes} bytes, as a run killed \
+                     while writing leaves it): its lines are not exported; the {number} lines \
+                     of the complete frames before it are",
+                    path.display()
+                ),
                 Cut::Frame { error, bytes } => format!(
-                    "{}: the compressed data ends in a zstd frame that is cut short or damaged \
-                     ({error}), after line {number}, as a run killed while writing leaves it; \
-                     every complete line before it is exported{}",
+                    "{}: the compressed data does not decode after line {number} ({error}); \
+                     the rest of the file is not exported{}",
                     path.display(),
                     if *bytes > 0 {
-                        format!(", the {bytes} bytes of an unfinished line are not")
+                        format!(" (nor the {bytes} bytes of the line it interrupts)")
                     } else {
                         String::new()
                     }

@@ -45,6 +45,8 @@ pub enum Need {
     Tshark,
     /// zstd: reads our compressed JSON as an independent decoder.
     Zstd,
+    /// python3 with pyarrow: reads the exported Parquet files as an independent reader.
+    Pyarrow,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
 }
@@ -66,6 +68,11 @@ impl Need {
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
+            Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
+                "python3 cannot import pyarrow (python3 -m pip install pyarrow; tests/run.sh \
+                 installs it)"
+                    .to_owned()
+            }),
             Need::StaticBinary => (!static_binary().is_file()).then(|| {
                 format!(
                     "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \

@@ -18,7 +18,7 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 pub mod encoder;
-mod frames;
+pub mod frames;
 
 use self::encoder::JsonEncoder;
 use super::{Output, OutputError};
