@@ -3,7 +3,7 @@
 # a run of ip, tc and ss records (the vm61 captures replayed, then repeated with counting
 # samples and moving counters until the file holds SIZE_MB of JSON). Prints export throughput
 # (MB/s of JSON in) and peak memory, and the time and peak memory pandas needs to load the
-# Parquet files (pandas.read_parquet, one per record type) against the JSON of the same run
+# Parquet files (pandas.read_parquet, one per record type; also with pyarrow-backed columns) against the JSON of the same run
 # (pandas.read_json(lines=True), and that plus the explode/json_normalize users need to reach
 # flat ss columns), as ratios. Peak memory is the child's maximum resident set (/usr/bin/time).
 # usage: bench/export.sh [SIZE_MB]   (default 200; needs python3 with pandas and pyarrow)
@@ -56,6 +56,10 @@ read -r pq_s pq_kib < <(measure parquet python3 -c "
 import glob, pandas as pd
 frames = {p: pd.read_parquet(p) for p in glob.glob('$work/parquet/*.parquet')}
 assert sum(len(f) for f in frames.values()) > 0")
+read -r pa_s pa_kib < <(measure parquet-arrow python3 -c "
+import glob, pandas as pd
+frames = {p: pd.read_parquet(p, dtype_backend='pyarrow') for p in glob.glob('$work/parquet/*.parquet')}
+assert sum(len(f) for f in frames.values()) > 0")
 read -r js_s js_kib < <(measure json python3 -c "
 import pandas as pd
 df = pd.read_json('$work/run.jsonl', lines=True)
@@ -69,11 +73,12 @@ assert len(flat) > 0")
 py_kib=$(/usr/bin/time -f '%M' python3 -c 'import pandas' 2>&1 >/dev/null | tail -1)
 awk -v mb="$json_mb" -v pmb="$parquet_mb" -v es="$ex_s" -v ek="$ex_kib" \
     -v ps="$pq_s" -v pk="$pq_kib" -v js="$js_s" -v jk="$js_kib" \
-    -v fs="$flat_s" -v fk="$flat_kib" -v py="$py_kib" 'BEGIN {
+    -v fs="$flat_s" -v fk="$flat_kib" -v py="$py_kib" -v as="$pa_s" -v ak="$pa_kib" 'BEGIN {
   printf "input: %.0f MB of JSON Lines (ip, tc, ss); Parquet written: %.1f MB (%.0fx smaller)\n", mb, pmb, mb / pmb
   printf "netstatspy export: %.1f s, %.1f MB/s of JSON in, peak RSS %.0f MB (%.2f of the input size)\n", es, mb / es, ek / 1024, ek / 1024 / mb
   printf "| load with pandas | s | peak RSS MB |\n|---|---:|---:|\n"
   printf "| read_parquet (every file) | %.2f | %.0f |\n", ps, pk / 1024
+  printf "| read_parquet(dtype_backend=\"pyarrow\") (every file) | %.2f | %.0f |\n", as, ak / 1024
   printf "| read_json(lines=True) | %.2f | %.0f |\n", js, jk / 1024
   printf "| read_json + explode + json_normalize (flat ss columns) | %.2f | %.0f |\n", fs, fk / 1024
   printf "(python3 with pandas imported, nothing loaded: %.0f MB)\n", py / 1024

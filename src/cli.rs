@@ -426,7 +426,7 @@ pub struct ExportCli {
 
     /// Rows per Parquet row group at most (a row group is also closed at 32 MiB of encoded
     /// data).
-    #[arg(long, value_name = "ROWS", default_value = "131072",
+    #[arg(long, value_name = "ROWS", default_value = "16384",
           value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
     pub row_group_rows: u64,
 

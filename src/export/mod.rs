@@ -262,7 +262,7 @@ impl Reader<'_> {
                     },
                 };
                 each(path, lines.number, parsed, len as u64);
-                if lines.number.is_multiple_of(4096) && last_report.elapsed() >= PROGRESS_EVERY {
+                if lines.number.is_multiple_of(64) && last_report.elapsed() >= PROGRESS_EVERY {
                     last_report = Instant::now();
                     (self.report)(Event::Progress {
                         pass: self.pass,
