@@ -329,6 +329,13 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
     };
     match netstatspy::export::export(&config, &mut report) {
         Ok(s) => {
+            if s.misfits > 0 {
+                eprintln!(
+                    "netstatspy: warning: {} values did not fit the type their column was given \
+                     (an input file changed between the two passes) and were written as null",
+                    s.misfits
+                );
+            }
             if s.malformed > MALFORMED_SHOWN_NOTE {
                 eprintln!(
                     "netstatspy: warning: {} malformed lines in all were not exported (the first \

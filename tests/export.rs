@@ -205,6 +205,46 @@ fn compressed_appended_runs_with_a_cut_frame() {
 }
 
 #[test]
+fn a_damaged_zstd_frame_ends_the_file_with_a_warning() {
+    let dir = scratch("export-damaged");
+    let line = |sample: u64| {
+        format!(
+            r#"{{"type":"small_queue","sample":{sample},"stats":[{{"tcp_limit_output_bytes":{}}}]}}"#,
+            1_048_576 + sample
+        )
+    };
+    let first: Vec<String> = (0..3).map(line).collect();
+    let second: Vec<String> = (3..400).map(line).collect();
+    let mut zst = zstd_frame(&first);
+    let good = zst.len();
+    let mut damaged = zstd_frame(&second);
+    // Whole headers, wrong content: the checksum (or the block itself) does not match.
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0xff;
+    zst.extend(damaged);
+    let input = dir.join("damaged.jsonl.zst");
+    std::fs::write(&input, &zst).expect("write");
+    assert!(good < zst.len());
+    let out = dir.join("out");
+    let stderr = export_ok(&[&input], &out);
+    assert!(
+        stderr.contains("does not decode") && stderr.contains("damaged.jsonl.zst"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    // The first frame's lines are exported; of the damaged frame, at most what decoded before
+    // the damage, and never a partial line.
+    let rows: u64 = stderr
+        .split("small_queue.parquet ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("rows in {stderr}"));
+    assert!((3..400).contains(&rows), "{rows} rows: {stderr}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn malformed_lines_are_counted_and_named() {
     let dir = scratch("export-malformed");
     let input = dir.join("bad.jsonl");
