@@ -4,9 +4,10 @@
 //!
 //! Each prerequisite sets a cfg when it is present: `have_root` (effective uid 0: network
 //! namespaces, mounts), `have_iproute2` (`ip`, `tc` and `ss` on `PATH`), `have_strace`,
-//! `have_tshark`, `have_zstd`, `have_python3`, `have_static_binary` (the static build the
-//! bare-root tests copy). A test carries `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With
-//! `CI` set every cfg is set:
+//! `have_tshark`, `have_zstd`, `have_python3` (runs the reference reader of changes-only
+//! records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
+//! `have_static_binary` (the static build the bare-root tests copy). A test carries
+//! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
 //! CI must run every test, so there a missing prerequisite fails the test (`require` in
 //! `tests/common`) instead of being ignored.
 //!
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 #[path = "tests/common/prerequisites.rs"]
 mod prerequisites;
 
-use prerequisites::{IPROUTE2, find_program, is_root, path_dirs};
+use prerequisites::{IPROUTE2, find_program, is_root, path_dirs, pyarrow};
 
 /// Where the README's static build puts the binary, below the target directory.
 const STATIC_IN_TARGET: &str = "x86_64-unknown-linux-gnu/release/netstatspy";
@@ -30,7 +31,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
-         have_zstd, have_python3, have_static_binary)"
+         have_zstd, have_python3, have_pyarrow, have_static_binary)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -68,6 +69,28 @@ fn main() {
             }
         }
         set(cfg, present);
+    }
+
+    // pyarrow: python3 is watched above when it is missing (PATH); once it is there, the
+    // package's directory (removed) or the directories an install would put it in.
+    match pyarrow() {
+        Ok(dir) => {
+            watch.add(&dir);
+            set("have_pyarrow", true);
+        }
+        Err(dirs) => {
+            if let Some(python) = find_program("python3") {
+                watch.add(&python);
+            } else {
+                for dir in path_dirs() {
+                    watch.add(&dir);
+                }
+            }
+            for dir in dirs {
+                watch.add(&dir);
+            }
+            set("have_pyarrow", false);
+        }
     }
 
     let binary = static_binary();

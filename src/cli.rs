@@ -492,6 +492,91 @@ impl TryFrom<Cli> for Config {
     }
 }
 
+/// `netstatspy export`: the subcommand that turns JSON Lines into Parquet files. It is chosen
+/// only when `export` is the first argument ([`is_export`]); any other command line is the
+/// original's, parsed by [`parse`] exactly as before.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "netstatspy-export",
+    bin_name = "netstatspy export",
+    version,
+    about = "Turn netstatspy JSON Lines into Parquet files, one per record type (ip.parquet, \
+             tc.parquet, ss.parquet, ...), with one row per element of each record's stats and \
+             flat, typed columns."
+)]
+pub struct ExportCli {
+    /// JSON Lines files written by `netstatspy -j` (zstd-compressed when the name ends in
+    /// .zst), read in the order given.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The directory to write TYPE.parquet to; created when missing. Files of the same names
+    /// in it are replaced.
+    #[arg(short, long, value_name = "DIR")]
+    pub output: PathBuf,
+
+    /// Rows per Parquet row group at most (a row group is also closed at 32 MiB of encoded
+    /// data).
+    #[arg(long, value_name = "ROWS", default_value = "16384",
+          value_parser = clap::value_parser!(u64).range(1..=(1 << 30)))]
+    pub row_group_rows: u64,
+
+    /// No progress and no summary on standard error (warnings are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// True when the command line (`args` includes the program name) is `netstatspy export …`.
+/// The original command line takes no positional argument, so no command line it accepted
+/// starts with `export`.
+pub fn is_export<T: AsRef<std::ffi::OsStr>>(args: &[T]) -> bool {
+    args.get(1).is_some_and(|a| a.as_ref() == "export")
+}
+
+/// What parsing `netstatspy export …` leads to.
+#[derive(Debug)]
+pub enum ExportParsed {
+    /// Export with these arguments.
+    Run(ExportCli),
+    /// Print this text (help or version) to standard output and exit 0.
+    Print(String),
+}
+
+/// Parse `netstatspy export …` (`args` includes the program name and `export`).
+pub fn parse_export<T: Into<OsString> + Clone>(args: &[T]) -> Result<ExportParsed, UsageError> {
+    let argv = std::iter::once(OsString::from("netstatspy export"))
+        .chain(args.iter().skip(2).cloned().map(Into::into));
+    match ExportCli::try_parse_from(argv) {
+        Ok(cli) => Ok(ExportParsed::Run(cli)),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    Ok(ExportParsed::Print(e.render().to_string()))
+                }
+                _ => Err(UsageError(one_line_with_list(&e))),
+            }
+        }
+    }
+}
+
+/// clap's message on one line, with the list some messages put on the lines after a colon
+/// (the missing required arguments) joined to it.
+fn one_line_with_list(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = one_line(e);
+    if !first.ends_with(':') {
+        return first;
+    }
+    let list: Vec<&str> = text
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with(' '))
+        .map(str::trim)
+        .collect();
+    format!("{first} {}", list.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

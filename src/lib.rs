@@ -10,7 +10,8 @@
 //! - [`output`] turns records into a console table or JSON Lines on a thread of its own,
 //!   behind a bounded queue;
 //! - [`sampler`] runs the readers on an absolute schedule and reports what happens as events;
-//! - [`capture`] and [`source`] record and replay the netlink traffic.
+//! - [`capture`] and [`source`] record and replay the netlink traffic;
+//! - [`export`] turns JSON Lines into Parquet files, offline (`netstatspy export`).
 //!
 //! ```no_run
 //! use netstatspy::model::Stats;
@@ -33,6 +34,7 @@ pub mod bpf;
 pub mod capture;
 pub mod cli;
 pub mod clock;
+pub mod export;
 pub mod host;
 pub mod model;
 pub mod netlink;

@@ -8,6 +8,7 @@ use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
+use netstatspy::export::{Event as ExportEvent, ExportConfig};
 use netstatspy::model::run::RunInfo;
 use netstatspy::model::{Record, Stats};
 use netstatspy::output::json::encoder::JsonEncoder;
@@ -23,7 +24,11 @@ use netstatspy::sampler::{Event, Sampler, Schedule, Second, Summary};
 use netstatspy::source::Source;
 
 fn main() -> ExitCode {
-    let config = match cli::parse(std::env::args_os()) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if cli::is_export(&args) {
+        return export(&args);
+    }
+    let config = match cli::parse(args) {
         Ok(Parsed::Run(config)) => config,
         Ok(Parsed::Print(text)) => {
             print!("{text}");
@@ -502,3 +507,102 @@ fn report(s: &Summary) {
         eprintln!("netstatspy: netlink dumps: none redone, partial or reopened");
     }
 }
+
+/// `netstatspy export …`.
+fn export(args: &[std::ffi::OsString]) -> ExitCode {
+    let cli = match cli::parse_export(args) {
+        Ok(cli::ExportParsed::Run(cli)) => cli,
+        Ok(cli::ExportParsed::Print(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("netstatspy: error: {e} (see netstatspy export --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let config = ExportConfig {
+        files: cli.files,
+        output: cli.output,
+        row_group_rows: usize::try_from(cli.row_group_rows).unwrap_or(usize::MAX),
+    };
+    let started = std::time::Instant::now();
+    let quiet = cli.quiet;
+    let mut report = |event: ExportEvent| match event {
+        ExportEvent::Warning(w) => eprintln!("netstatspy: warning: {w}"),
+        ExportEvent::Progress { pass, read, total } if !quiet => {
+            let mb = |b: u64| b as f64 / 1e6;
+            eprintln!(
+                "netstatspy: export: pass {pass} of 2 ({}), {:.0} of {:.0} MB read ({:.0}%)",
+                if pass == 1 {
+                    "finding columns"
+                } else {
+                    "writing"
+                },
+                mb(read),
+                mb(total),
+                100.0 * read as f64 / total.max(1) as f64
+            );
+        }
+        ExportEvent::Progress { .. } => {}
+    };
+    match netstatspy::export::export(&config, &mut report) {
+        Ok(s) => {
+            if s.misfits > 0 {
+                eprintln!(
+                    "netstatspy: warning: {} values did not fit the type their column was given \
+                     (an input file changed between the two passes) and were written as null",
+                    s.misfits
+                );
+            }
+            if s.malformed > MALFORMED_SHOWN_NOTE {
+                eprintln!(
+                    "netstatspy: warning: {} malformed lines in all were not exported (the first \
+                     {MALFORMED_SHOWN_NOTE} are named above)",
+                    s.malformed
+                );
+            }
+            if !quiet {
+                let tables: Vec<String> = s
+                    .tables
+                    .iter()
+                    .map(|(name, rows)| format!("{name} {rows} rows"))
+                    .collect();
+                let secs = started.elapsed().as_secs_f64();
+                eprintln!(
+                    "netstatspy: exported {} lines ({:.1} MB of JSON, {:.1} MB/s) to {}: {}{}{}",
+                    s.lines,
+                    s.json_bytes as f64 / 1e6,
+                    s.json_bytes as f64 / 1e6 / secs.max(1e-9),
+                    config.output.display(),
+                    if tables.is_empty() {
+                        "no records".to_owned()
+                    } else {
+                        tables.join(", ")
+                    },
+                    if s.runs + s.run_summaries > 0 {
+                        format!(
+                            "; {} run headers, {} run summaries in the metadata",
+                            s.runs, s.run_summaries
+                        )
+                    } else {
+                        String::new()
+                    },
+                    if s.malformed > 0 {
+                        format!("; {} malformed lines not exported", s.malformed)
+                    } else {
+                        String::new()
+                    },
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("netstatspy: error: {}", netstatspy::error_chain(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Malformed lines the export names one by one (the library's limit).
+const MALFORMED_SHOWN_NOTE: u64 = netstatspy::export::MALFORMED_SHOWN;

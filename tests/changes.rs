@@ -543,10 +543,11 @@ fn live_changes_follow_the_busy_interface_and_mark_deleted_and_added_ones() {
         .collect();
     assert!(
         gone.iter().any(|id| {
-            let keys: Vec<&String> = id
+            let mut keys: Vec<&String> = id
                 .as_object()
                 .map(|o| o.keys().collect())
                 .unwrap_or_default();
+            keys.sort();
             keys == ["cookie", "local", "netid", "peer"] && id["peer"]["address"] == "10.9.61.2"
         }),
         "the first connection's socket gone: {gone:?}"

@@ -5,8 +5,9 @@
 # Plain `cargo test --locked` runs the same tests, but lists those whose prerequisites the
 # machine lacks as ignored. This script provides what it can: as root on Debian it installs
 # iproute2 (ip, tc and ss: the live tests' oracle), strace (proves that no other program is
-# executed), tshark (reads the captures), zstd (reads compressed output) and python3 (runs the reference
-# reader of changes-only records) when they are missing, and it builds the static
+# executed), tshark (reads the captures), zstd (reads compressed output) and python3 (runs the
+# reference reader of changes-only records) when they are missing, and pyarrow (python3 -m pip;
+# reads the exported Parquet files) where python3 has it not, and it builds the static
 # binary the bare-root tests copy, unless NETSTATSPY_STATIC already names one. Root itself it
 # cannot provide: run as another user, the live tests are listed as ignored (with CI set, they
 # fail).
@@ -51,6 +52,23 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y -q --no-install-recommends "${missing[@]}"
   fi
 fi
+# pyarrow: python3 reads the Parquet files `netstatspy export` writes, independently of it.
+if ! python3 -c 'import pyarrow' 2>/dev/null; then
+  if ! command -v python3 >/dev/null && $root && command -v apt-get >/dev/null; then
+    echo "== installing python3"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3 python3-pip
+  fi
+  if ! python3 -m pip --version >/dev/null 2>&1 && $root && command -v apt-get >/dev/null; then
+    echo "== installing python3-pip"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-pip
+  fi
+  echo "== installing pyarrow (pip)"
+  # Debian marks its Python as externally managed; the tests need pyarrow beside it.
+  python3 -m pip install --quiet pyarrow 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages pyarrow \
+    || say "cannot install pyarrow: the export tests that read Parquet are listed as ignored"
+fi
+
 $root || say "not root: the live tests (network namespaces, mounts) are listed as ignored"
 
 if [ -n "${NETSTATSPY_STATIC:-}" ]; then

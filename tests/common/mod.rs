@@ -48,6 +48,8 @@ pub enum Need {
     Zstd,
     /// python3: runs scripts/expand_changes.py, the reference reader of changes-only records.
     Python3,
+    /// python3 with pyarrow: reads the exported Parquet files as an independent reader.
+    Pyarrow,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
 }
@@ -70,6 +72,11 @@ impl Need {
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
             Need::Python3 => program("python3", "python3"),
+            Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
+                "python3 cannot import pyarrow (python3 -m pip install pyarrow; tests/run.sh \
+                 installs it)"
+                    .to_owned()
+            }),
             Need::StaticBinary => (!static_binary().is_file()).then(|| {
                 format!(
                     "no static binary at {} (tests/run.sh builds it; NETSTATSPY_STATIC names \

@@ -46,3 +46,31 @@ pub fn find_program(program: &str) -> Option<PathBuf> {
                 .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
         })
 }
+
+/// Where python3 finds the `pyarrow` package (its directory), or `Err` with the directories
+/// where installing it would put it (python3's site-packages), or nothing when there is no
+/// python3. The export tests read Parquet files with pyarrow.
+pub fn pyarrow() -> Result<PathBuf, Vec<PathBuf>> {
+    let python = |code: &str| {
+        std::process::Command::new(find_program("python3")?)
+            .args(["-c", code])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()
+            .filter(|out| out.status.success())
+            .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    if let Some(dir) = python("import os, pyarrow; print(os.path.dirname(pyarrow.__file__))") {
+        return Ok(PathBuf::from(dir));
+    }
+    Err(python(
+        "import site, sys; print('\\n'.join(site.getsitepackages() + [site.getusersitepackages()]))",
+    )
+    .map(|dirs| {
+        dirs.lines()
+            .map(PathBuf::from)
+            .filter(|d| d.is_absolute())
+            .collect()
+    })
+    .unwrap_or_default())
+}

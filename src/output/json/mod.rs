@@ -22,7 +22,7 @@ use std::time::Duration;
 
 pub mod changes;
 pub mod encoder;
-mod frames;
+pub mod frames;
 
 use self::changes::ChangesEncoder;
 use self::encoder::JsonEncoder;
