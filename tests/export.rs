@@ -570,3 +570,67 @@ fn memory_stays_flat_as_the_input_grows() {
     assert!(large < 64 * 1024, "peak RSS {large} KiB for 64 MB of JSON");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A changes-only file exports to the same rows as the full file of the same run: every
+/// capture replayed both ways (one keyframe, and a keyframe every 0.1 s), each exported, and the
+/// Parquet tables compared by pyarrow, column by column.
+#[test]
+#[cfg_attr(
+    not(have_pyarrow),
+    ignore = "needs python3 with pyarrow (python3 -m pip install pyarrow)"
+)]
+fn changes_only_files_export_to_the_full_rows() {
+    require(&[Need::Pyarrow]);
+    let dir = scratch("export-changes");
+    let mut pairs = Vec::new();
+    for name in ["vm61-link", "vm612-tc", "link-iface", "ss-loopback"] {
+        let pcap = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("captures")
+            .join(format!("{name}.pcap"));
+        let full = dir.join(format!("{name}.jsonl"));
+        replay(&pcap, &full);
+        export_ok(&[&full], &dir.join(format!("{name}-full")));
+        for keyframes in ["3600", "0.1"] {
+            let changes = dir.join(format!("{name}-{keyframes}.jsonl"));
+            check(
+                Command::new(bin())
+                    .arg("--replay")
+                    .arg(&pcap)
+                    .args([
+                        "-c",
+                        "-j",
+                        &format!("--changes-only={keyframes}"),
+                        "--file-name",
+                    ])
+                    .arg(&changes)
+                    .args(options(&pcap)),
+            );
+            let out = dir.join(format!("{name}-{keyframes}"));
+            export_ok(&[&changes], &out);
+            pairs.push((dir.join(format!("{name}-full")), out));
+        }
+    }
+    let script = r#"
+import sys, glob, os, pyarrow.parquet as pq
+for full, changes in zip(sys.argv[1::2], sys.argv[2::2]):
+    names = sorted(os.path.basename(p) for p in glob.glob(full + "/*.parquet"))
+    assert names == sorted(os.path.basename(p) for p in glob.glob(changes + "/*.parquet")), (full, changes)
+    assert names, full
+    for n in names:
+        a = pq.read_table(os.path.join(full, n))
+        b = pq.read_table(os.path.join(changes, n))
+        assert a.num_rows == b.num_rows and a.num_rows > 0, (n, a.num_rows, b.num_rows)
+        assert a.column_names == b.column_names, (n, a.column_names, b.column_names)
+        for c in a.column_names:
+            assert a[c].type == b[c].type, (n, c, a[c].type, b[c].type)
+            assert a[c].to_pylist() == b[c].to_pylist(), (n, c)
+print("ok", len(sys.argv) // 2)
+"#;
+    let mut cmd = Command::new("python3");
+    cmd.arg("-c").arg(script);
+    for (full, changes) in &pairs {
+        cmd.arg(full).arg(changes);
+    }
+    let out = check(&mut cmd);
+    assert!(out.starts_with("ok"), "{out}");
+}

@@ -10,6 +10,7 @@
 //! `netstatspy.run_summaries`, JSON arrays), not into rows. Column field metadata carries the
 //! model's kind and unit where the model describes the column ([`units`]).
 
+pub mod changes;
 pub mod input;
 pub mod schema;
 pub mod units;
@@ -224,6 +225,8 @@ struct Reader<'a> {
     report: &'a mut dyn FnMut(Event),
     total: u64,
     pass: u8,
+    /// Changes-only records before their reader's first keyframe: they cannot be made whole.
+    incomplete: u64,
 }
 
 impl Reader<'_> {
@@ -236,6 +239,8 @@ impl Reader<'_> {
     ) -> Result<Vec<(u64, Option<Cut>)>, ExportError> {
         let mut ended = Vec::new();
         let mut done = 0u64;
+        // Changes-only records are made whole again, in file order, before anything sees them.
+        let mut expander = changes::Expander::default();
         let mut last_report = Instant::now();
         for (f, path) in self.config.files.iter().enumerate() {
             let input_error = |source| ExportError::Input {
@@ -260,6 +265,14 @@ impl Reader<'_> {
                             break;
                         }
                     },
+                };
+                let parsed = match parsed.map(|v| expander.expand(v)) {
+                    Ok(Ok(changes::Expanded::AsIs(v) | changes::Expanded::Full(v))) => Ok(v),
+                    Ok(Ok(changes::Expanded::Incomplete)) => {
+                        self.incomplete += 1;
+                        continue;
+                    }
+                    Ok(Err(why)) | Err(why) => Err(why),
                 };
                 each(path, lines.number, parsed, len as u64);
                 if lines.number.is_multiple_of(64) && last_report.elapsed() >= PROGRESS_EVERY {
@@ -297,15 +310,16 @@ pub fn export(
     let mut warnings: Vec<String> = Vec::new();
 
     // Pass 1: record types, columns and their types; headers; malformed lines.
-    let ended = {
+    let (ended, incomplete) = {
         let mut reader = Reader {
             config,
             report: &mut *report,
             total,
             pass: 1,
+            incomplete: 0,
         };
         let mut prefix = String::new();
-        reader.each_line(None, &mut |path, number, parsed, len| {
+        let ended = reader.each_line(None, &mut |path, number, parsed, len| {
             summary.lines += 1;
             summary.json_bytes += len;
             let malformed = |why: String, summary: &mut Summary, warnings: &mut Vec<String>| {
@@ -357,8 +371,15 @@ pub fn export(
                     }
                 }
             }
-        })?
+        })?;
+        (ended, reader.incomplete)
     };
+    if incomplete > 0 {
+        warnings.push(format!(
+            "{incomplete} changes-only records come before their reader's first keyframe in \
+             their run, so they cannot be made whole: not exported"
+        ));
+    }
     // Byte counts come from the line lengths; the lines are read again in pass 2.
     for w in warnings.drain(..) {
         report(Event::Warning(w));
@@ -428,6 +449,7 @@ pub fn export(
             report: &mut *report,
             total,
             pass: 2,
+            incomplete: 0,
         };
         let mut prefix = String::new();
         reader.each_line(Some(&limits), &mut |_, _, parsed, _| {
