@@ -124,7 +124,7 @@ pub struct Cli {
     pub realtime: Option<u8>,
 
     /// Sample some readers at rates of their own, e.g. `ss=10,tc=1000` (readers: ip, tc, ss,
-    /// queue_limits, small_queue); the others sample at -f. Each reader keeps its own absolute
+    /// ss_closed, queue_limits, small_queue); the others sample at -f. Each reader keeps its own absolute
     /// schedule and takes ceil(TIME × RATE) samples. May be repeated.
     #[arg(long, value_name = "READER=RATE,...", value_parser = parse_rates)]
     pub rate: Vec<Vec<(String, f64)>>,
