@@ -423,6 +423,9 @@ const KNOWN: [&str; 8] = [
     "small_queue",
 ];
 
+/// A socket of a run: (run, socket identity).
+type SocketKey = (String, String);
+
 /// What a socket did over the run (first pass): for choosing the busiest.
 #[derive(Debug, Clone, Copy)]
 struct Activity {
@@ -512,8 +515,8 @@ pub fn report(config: &ReportConfig, warn: &mut dyn FnMut(String)) -> Result<Sum
         });
     }
     // The busiest sockets of each run, by bytes acknowledged per second over their life.
-    let mut chosen: HashSet<(String, String)> = HashSet::new();
-    let mut by_run: HashMap<&str, Vec<(f64, &(String, String))>> = HashMap::new();
+    let mut chosen: HashSet<SocketKey> = HashSet::new();
+    let mut by_run: HashMap<&str, Vec<(f64, &SocketKey)>> = HashMap::new();
     for (key, a) in &activity {
         let dt = a.last.0 - a.first.0;
         let rate = if dt > 0.0 {
