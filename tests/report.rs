@@ -249,7 +249,9 @@ fn long_series_keep_every_peak_after_decimation() {
         }),
     ] {
         let (st, sv, decimated) = series(&data, RUN, title, label);
-        assert!(decimated, "{title}: {n} points decimated");
+        // rtt changes every sample and is decimated; the backlog's runs of equal values are
+        // kept as their ends, which fit without buckets.
+        assert_eq!(decimated, label == "rtt", "{title}: {n} points, decimated");
         assert!(
             sv.len() <= 4 * buckets,
             "{title}: {} points shown",
@@ -421,8 +423,8 @@ fn changes_only_input_reports_the_same_data() {
     let dir = scratch("report-changes");
     let pcap = captures()
         .into_iter()
-        .find(|p| p.ends_with("link-kinds.pcap"))
-        .expect("link-kinds.pcap");
+        .find(|p| p.ends_with("vm61-tc.pcap"))
+        .expect("vm61-tc.pcap");
     let (full, changes) = (dir.join("full.jsonl"), dir.join("changes.jsonl.zst"));
     replay(&pcap, &full, &[]);
     replay(&pcap, &changes, &["--changes-only"]);

@@ -77,6 +77,8 @@ pub struct Envelope {
     width: f64,
     /// Points added.
     pub count: u64,
+    /// True when a value other than zero was added.
+    pub nonzero: bool,
 }
 
 /// What is shown of a series.
@@ -100,6 +102,7 @@ impl Envelope {
             origin: 0.0,
             width: 0.0,
             count: 0,
+            nonzero: false,
         }
     }
 
@@ -110,7 +113,17 @@ impl Envelope {
             return;
         }
         self.count += 1;
+        self.nonzero |= v != 0.0;
         if self.buckets.is_empty() {
+            // Inside a run of equal values only the run's ends are shown: the last point
+            // moves instead of a new one being kept.
+            if let [.., (_, a), (last_t, b)] = self.raw.as_mut_slice()
+                && *a == v
+                && *b == v
+            {
+                *last_t = t;
+                return;
+            }
             self.raw.push((t, v));
             if self.raw.len() > 2 * self.buckets_wanted {
                 self.start_buckets();

@@ -550,7 +550,7 @@ pub fn report(config: &ReportConfig, warn: &mut dyn FnMut(String)) -> Result<Sum
     let html = page::render(&runs, config);
     summary.plots = runs
         .iter()
-        .map(|r| r.plots.iter().filter(|p| page::has_points(p)).count())
+        .map(|r| r.plots.iter().filter(|p| page::drawn(p)).count())
         .sum();
     summary.html_bytes = html.len() as u64;
     write_atomically(&config.output, html.as_bytes()).map_err(|source| ReportError::Output {

@@ -32,6 +32,12 @@ pub(super) fn has_points(plot: &Plot) -> bool {
     plot.series.iter().any(|s| s.envelope.count > 0)
 }
 
+/// True when the plot is drawn: it has a point other than zero (idle interfaces and qdiscs
+/// are named, not drawn).
+pub(super) fn drawn(plot: &Plot) -> bool {
+    plot.series.iter().any(|s| s.envelope.nonzero)
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -82,7 +88,7 @@ fn table(map: &Map<String, Value>) -> String {
 /// The plots of a run, in section order; within a section in the order first met (the
 /// kernel's dump order: a qdisc tree's root before its children).
 fn ordered(run: &Run) -> Vec<&Plot> {
-    let mut plots: Vec<&Plot> = run.plots.iter().filter(|p| has_points(p)).collect();
+    let mut plots: Vec<&Plot> = run.plots.iter().filter(|p| drawn(p)).collect();
     plots.sort_by_key(|p| SECTIONS.iter().position(|s| *s == p.section));
     plots
 }
@@ -182,12 +188,32 @@ pub(super) fn render(runs: &[Run], config: &ReportConfig) -> String {
             .enumerate()
             .map(|(p, plot)| plot_json(plot, &format!("r{r}p{p}")))
             .collect();
-        let skipped = run.plots.len() - plots.len();
-        if skipped > 0 {
+        let empty = run.plots.iter().filter(|p| !has_points(p)).count();
+        if empty > 0 {
             body.push_str(&format!(
-                "<p class=\"note\">{skipped} plots have no points (rates need two samples) and \
+                "<p class=\"note\">{empty} plots have no points (rates need two samples) and \
                  are not drawn.</p>"
             ));
+        }
+        let zero: Vec<&Plot> = run
+            .plots
+            .iter()
+            .filter(|p| has_points(p) && !drawn(p))
+            .collect();
+        if !zero.is_empty() {
+            body.push_str(&format!(
+                "<details class=\"note\"><summary>{} plots are zero throughout and are not \
+                 drawn</summary><ul>",
+                zero.len()
+            ));
+            for p in zero {
+                body.push_str(&format!(
+                    "<li>{} ({})</li>",
+                    escape(&p.title),
+                    escape(p.unit)
+                ));
+            }
+            body.push_str("</ul></details>");
         }
         body.push_str("</section>");
         data_runs.push(json!({"id": run.id, "plots": plots}));
