@@ -6,7 +6,8 @@
 //! namespaces, mounts), `have_iproute2` (`ip`, `tc` and `ss` on `PATH`), `have_strace`,
 //! `have_tshark`, `have_zstd`, `have_python3` (runs the reference reader of changes-only
 //! records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
-//! `have_static_binary` (the static build the bare-root tests copy). A test carries
+//! `have_static_binary` (the static build the bare-root tests copy), `have_chromium` (headless
+//! Chromium, which opens the HTML reports). A test carries
 //! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
 //! CI must run every test, so there a missing prerequisite fails the test (`require` in
 //! `tests/common`) instead of being ignored.
@@ -31,7 +32,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
-         have_zstd, have_python3, have_pyarrow, have_static_binary)"
+         have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -52,6 +53,7 @@ fn main() {
         ("have_tshark", &["tshark"]),
         ("have_zstd", &["zstd"]),
         ("have_python3", &["python3"]),
+        ("have_chromium", &["chromium"]),
     ] {
         let mut present = true;
         for program in programs {

@@ -560,6 +560,75 @@ pub fn parse_export<T: Into<OsString> + Clone>(args: &[T]) -> Result<ExportParse
     }
 }
 
+/// `netstatspy report`: the subcommand that turns JSON Lines into one self-contained HTML file
+/// with plots. It is chosen only when `report` is the first argument ([`is_report`]).
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "netstatspy-report",
+    bin_name = "netstatspy report",
+    version,
+    about = "Turn netstatspy JSON Lines into one self-contained HTML file with plots (run \
+             headers, interfaces, qdiscs, the busiest sockets, byte queue limits, the TCP small \
+             queue limit) that opens offline."
+)]
+pub struct ReportCli {
+    /// JSON Lines files written by `netstatspy -j` (zstd-compressed when the name ends in
+    /// .zst; changes-only records are made whole), read in the order given.
+    #[arg(value_name = "FILE", required = true)]
+    pub files: Vec<PathBuf>,
+
+    /// The HTML file to write (replaced when it exists).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+
+    /// Sockets shown: the busiest by bytes acknowledged per second.
+    #[arg(long, value_name = "N", default_value = "10",
+          value_parser = clap::value_parser!(u64).range(0..=1000))]
+    pub top: u64,
+
+    /// Buckets per series: a longer series is shown as the minimum and maximum of each bucket
+    /// (every peak kept), at most 4 points per bucket.
+    #[arg(long, value_name = "N", default_value = "1000",
+          value_parser = clap::value_parser!(u64).range(10..=1_000_000))]
+    pub buckets: u64,
+
+    /// No summary on standard error (warnings are still printed).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// True when the command line (`args` includes the program name) is `netstatspy report …`.
+pub fn is_report<T: AsRef<std::ffi::OsStr>>(args: &[T]) -> bool {
+    args.get(1).is_some_and(|a| a.as_ref() == "report")
+}
+
+/// What parsing `netstatspy report …` leads to.
+#[derive(Debug)]
+pub enum ReportParsed {
+    /// Report with these arguments.
+    Run(ReportCli),
+    /// Print this text (help or version) to standard output and exit 0.
+    Print(String),
+}
+
+/// Parse `netstatspy report …` (`args` includes the program name and `report`).
+pub fn parse_report<T: Into<OsString> + Clone>(args: &[T]) -> Result<ReportParsed, UsageError> {
+    let argv = std::iter::once(OsString::from("netstatspy report"))
+        .chain(args.iter().skip(2).cloned().map(Into::into));
+    match ReportCli::try_parse_from(argv) {
+        Ok(cli) => Ok(ReportParsed::Run(cli)),
+        Err(e) => {
+            use clap::error::ErrorKind;
+            match e.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    Ok(ReportParsed::Print(e.render().to_string()))
+                }
+                _ => Err(UsageError(one_line_with_list(&e))),
+            }
+        }
+    }
+}
+
 /// clap's message on one line, with the list some messages put on the lines after a colon
 /// (the missing required arguments) joined to it.
 fn one_line_with_list(e: &clap::Error) -> String {

@@ -12,6 +12,8 @@
 //! - [`sampler`] runs the readers on an absolute schedule and reports what happens as events;
 //! - [`capture`] and [`source`] record and replay the netlink traffic;
 //! - [`export`] turns JSON Lines into Parquet files, offline (`netstatspy export`).
+//! - [`report`] turns JSON Lines into one self-contained HTML file with plots, offline
+//!   (`netstatspy report`).
 //!
 //! ```no_run
 //! use netstatspy::model::Stats;
@@ -41,6 +43,7 @@ pub mod netlink;
 pub mod netns;
 pub mod output;
 pub mod readers;
+pub mod report;
 pub mod sampler;
 pub mod source;
 mod sys;

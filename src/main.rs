@@ -28,6 +28,9 @@ fn main() -> ExitCode {
     if cli::is_export(&args) {
         return export(&args);
     }
+    if cli::is_report(&args) {
+        return html_report(&args);
+    }
     let config = match cli::parse(args) {
         Ok(Parsed::Run(config)) => config,
         Ok(Parsed::Print(text)) => {
@@ -593,6 +596,51 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
                     } else {
                         String::new()
                     },
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("netstatspy: error: {}", netstatspy::error_chain(&e));
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `netstatspy report …`.
+fn html_report(args: &[std::ffi::OsString]) -> ExitCode {
+    let cli = match cli::parse_report(args) {
+        Ok(cli::ReportParsed::Run(cli)) => cli,
+        Ok(cli::ReportParsed::Print(text)) => {
+            print!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("netstatspy: error: {e} (see netstatspy report --help)");
+            return ExitCode::from(2);
+        }
+    };
+    let config = netstatspy::report::ReportConfig {
+        files: cli.files,
+        output: cli.output,
+        top: usize::try_from(cli.top).unwrap_or(usize::MAX),
+        buckets: usize::try_from(cli.buckets).unwrap_or(usize::MAX),
+    };
+    let started = std::time::Instant::now();
+    let mut warn = |w: String| eprintln!("netstatspy: warning: {w}");
+    match netstatspy::report::report(&config, &mut warn) {
+        Ok(s) => {
+            if !cli.quiet {
+                eprintln!(
+                    "netstatspy: report of {} lines ({} records, {} runs) in {:.1} s: {} plots, \
+                     {:.1} MB of HTML in {}",
+                    s.lines,
+                    s.records,
+                    s.runs,
+                    started.elapsed().as_secs_f64(),
+                    s.plots,
+                    s.html_bytes as f64 / 1e6,
+                    config.output.display()
                 );
             }
             ExitCode::SUCCESS

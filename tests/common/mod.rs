@@ -52,6 +52,8 @@ pub enum Need {
     Pyarrow,
     /// The static binary (`NETSTATSPY_STATIC`, or the README's static build).
     StaticBinary,
+    /// Chromium: opens the HTML reports headless, as an independent browser.
+    Chromium,
 }
 
 impl Need {
@@ -72,6 +74,7 @@ impl Need {
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
             Need::Python3 => program("python3", "python3"),
+            Need::Chromium => program("chromium", "chromium"),
             Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
                 "python3 cannot import pyarrow (python3 -m pip install pyarrow; tests/run.sh \
                  installs it)"
