@@ -4,8 +4,8 @@
 //!
 //! Each prerequisite sets a cfg when it is present: `have_root` (effective uid 0: network
 //! namespaces, mounts), `have_iproute2` (`ip`, `tc` and `ss` on `PATH`), `have_strace`,
-//! `have_tshark`, `have_zstd`, `have_python3` (runs the reference reader of changes-only
-//! records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
+//! `have_tshark`, `have_zstd`, `have_prometheus` (`prometheus` and `promtool`: a real scraper
+//! of the metrics endpoint), `have_python3` (runs the reference reader of changes-only records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
 //! `have_static_binary` (the static build the bare-root tests copy). A test carries
 //! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
 //! CI must run every test, so there a missing prerequisite fails the test (`require` in
@@ -31,7 +31,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
-         have_zstd, have_python3, have_pyarrow, have_static_binary)"
+         have_zstd, have_python3, have_pyarrow, have_static_binary, have_prometheus)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -51,6 +51,7 @@ fn main() {
         ("have_strace", &["strace"]),
         ("have_tshark", &["tshark"]),
         ("have_zstd", &["zstd"]),
+        ("have_prometheus", &["prometheus", "promtool"]),
         ("have_python3", &["python3"]),
     ] {
         let mut present = true;

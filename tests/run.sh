@@ -5,8 +5,9 @@
 # Plain `cargo test --locked` runs the same tests, but lists those whose prerequisites the
 # machine lacks as ignored. This script provides what it can: as root on Debian it installs
 # iproute2 (ip, tc and ss: the live tests' oracle), strace (proves that no other program is
-# executed), tshark (reads the captures), zstd (reads compressed output) and python3 (runs the
-# reference reader of changes-only records) when they are missing, and pyarrow (python3 -m pip;
+# executed), tshark (reads the captures), zstd (reads compressed output), prometheus (scrapes
+# the metrics endpoint) and python3 (runs the reference reader of changes-only records) when
+# they are missing, and pyarrow (python3 -m pip;
 # reads the exported Parquet files) where python3 has it not, and it builds the static
 # binary the bare-root tests copy, unless NETSTATSPY_STATIC already names one. Root itself it
 # cannot provide: run as another user, the live tests are listed as ignored (with CI set, they
@@ -28,7 +29,7 @@ on_path() {
 
 # A package counts as missing when one of its programs is.
 missing=()
-for entry in iproute2:ip,tc,ss strace:strace tshark:tshark zstd:zstd python3:python3; do
+for entry in iproute2:ip,tc,ss strace:strace tshark:tshark zstd:zstd python3:python3 prometheus:prometheus,promtool; do
   IFS=, read -ra programs <<<"${entry#*:}"
   for program in "${programs[@]}"; do
     if ! on_path "$program"; then

@@ -1,0 +1,581 @@
+//! The metrics endpoint (`--listen ADDR:PORT`): the latest sample of every reader, in
+//! Prometheus's text exposition format, at `/metrics`.
+//!
+//! Like every output, [`Metrics`] takes records on its own thread behind the pipeline's bounded
+//! queue; the HTTP server ([`http`]) answers on threads of its own and only reads what the
+//! output keeps, so neither a scraper nor a hostile client can delay sampling.
+//!
+//! Names and types come from the model's descriptions: each number of an element becomes a
+//! series `netstatspy_<group>_<path>` (a counter with `_total`, a gauge otherwise), its unit
+//! turned into a base unit (`_bytes`, `_seconds`), its element's identity into labels
+//! (`device`, `kind`, `handle`, `parent`, `queue`). Gauges of queue occupancy (bytes or
+//! packets in a qdisc or a byte queue limit) change faster than anyone scrapes: for them a
+//! `_max` series gives the largest value of every sample since the previous scrape, so a 5 ms
+//! spike shows in a 15 s scrape.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::{Display, Write as _};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::{Output, OutputError};
+use crate::model::{Describe, Field, Kind, Record, Unit, Visitor};
+
+pub mod http;
+
+/// Labels an element's identity maps to, by the model's key, in the order they are written.
+const LABELS: [(&str, &str); 6] = [
+    ("ifname", "device"),
+    ("dev", "device"),
+    ("kind", "kind"),
+    ("handle", "handle"),
+    ("parent", "parent"),
+    ("queue", "queue"),
+];
+
+/// The label names, in the order they are written.
+const LABEL_ORDER: [&str; 5] = ["device", "kind", "handle", "parent", "queue"];
+
+/// The series group of a reader (`netstatspy_<group>_…`), or None when the reader's records
+/// are not exported.
+fn group(reader: &str) -> Option<&'static str> {
+    match reader {
+        "ip" => Some("link"),
+        "tc" => Some("qdisc"),
+        "queue_limits" => Some("bql"),
+        "small_queue" => Some(""),
+        _ => None,
+    }
+}
+
+/// True when a gauge of this reader and unit also gets a `_max` series: queue occupancy.
+fn tracks_max(reader: &str, kind: Kind, unit: Unit) -> bool {
+    matches!(reader, "tc" | "queue_limits")
+        && kind == Kind::Gauge
+        && matches!(unit, Unit::Bytes | Unit::Packets)
+}
+
+/// The metric name of a field at `path` (keys of the objects it is in, then its own) of a
+/// reader's `group`, and the factor that turns its value into the name's unit.
+pub fn metric_name(group: &str, path: &[&str], kind: Kind, unit: Unit) -> (String, f64) {
+    let mut name = String::from("netstatspy");
+    if !group.is_empty() {
+        name.push('_');
+        name.push_str(group);
+    }
+    for part in path {
+        // ip's counters sit in `stats64`: the group already says they are a link's.
+        if group == "link" && *part == "stats64" {
+            continue;
+        }
+        name.push('_');
+        for c in part.chars() {
+            name.push(if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            });
+        }
+    }
+    let mut scale = 1.0;
+    let suffix = |name: &mut String, s: &str| {
+        if !name.ends_with(s) {
+            name.push_str(s);
+        }
+    };
+    match unit {
+        Unit::Bytes => suffix(&mut name, "_bytes"),
+        Unit::Seconds => suffix(&mut name, "_seconds"),
+        Unit::Milliseconds | Unit::Microseconds | Unit::Nanoseconds => {
+            let (factor, short) = match unit {
+                Unit::Milliseconds => (1e-3, ["_ms", "_msec"]),
+                Unit::Microseconds => (1e-6, ["_us", "_usec"]),
+                _ => (1e-9, ["_ns", "_nsec"]),
+            };
+            scale = factor;
+            for s in short {
+                if let Some(stem) = name.strip_suffix(s) {
+                    name.truncate(stem.len());
+                }
+            }
+            suffix(&mut name, "_seconds");
+        }
+        Unit::BytesPerSecond => suffix(&mut name, "_bytes_per_second"),
+        Unit::PacketsPerSecond => suffix(&mut name, "_packets_per_second"),
+        Unit::Ratio => suffix(&mut name, "_ratio"),
+        Unit::None | Unit::Packets | Unit::Segments => {}
+    }
+    if kind == Kind::Counter {
+        suffix(&mut name, "_total");
+    }
+    (name, scale)
+}
+
+/// Append a label value escaped as the exposition format wants (`\\`, `\"`, `\n`).
+pub fn escape_label_value(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Append a HELP text escaped (`\\`, `\n`).
+fn escape_help(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A value as the kernel gave it, or scaled to a base unit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Num {
+    U(u64),
+    I(i64),
+    F(f64),
+}
+
+impl Num {
+    fn as_f64(self) -> f64 {
+        match self {
+            Num::U(n) => n as f64,
+            Num::I(n) => n as f64,
+            Num::F(x) => x,
+        }
+    }
+
+    fn scaled(self, scale: f64) -> Num {
+        if scale == 1.0 {
+            self
+        } else {
+            Num::F(self.as_f64() * scale)
+        }
+    }
+}
+
+/// Write a float as the exposition format spells it.
+fn write_f64(out: &mut String, x: f64) {
+    if x.is_nan() {
+        out.push_str("NaN");
+    } else if x.is_infinite() {
+        out.push_str(if x > 0.0 { "+Inf" } else { "-Inf" });
+    } else {
+        let _ = write!(out, "{x}");
+    }
+}
+
+impl Display for Num {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Num::U(n) => write!(f, "{n}"),
+            Num::I(n) => write!(f, "{n}"),
+            Num::F(x) => {
+                let mut s = String::new();
+                write_f64(&mut s, *x);
+                f.write_str(&s)
+            }
+        }
+    }
+}
+
+/// One labelled value of a family.
+#[derive(Debug)]
+struct Series {
+    value: Num,
+    /// Largest value since the previous scrape (families with a `_max` series).
+    max: f64,
+    /// The reader's record it was last seen in.
+    generation: u64,
+}
+
+/// One metric: its type, help and series.
+#[derive(Debug)]
+struct Family {
+    help: String,
+    kind: Kind,
+    reader: &'static str,
+    max: bool,
+    series: HashMap<String, Series>,
+}
+
+/// What the endpoint serves: the latest value of every series, and the maxima since the
+/// previous scrape.
+#[derive(Debug, Default)]
+pub struct Store {
+    families: BTreeMap<String, Family>,
+    /// Per reader: records taken (the generation of its latest one) and since the last scrape.
+    readers: BTreeMap<&'static str, (u64, u64)>,
+    /// Labels every series carries (`netns`), already written as `name="value",`.
+    constant: String,
+}
+
+impl Store {
+    /// An empty store whose series all carry `labels` (name, value).
+    pub fn new(labels: &[(&str, &str)]) -> Store {
+        let mut constant = String::new();
+        for (name, value) in labels {
+            let _ = write!(constant, "{name}=\"");
+            escape_label_value(&mut constant, value);
+            constant.push_str("\",");
+        }
+        Store {
+            constant,
+            ..Store::default()
+        }
+    }
+
+    /// Take one record: its elements' values replace the reader's previous ones.
+    pub fn take(&mut self, record: &Record, scratch: &mut Collect) {
+        let Some(group) = group(record.kind) else {
+            return;
+        };
+        let entry = self.readers.entry(record.kind).or_insert((0, 0));
+        entry.0 += 1;
+        entry.1 += 1;
+        let generation = entry.0;
+        scratch.reset();
+        record.stats.describe(scratch);
+        for element in &scratch.elements[..scratch.used] {
+            let mut labels = String::from("{");
+            labels.push_str(&self.constant);
+            for name in LABEL_ORDER {
+                if let Some((_, value)) = element.labels.iter().find(|(n, _)| *n == name) {
+                    let _ = write!(labels, "{name}=\"");
+                    escape_label_value(&mut labels, value);
+                    labels.push_str("\",");
+                }
+            }
+            if labels.ends_with(',') {
+                labels.pop();
+            }
+            labels.push('}');
+            if labels == "{}" {
+                labels.clear();
+            }
+            for value in element.taken() {
+                let (name, scale) = metric_name(group, &value.path(), value.kind, value.unit);
+                let family = self.families.entry(name).or_insert_with_key(|_| Family {
+                    help: format!(
+                        "{} {} ({}{})",
+                        record.kind,
+                        value.path().join("."),
+                        match value.kind {
+                            Kind::Counter => "counter",
+                            _ => "gauge",
+                        },
+                        if scale == 1.0 { "" } else { ", in seconds" }
+                    ),
+                    kind: value.kind,
+                    reader: record.kind,
+                    max: tracks_max(record.kind, value.kind, value.unit),
+                    series: HashMap::new(),
+                });
+                // One name, one type and one reader.
+                if family.kind != value.kind || family.reader != record.kind {
+                    continue;
+                }
+                let num = value.value.scaled(scale);
+                match family.series.get_mut(labels.as_str()) {
+                    // The first value of a name in an element wins.
+                    Some(s) if s.generation == generation => {}
+                    Some(s) => {
+                        s.value = num;
+                        s.max = s.max.max(num.as_f64());
+                        s.generation = generation;
+                    }
+                    None => {
+                        family.series.insert(
+                            labels.clone(),
+                            Series {
+                                value: num,
+                                max: num.as_f64(),
+                                generation,
+                            },
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The exposition text of the latest values; starts a new interval for the `_max` series.
+    pub fn scrape(&mut self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP netstatspy_records_total Records taken from each reader.\n\
+             # TYPE netstatspy_records_total counter"
+        );
+        for (reader, (taken, _)) in &self.readers {
+            let _ = writeln!(
+                out,
+                "netstatspy_records_total{{{}reader=\"{reader}\"}} {taken}",
+                self.constant
+            );
+        }
+        let _ = writeln!(
+            out,
+            "# HELP netstatspy_interval_records Records the _max series cover: taken since the \
+             previous scrape.\n# TYPE netstatspy_interval_records gauge"
+        );
+        for (reader, (_, since)) in &mut self.readers {
+            let _ = writeln!(
+                out,
+                "netstatspy_interval_records{{{}reader=\"{reader}\"}} {since}",
+                self.constant
+            );
+            *since = 0;
+        }
+        for (name, family) in &mut self.families {
+            let current = self.readers.get(family.reader).map_or(0, |r| r.0);
+            // Elements that went away (a deleted qdisc) leave with their record.
+            family.series.retain(|_, s| s.generation == current);
+            if family.series.is_empty() {
+                continue;
+            }
+            let mut keys: Vec<&String> = family.series.keys().collect();
+            keys.sort();
+            let kind = if family.kind == Kind::Counter {
+                "counter"
+            } else {
+                "gauge"
+            };
+            out.push_str("# HELP ");
+            out.push_str(name);
+            out.push(' ');
+            escape_help(&mut out, &family.help);
+            let _ = writeln!(out, "\n# TYPE {name} {kind}");
+            for key in &keys {
+                let s = &family.series[*key];
+                let _ = writeln!(out, "{name}{key} {}", s.value);
+            }
+            if family.max {
+                out.push_str("# HELP ");
+                out.push_str(name);
+                out.push_str("_max ");
+                escape_help(&mut out, &family.help);
+                let _ = writeln!(
+                    out,
+                    ": the largest of every sample since the previous scrape\n# TYPE {name}_max gauge"
+                );
+                for key in &keys {
+                    let s = &family.series[*key];
+                    let _ = write!(out, "{name}_max{key} ");
+                    write_f64(&mut out, s.max);
+                    out.push('\n');
+                }
+            }
+            for s in family.series.values_mut() {
+                s.max = s.value.as_f64();
+            }
+        }
+        out
+    }
+}
+
+/// One number of an element, with where it was.
+#[derive(Debug, Default)]
+struct Value {
+    /// Keys of the objects it is in, then its own, joined by `\0`.
+    path: String,
+    kind: Option<Kind>,
+    unit: Option<Unit>,
+    value: Option<Num>,
+}
+
+/// A value with its kind, unit and path as slices.
+struct Taken<'a> {
+    path: &'a str,
+    kind: Kind,
+    unit: Unit,
+    value: Num,
+}
+
+impl Taken<'_> {
+    fn path(&self) -> Vec<&str> {
+        self.path.split('\0').collect()
+    }
+}
+
+/// What one element holds that is exported.
+#[derive(Debug, Default)]
+struct Element {
+    labels: Vec<(&'static str, String)>,
+    values: Vec<Value>,
+    used: usize,
+}
+
+/// The elements of one record, reused from record to record: a [`Visitor`] that keeps the
+/// numbers (not under lists) and the identity labels of each element.
+#[derive(Debug, Default)]
+pub struct Collect {
+    elements: Vec<Element>,
+    used: usize,
+    /// Keys of the open objects below the element; `None` for a list.
+    open: Vec<Option<String>>,
+    in_element: bool,
+}
+
+impl Collect {
+    fn reset(&mut self) {
+        self.used = 0;
+        self.open.clear();
+        self.in_element = false;
+    }
+
+    fn current(&mut self) -> Option<&mut Element> {
+        if !self.in_element || self.open.iter().any(Option::is_none) {
+            return None;
+        }
+        self.elements.get_mut(self.used.checked_sub(1)?)
+    }
+
+    fn number(&mut self, field: &Field<'_>, value: Num) {
+        if field.kind == Kind::Label {
+            return;
+        }
+        let (kind, unit) = (field.kind, field.unit);
+        let mut path = String::new();
+        for key in self.open.iter().flatten() {
+            path.push_str(key);
+            path.push('\0');
+        }
+        path.push_str(field.key);
+        let Some(element) = self.current() else {
+            return;
+        };
+        if element.used == element.values.len() {
+            element.values.push(Value::default());
+        }
+        let slot = &mut element.values[element.used];
+        element.used += 1;
+        slot.path = path;
+        slot.kind = Some(kind);
+        slot.unit = Some(unit);
+        slot.value = Some(value);
+    }
+
+    fn label(&mut self, field: &Field<'_>, value: &dyn Display) {
+        if !self.open.is_empty() || field.kind != Kind::Label {
+            return;
+        }
+        let Some((_, name)) = LABELS.iter().find(|(key, _)| *key == field.key) else {
+            return;
+        };
+        let Some(element) = self.current() else {
+            return;
+        };
+        if element.labels.iter().any(|(n, _)| n == name) {
+            return;
+        }
+        element.labels.push((name, value.to_string()));
+    }
+}
+
+impl Element {
+    fn taken(&self) -> impl Iterator<Item = Taken<'_>> {
+        self.values[..self.used].iter().filter_map(|v| {
+            Some(Taken {
+                path: &v.path,
+                kind: v.kind?,
+                unit: v.unit?,
+                value: v.value?,
+            })
+        })
+    }
+}
+
+impl Visitor for Collect {
+    fn u64(&mut self, field: &Field<'_>, value: u64) {
+        self.number(field, Num::U(value));
+    }
+    fn i64(&mut self, field: &Field<'_>, value: i64) {
+        self.number(field, Num::I(value));
+    }
+    fn f64(&mut self, field: &Field<'_>, value: f64) {
+        self.number(field, Num::F(value));
+    }
+    fn bool(&mut self, field: &Field<'_>, value: bool) {
+        // tc marks a root qdisc with `"root": true` where others have a parent.
+        if field.key == "root"
+            && value
+            && self.open.is_empty()
+            && let Some(element) = self.current()
+            && !element.labels.iter().any(|(n, _)| *n == "parent")
+        {
+            element.labels.push(("parent", "root".into()));
+        }
+    }
+    fn str(&mut self, field: &Field<'_>, value: &str) {
+        self.label(field, &value);
+    }
+    fn display(&mut self, field: &Field<'_>, value: &dyn Display) {
+        self.label(field, value);
+    }
+    fn null(&mut self, _: &Field<'_>) {}
+    fn begin_object(&mut self, field: &Field<'_>) {
+        if !self.in_element {
+            self.in_element = true;
+            if self.used == self.elements.len() {
+                self.elements.push(Element::default());
+            }
+            let element = &mut self.elements[self.used];
+            element.labels.clear();
+            element.used = 0;
+            self.used += 1;
+        } else {
+            self.open.push(Some(field.key.to_owned()));
+        }
+    }
+    fn begin_list(&mut self, _: &Field<'_>) {
+        if self.in_element {
+            self.open.push(None);
+        }
+    }
+    fn end(&mut self) {
+        if self.open.pop().is_none() {
+            self.in_element = false;
+        }
+    }
+}
+
+/// The metrics output: takes records into the [`Store`] the HTTP server reads.
+pub struct Metrics {
+    store: Arc<Mutex<Store>>,
+    scratch: Collect,
+}
+
+impl Metrics {
+    /// An output writing into `store`.
+    pub fn new(store: Arc<Mutex<Store>>) -> Metrics {
+        Metrics {
+            store,
+            scratch: Collect::default(),
+        }
+    }
+}
+
+impl Output for Metrics {
+    fn name(&self) -> &'static str {
+        "metrics"
+    }
+
+    fn write(&mut self, record: &Record) -> Result<(), OutputError> {
+        if group(record.kind).is_none() {
+            return Ok(());
+        }
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        store.take(record, &mut self.scratch);
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), OutputError> {
+        Ok(())
+    }
+}
