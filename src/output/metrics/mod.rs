@@ -579,3 +579,238 @@ impl Output for Metrics {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Stats;
+    use crate::model::ip::{LinkMeta, LinkSample, LinkStats64};
+    use crate::model::queue_limits::QueueLimits;
+    use std::time::Duration;
+
+    fn record(kind: &'static str, stats: Stats) -> Record {
+        Record {
+            kind,
+            run: "".into(),
+            sample: 0,
+            timestamp: Duration::ZERO,
+            elapsed: Duration::ZERO,
+            partial: false,
+            stats,
+        }
+    }
+
+    fn link(name: &str, rx_bytes: u64) -> LinkSample {
+        LinkSample {
+            link: Arc::new(LinkMeta {
+                ifindex: 3,
+                ifname: name.into(),
+                mtu: Some(1500),
+                ..LinkMeta::default()
+            }),
+            stats64: Some(LinkStats64 {
+                rx_bytes,
+                tx_dropped: 2,
+                ..LinkStats64::default()
+            }),
+        }
+    }
+
+    fn bql(inflight: u64) -> Stats {
+        Stats::QueueLimits(vec![QueueLimits {
+            ifname: "eth0".into(),
+            ifname_bytes: None,
+            queue: "tx-0".into(),
+            values: vec![
+                ("inflight".into(), inflight),
+                ("hold_time".into(), 1000),
+                ("stall_cnt".into(), 4),
+            ],
+        }])
+    }
+
+    /// The sample lines of `text` (no comments).
+    fn lines(text: &str) -> Vec<&str> {
+        text.lines().filter(|l| !l.starts_with('#')).collect()
+    }
+
+    #[test]
+    fn names_follow_prometheus_conventions() {
+        use Kind::{Counter, Gauge};
+        let cases: [(&str, &[&str], Kind, Unit, &str, f64); 8] = [
+            (
+                "link",
+                &["stats64", "rx", "bytes"],
+                Counter,
+                Unit::Bytes,
+                "netstatspy_link_rx_bytes_total",
+                1.0,
+            ),
+            (
+                "link",
+                &["stats64", "tx", "packets"],
+                Counter,
+                Unit::Packets,
+                "netstatspy_link_tx_packets_total",
+                1.0,
+            ),
+            (
+                "qdisc",
+                &["backlog"],
+                Gauge,
+                Unit::Bytes,
+                "netstatspy_qdisc_backlog_bytes",
+                1.0,
+            ),
+            (
+                "qdisc",
+                &["qlen"],
+                Gauge,
+                Unit::Packets,
+                "netstatspy_qdisc_qlen",
+                1.0,
+            ),
+            (
+                "bql",
+                &["hold_time"],
+                Gauge,
+                Unit::Milliseconds,
+                "netstatspy_bql_hold_time_seconds",
+                1e-3,
+            ),
+            (
+                "qdisc",
+                &["delay_us"],
+                Gauge,
+                Unit::Microseconds,
+                "netstatspy_qdisc_delay_seconds",
+                1e-6,
+            ),
+            (
+                "",
+                &["tcp_limit_output_bytes"],
+                Gauge,
+                Unit::Bytes,
+                "netstatspy_tcp_limit_output_bytes",
+                1.0,
+            ),
+            (
+                "qdisc",
+                &["new-flow.count"],
+                Counter,
+                Unit::None,
+                "netstatspy_qdisc_new_flow_count_total",
+                1.0,
+            ),
+        ];
+        for (group, path, kind, unit, name, scale) in cases {
+            assert_eq!(
+                metric_name(group, path, kind, unit),
+                (name.to_owned(), scale),
+                "{path:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        let mut out = String::new();
+        escape_label_value(&mut out, "a\"b\\c\nd é");
+        assert_eq!(out, r#"a\"b\\c\nd é"#);
+        let mut store = Store::new(&[("netns", "n\"s")]);
+        let mut scratch = Collect::default();
+        store.take(
+            &record("ip", Stats::Ip(vec![link("we\"ird\\\nname", 7)])),
+            &mut scratch,
+        );
+        let text = store.scrape();
+        assert!(
+            lines(&text).contains(
+                &r#"netstatspy_link_rx_bytes_total{netns="n\"s",device="we\"ird\\\nname"} 7"#
+            ),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn counters_and_gauges_come_from_the_descriptions() {
+        let mut store = Store::new(&[]);
+        let mut scratch = Collect::default();
+        store.take(
+            &record("ip", Stats::Ip(vec![link("eth0", 7), link("lo", 9)])),
+            &mut scratch,
+        );
+        let text = store.scrape();
+        assert!(
+            text.contains("# TYPE netstatspy_link_rx_bytes_total counter\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("# TYPE netstatspy_link_mtu_bytes gauge\n"),
+            "{text}"
+        );
+        let l = lines(&text);
+        assert!(l.contains(&r#"netstatspy_link_rx_bytes_total{device="eth0"} 7"#));
+        assert!(l.contains(&r#"netstatspy_link_rx_bytes_total{device="lo"} 9"#));
+        assert!(l.contains(&r#"netstatspy_link_tx_dropped_total{device="lo"} 2"#));
+        // ifindex is a label in the model: not a series.
+        assert!(!text.contains("ifindex"), "{text}");
+        // An interface that went away leaves with the next record.
+        store.take(&record("ip", Stats::Ip(vec![link("lo", 10)])), &mut scratch);
+        let text = store.scrape();
+        assert!(!text.contains("eth0"), "{text}");
+        assert!(lines(&text).contains(&r#"netstatspy_link_rx_bytes_total{device="lo"} 10"#));
+    }
+
+    #[test]
+    fn max_series_keep_the_peak_since_the_previous_scrape() {
+        let mut store = Store::new(&[]);
+        let mut scratch = Collect::default();
+        for inflight in [10, 5000, 20] {
+            store.take(&record("queue_limits", bql(inflight)), &mut scratch);
+        }
+        let text = store.scrape();
+        let l = lines(&text);
+        let labels = r#"{device="eth0",queue="tx-0"}"#;
+        assert!(
+            l.contains(&format!("netstatspy_bql_inflight_bytes{labels} 20").as_str()),
+            "{text}"
+        );
+        assert!(
+            l.contains(&format!("netstatspy_bql_inflight_bytes_max{labels} 5000").as_str()),
+            "{text}"
+        );
+        assert!(
+            l.contains(&format!("netstatspy_bql_hold_time_seconds{labels} 1").as_str()),
+            "{text}"
+        );
+        assert!(
+            l.contains(&format!("netstatspy_bql_stall_cnt_total{labels} 4").as_str()),
+            "{text}"
+        );
+        assert!(
+            l.contains(&r#"netstatspy_interval_records{reader="queue_limits"} 3"#),
+            "{text}"
+        );
+        // Counters and time gauges have no _max.
+        assert!(!text.contains("stall_cnt_total_max") && !text.contains("hold_time_seconds_max"));
+        // A new interval starts at the current value.
+        store.take(&record("queue_limits", bql(30)), &mut scratch);
+        let text = store.scrape();
+        assert!(
+            lines(&text)
+                .contains(&format!("netstatspy_bql_inflight_bytes_max{labels} 30").as_str()),
+            "{text}"
+        );
+        assert!(
+            lines(&text).contains(&r#"netstatspy_interval_records{reader="queue_limits"} 1"#),
+            "{text}"
+        );
+        let text = store.scrape();
+        assert!(
+            lines(&text)
+                .contains(&format!("netstatspy_bql_inflight_bytes_max{labels} 30").as_str()),
+            "{text}"
+        );
+    }
+}
