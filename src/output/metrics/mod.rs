@@ -637,7 +637,8 @@ mod tests {
     #[test]
     fn names_follow_prometheus_conventions() {
         use Kind::{Counter, Gauge};
-        let cases: [(&str, &[&str], Kind, Unit, &str, f64); 8] = [
+        type Case<'a> = (&'a str, &'a [&'a str], Kind, Unit, &'a str, f64);
+        let cases: [Case; 8] = [
             (
                 "link",
                 &["stats64", "rx", "bytes"],
