@@ -13,9 +13,11 @@
 //! `_max` series gives the largest value of every sample since the previous scrape, so a 5 ms
 //! spike shows in a 15 s scrape.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::{Display, Write as _};
 use std::sync::{Arc, Mutex, PoisonError};
+
+use rustc_hash::FxHashMap;
 
 use super::{Output, OutputError};
 use crate::model::{Describe, Field, Kind, Record, Unit, Visitor};
@@ -197,22 +199,34 @@ struct Series {
 /// One metric: its type, help and series.
 #[derive(Debug)]
 struct Family {
+    name: String,
     help: String,
     kind: Kind,
     reader: &'static str,
     max: bool,
-    series: HashMap<String, Series>,
+    series: FxHashMap<String, Series>,
 }
+
+/// Where the values of one field go: its family and the factor to its unit; None when its
+/// name is taken by a field of another type or reader.
+type Route = Option<(usize, f64)>;
 
 /// What the endpoint serves: the latest value of every series, and the maxima since the
 /// previous scrape.
 #[derive(Debug, Default)]
 pub struct Store {
-    families: BTreeMap<String, Family>,
+    families: Vec<Family>,
+    /// Family index by metric name.
+    by_name: FxHashMap<String, usize>,
+    /// Route of a field by reader, kind, unit and path (worked out once per field).
+    routes: FxHashMap<String, Route>,
     /// Per reader: records taken (the generation of its latest one) and since the last scrape.
     readers: BTreeMap<&'static str, (u64, u64)>,
     /// Labels every series carries (`netns`), already written as `name="value",`.
     constant: String,
+    /// Scratch: a route's key, an element's labels.
+    key: String,
+    labels: String,
 }
 
 impl Store {
@@ -230,6 +244,50 @@ impl Store {
         }
     }
 
+    /// The route of a field, worked out the first time it is met.
+    fn route(&mut self, reader: &'static str, group: &str, value: &Taken<'_>) -> Route {
+        self.key.clear();
+        let _ = write!(
+            self.key,
+            "{reader}\0{:?}\0{:?}\0{}",
+            value.kind, value.unit, value.path
+        );
+        if let Some(route) = self.routes.get(self.key.as_str()) {
+            return *route;
+        }
+        let path = value.path();
+        let (name, scale) = metric_name(group, &path, value.kind, value.unit);
+        let route = match self.by_name.get(&name) {
+            // One name, one type and one reader.
+            Some(&i) => (self.families[i].kind == value.kind && self.families[i].reader == reader)
+                .then_some((i, scale)),
+            None => {
+                let help = format!(
+                    "{reader} {} ({}{})",
+                    path.join("."),
+                    if value.kind == Kind::Counter {
+                        "counter"
+                    } else {
+                        "gauge"
+                    },
+                    if scale == 1.0 { "" } else { ", in seconds" }
+                );
+                self.by_name.insert(name.clone(), self.families.len());
+                self.families.push(Family {
+                    name,
+                    help,
+                    kind: value.kind,
+                    reader,
+                    max: tracks_max(reader, value.kind, value.unit),
+                    series: FxHashMap::default(),
+                });
+                Some((self.families.len() - 1, scale))
+            }
+        };
+        self.routes.insert(self.key.clone(), route);
+        route
+    }
+
     /// Take one record: its elements' values replace the reader's previous ones.
     pub fn take(&mut self, record: &Record, scratch: &mut Collect) {
         let Some(group) = group(record.kind) else {
@@ -241,13 +299,15 @@ impl Store {
         let generation = entry.0;
         scratch.reset();
         record.stats.describe(scratch);
-        for element in &scratch.elements[..scratch.used] {
-            let mut labels = String::from("{");
+        for element in &mut scratch.elements[..scratch.used] {
+            let mut labels = std::mem::take(&mut self.labels);
+            labels.clear();
+            labels.push('{');
             labels.push_str(&self.constant);
-            for name in LABEL_ORDER {
-                if let Some((_, value)) = element.labels.iter().find(|(n, _)| *n == name) {
+            for (i, name) in LABEL_ORDER.iter().enumerate() {
+                if element.has_label[i] {
                     let _ = write!(labels, "{name}=\"");
-                    escape_label_value(&mut labels, value);
+                    escape_label_value(&mut labels, &element.labels[i]);
                     labels.push_str("\",");
                 }
             }
@@ -258,29 +318,30 @@ impl Store {
             if labels == "{}" {
                 labels.clear();
             }
-            for value in element.taken() {
-                let (name, scale) = metric_name(group, &value.path(), value.kind, value.unit);
-                let family = self.families.entry(name).or_insert_with_key(|_| Family {
-                    help: format!(
-                        "{} {} ({}{})",
-                        record.kind,
-                        value.path().join("."),
-                        match value.kind {
-                            Kind::Counter => "counter",
-                            _ => "gauge",
-                        },
-                        if scale == 1.0 { "" } else { ", in seconds" }
-                    ),
-                    kind: value.kind,
-                    reader: record.kind,
-                    max: tracks_max(record.kind, value.kind, value.unit),
-                    series: HashMap::new(),
-                });
-                // One name, one type and one reader.
-                if family.kind != value.kind || family.reader != record.kind {
+            for slot in &mut element.values[..element.used] {
+                let (Some(kind), Some(unit), Some(num)) = (slot.kind, slot.unit, slot.value) else {
                     continue;
-                }
-                let num = value.value.scaled(scale);
+                };
+                let route = match &slot.routed {
+                    Some((path, k, u, route)) if *path == slot.path && *k == kind && *u == unit => {
+                        *route
+                    }
+                    _ => {
+                        let taken = Taken {
+                            path: &slot.path,
+                            kind,
+                            unit,
+                        };
+                        let route = self.route(record.kind, group, &taken);
+                        slot.routed = Some((slot.path.clone(), kind, unit, route));
+                        route
+                    }
+                };
+                let Some((family, scale)) = route else {
+                    continue;
+                };
+                let num = num.scaled(scale);
+                let family = &mut self.families[family];
                 match family.series.get_mut(labels.as_str()) {
                     // The first value of a name in an element wins.
                     Some(s) if s.generation == generation => {}
@@ -300,6 +361,14 @@ impl Store {
                         );
                     }
                 }
+            }
+            self.labels = labels;
+        }
+        // Without scrapes, series of elements that went away would pile up: drop them now and
+        // then.
+        if generation.is_multiple_of(1024) {
+            for family in self.families.iter_mut().filter(|f| f.reader == record.kind) {
+                family.series.retain(|_, s| s.generation == generation);
             }
         }
     }
@@ -332,13 +401,17 @@ impl Store {
             );
             *since = 0;
         }
-        for (name, family) in &mut self.families {
+        let mut order: Vec<usize> = (0..self.families.len()).collect();
+        order.sort_by(|&a, &b| self.families[a].name.cmp(&self.families[b].name));
+        for i in order {
+            let family = &mut self.families[i];
             let current = self.readers.get(family.reader).map_or(0, |r| r.0);
             // Elements that went away (a deleted qdisc) leave with their record.
             family.series.retain(|_, s| s.generation == current);
             if family.series.is_empty() {
                 continue;
             }
+            let name = &family.name;
             let mut keys: Vec<&String> = family.series.keys().collect();
             keys.sort();
             let kind = if family.kind == Kind::Counter {
@@ -362,7 +435,8 @@ impl Store {
                 escape_help(&mut out, &family.help);
                 let _ = writeln!(
                     out,
-                    ": the largest of every sample since the previous scrape\n# TYPE {name}_max gauge"
+                    ": the largest of every sample since the previous scrape\n\
+                     # TYPE {name}_max gauge"
                 );
                 for key in &keys {
                     let s = &family.series[*key];
@@ -379,7 +453,7 @@ impl Store {
     }
 }
 
-/// One number of an element, with where it was.
+/// One number of an element, with where it was (slots are reused from record to record).
 #[derive(Debug, Default)]
 struct Value {
     /// Keys of the objects it is in, then its own, joined by `\0`.
@@ -387,14 +461,16 @@ struct Value {
     kind: Option<Kind>,
     unit: Option<Unit>,
     value: Option<Num>,
+    /// The route worked out for this slot, and the path, kind and unit it was worked out for:
+    /// elements come in the same order record after record, so it is nearly always reused.
+    routed: Option<(String, Kind, Unit, Route)>,
 }
 
-/// A value with its kind, unit and path as slices.
+/// A field's path (keys joined by `\0`), kind and unit.
 struct Taken<'a> {
     path: &'a str,
     kind: Kind,
     unit: Unit,
-    value: Num,
 }
 
 impl Taken<'_> {
@@ -406,7 +482,9 @@ impl Taken<'_> {
 /// What one element holds that is exported.
 #[derive(Debug, Default)]
 struct Element {
-    labels: Vec<(&'static str, String)>,
+    /// Values of the labels of [`LABEL_ORDER`], where `has_label` says so.
+    labels: [String; LABEL_ORDER.len()],
+    has_label: [bool; LABEL_ORDER.len()],
     values: Vec<Value>,
     used: usize,
 }
@@ -437,57 +515,52 @@ impl Collect {
     }
 
     fn number(&mut self, field: &Field<'_>, value: Num) {
-        if field.kind == Kind::Label {
+        if field.kind == Kind::Label
+            || !self.in_element
+            || self.open.iter().any(Option::is_none)
+            || self.used == 0
+        {
             return;
         }
-        let (kind, unit) = (field.kind, field.unit);
-        let mut path = String::new();
-        for key in self.open.iter().flatten() {
-            path.push_str(key);
-            path.push('\0');
-        }
-        path.push_str(field.key);
-        let Some(element) = self.current() else {
-            return;
-        };
+        let element = &mut self.elements[self.used - 1];
         if element.used == element.values.len() {
             element.values.push(Value::default());
         }
         let slot = &mut element.values[element.used];
         element.used += 1;
-        slot.path = path;
-        slot.kind = Some(kind);
-        slot.unit = Some(unit);
+        slot.path.clear();
+        for key in self.open.iter().flatten() {
+            slot.path.push_str(key);
+            slot.path.push('\0');
+        }
+        slot.path.push_str(field.key);
+        slot.kind = Some(field.kind);
+        slot.unit = Some(field.unit);
         slot.value = Some(value);
+    }
+
+    fn set_label(&mut self, name: &str, value: &dyn Display) {
+        let Some(i) = LABEL_ORDER.iter().position(|n| *n == name) else {
+            return;
+        };
+        let Some(element) = self.current() else {
+            return;
+        };
+        if element.has_label[i] {
+            return;
+        }
+        element.has_label[i] = true;
+        element.labels[i].clear();
+        let _ = write!(element.labels[i], "{value}");
     }
 
     fn label(&mut self, field: &Field<'_>, value: &dyn Display) {
         if !self.open.is_empty() || field.kind != Kind::Label {
             return;
         }
-        let Some((_, name)) = LABELS.iter().find(|(key, _)| *key == field.key) else {
-            return;
-        };
-        let Some(element) = self.current() else {
-            return;
-        };
-        if element.labels.iter().any(|(n, _)| n == name) {
-            return;
+        if let Some((_, name)) = LABELS.iter().find(|(key, _)| *key == field.key) {
+            self.set_label(name, value);
         }
-        element.labels.push((name, value.to_string()));
-    }
-}
-
-impl Element {
-    fn taken(&self) -> impl Iterator<Item = Taken<'_>> {
-        self.values[..self.used].iter().filter_map(|v| {
-            Some(Taken {
-                path: &v.path,
-                kind: v.kind?,
-                unit: v.unit?,
-                value: v.value?,
-            })
-        })
     }
 }
 
@@ -503,13 +576,8 @@ impl Visitor for Collect {
     }
     fn bool(&mut self, field: &Field<'_>, value: bool) {
         // tc marks a root qdisc with `"root": true` where others have a parent.
-        if field.key == "root"
-            && value
-            && self.open.is_empty()
-            && let Some(element) = self.current()
-            && !element.labels.iter().any(|(n, _)| *n == "parent")
-        {
-            element.labels.push(("parent", "root".into()));
+        if field.key == "root" && value && self.open.is_empty() {
+            self.set_label("parent", &"root");
         }
     }
     fn str(&mut self, field: &Field<'_>, value: &str) {
@@ -526,7 +594,7 @@ impl Visitor for Collect {
                 self.elements.push(Element::default());
             }
             let element = &mut self.elements[self.used];
-            element.labels.clear();
+            element.has_label = [false; LABEL_ORDER.len()];
             element.used = 0;
             self.used += 1;
         } else {
