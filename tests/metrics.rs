@@ -518,3 +518,51 @@ fn an_address_in_use_or_not_local_is_one_error_line() {
     let out = run(Command::new(bin()).args(["--listen", "nowhere"]));
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2)),
+    ignore = "needs root and iproute2 (network namespaces)"
+)]
+fn with_netns_the_endpoint_stays_here_and_labels_the_namespace() {
+    require(&[Need::Root, Need::Iproute2]);
+    let ns = Netns::new("prom-netns");
+    ns.ip(&[
+        "link", "add", "nsv0", "type", "veth", "peer", "name", "nsv1",
+    ]);
+    let free = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = free.local_addr().expect("addr").to_string();
+    drop(free);
+    let dir = scratch("metrics-netns");
+    let err = dir.join("stderr");
+    let _nsp = Running(
+        Command::new(bin())
+            .args(["-f", "10", "-t", "none", "-c", "--netns", &ns.name])
+            .args(["--listen", &addr])
+            .stdout(Stdio::null())
+            .stderr(File::create(&err).expect("stderr file"))
+            .spawn()
+            .expect("start netstatspy"),
+    );
+    let mut body = String::new();
+    wait_for("the endpoint in this namespace", 20, || {
+        match get_from(&addr, "/metrics") {
+            Some((200, text)) if text.contains("netstatspy_link_rx_bytes_total{") => {
+                body = text;
+                true
+            }
+            _ => false,
+        }
+    });
+    let want = format!(
+        "netstatspy_link_rx_bytes_total{{netns=\"{}\",device=\"nsv0\"}} 0",
+        ns.name
+    );
+    assert!(
+        body.lines().any(|l| l == want),
+        "{want} not in:\n{body}\n{}",
+        std::fs::read_to_string(&err).unwrap_or_default()
+    );
+    // The sampled namespace's links only.
+    assert!(!body.contains("device=\"eth0\""), "{body}");
+}
