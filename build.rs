@@ -6,6 +6,7 @@
 //! namespaces, mounts), `have_iproute2` (`ip`, `tc` and `ss` on `PATH`), `have_strace`,
 //! `have_tshark`, `have_zstd`, `have_python3` (runs the reference reader of changes-only
 //! records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
+//! `have_prometheus` (`prometheus` and `promtool`: a real scraper of the metrics endpoint),
 //! `have_static_binary` (the static build the bare-root tests copy), `have_chromium` (headless
 //! Chromium, which opens the HTML reports). A test carries
 //! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
@@ -32,7 +33,8 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
-         have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium)"
+         have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium,
+         have_prometheus)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -52,6 +54,7 @@ fn main() {
         ("have_strace", &["strace"]),
         ("have_tshark", &["tshark"]),
         ("have_zstd", &["zstd"]),
+        ("have_prometheus", &["prometheus", "promtool"]),
         ("have_python3", &["python3"]),
         ("have_chromium", &["chromium"]),
     ] {

@@ -1,6 +1,7 @@
 //! The command line, identical to the Python original's, and its validation into a [`Config`].
 
 use std::ffi::OsString;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use clap::Parser;
@@ -143,6 +144,10 @@ pub struct Cli {
         value_parser = parse_keyframe
     )]
     pub changes_only: Option<f64>,
+    /// Serve the statistics at http://ADDR:PORT/metrics in Prometheus's text format (with the
+    /// maximum of bursty gauges since the previous scrape)
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
 }
 
 /// How long a run lasts.
@@ -301,6 +306,8 @@ pub struct Config {
     pub rates: Vec<(String, f64, Option<u64>)>,
     /// `--changes-only`: the keyframe interval in seconds.
     pub changes_only: Option<f64>,
+    /// `--listen`: where to serve Prometheus metrics.
+    pub listen: Option<SocketAddr>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -457,7 +464,7 @@ impl TryFrom<Cli> for Config {
                     .into(),
             );
         }
-        if cli.no_console && !cli.json && cli.record.is_none() {
+        if cli.no_console && !cli.json && cli.record.is_none() && cli.listen.is_none() {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
@@ -487,6 +494,7 @@ impl TryFrom<Cli> for Config {
             ss_filter,
             rates,
             changes_only: cli.changes_only,
+            listen: cli.listen,
             warnings,
         })
     }

@@ -1,8 +1,8 @@
 //! `netstatspy`: the command-line front end. Everything but wiring lives in the library.
 
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
@@ -13,7 +13,7 @@ use netstatspy::model::run::RunInfo;
 use netstatspy::model::{Record, Stats};
 use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
-use netstatspy::output::{Output, console::Console, json::JsonLines};
+use netstatspy::output::{Output, console::Console, json::JsonLines, metrics};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
 use netstatspy::readers::ss::closed::ClosedReader;
@@ -70,6 +70,15 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         signal_hook::flag::register_conditional_shutdown(signal, 130, Arc::clone(&stop))?;
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
+    // Bound before entering --netns: the endpoint stays reachable where netstatspy was started,
+    // and its series carry the sampled namespace as a label.
+    let listener = match config.listen {
+        Some(addr) => Some(
+            std::net::TcpListener::bind(addr)
+                .with_context(|| format!("cannot listen on {addr}"))?,
+        ),
+        None => None,
+    };
     if let Some(spec) = &config.netns {
         netstatspy::netns::enter(&netstatspy::netns::resolve(spec))?;
     }
@@ -191,6 +200,22 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
     }
     if config.console {
         outputs.push(Box::new(Console::stdout(config.verbose)));
+    }
+    if let Some(listener) = listener {
+        let labels: Vec<(&str, &str)> = config
+            .netns
+            .as_deref()
+            .map(|netns| ("netns", netns))
+            .into_iter()
+            .collect();
+        let store = Arc::new(Mutex::new(metrics::Store::new(&labels)));
+        metrics::http::serve(
+            listener,
+            Arc::clone(&store),
+            metrics::http::Limits::default(),
+        )
+        .context("cannot start the metrics endpoint")?;
+        outputs.push(Box::new(metrics::Metrics::new(store)));
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;

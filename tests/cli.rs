@@ -503,6 +503,7 @@ fn man_page_and_completions_cover_every_option() {
         "rate",
         "ss\\-filter",
         "ss\\-closed",
+        "listen",
     ] {
         assert!(
             man.contains(&format!("\\-\\-{opt}")),

@@ -2,7 +2,7 @@
 //!
 //! Outputs read records through the model's field descriptions: [`json`] encodes them whole,
 //! the [`console`] picks the fields its tables show (its ss table still reads the socket type
-//! itself). Each output runs on a thread of its own behind a bounded queue of the [`pipeline`],
+//! itself), [`metrics`] serves them to Prometheus. Each output runs on a thread of its own behind a bounded queue of the [`pipeline`],
 //! so a slow disk or a paused terminal delays neither sampling nor the other outputs.
 
 use std::io;
@@ -12,6 +12,7 @@ use crate::model::Record;
 
 pub mod console;
 pub mod json;
+pub mod metrics;
 pub mod pipeline;
 
 /// An error of an output.

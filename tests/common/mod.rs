@@ -46,6 +46,8 @@ pub enum Need {
     Tshark,
     /// zstd: reads our compressed JSON as an independent decoder.
     Zstd,
+    /// Prometheus (`prometheus` and `promtool`): scrapes the metrics endpoint as a real server.
+    Prometheus,
     /// python3: runs scripts/expand_changes.py, the reference reader of changes-only records.
     Python3,
     /// python3 with pyarrow: reads the exported Parquet files as an independent reader.
@@ -73,6 +75,9 @@ impl Need {
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
+            Need::Prometheus => {
+                program("prometheus", "prometheus").or_else(|| program("promtool", "prometheus"))
+            }
             Need::Python3 => program("python3", "python3"),
             Need::Chromium => program("chromium", "chromium"),
             Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
