@@ -33,7 +33,7 @@ fn main() {
     println!("cargo::rerun-if-env-changed=CI");
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
-         have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium,
+         have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium, \
          have_prometheus)"
     );
     let mut watch = Watch::new();
