@@ -398,7 +398,7 @@ fn sampled_run(ns: &Netns, dir: &Path, attack: impl FnOnce()) -> (u64, u64, u64,
         ns,
         dir,
         &[
-            "--tc", "-f", "1000", "-t", "4", "-c", "-v", "--listen", ENDPOINT,
+            "--tc", "-f", "1000", "-t", "8", "-c", "-v", "--listen", ENDPOINT,
         ],
     );
     wait_for("the endpoint", 20, || {
@@ -450,7 +450,9 @@ fn stalled_and_garbage_clients_do_not_delay_sampling() {
                     let Ok(mut s) = TcpStream::connect(ENDPOINT) else {
                         continue;
                     };
-                    let _ = s.set_read_timeout(Some(Duration::from_secs(5)));
+                    // Short: a request that waits behind the stalled ones is not answered in
+                    // time, which is allowed; the loop must not outlast the run.
+                    let _ = s.set_read_timeout(Some(Duration::from_millis(300)));
                     let _ = s.write_all(request);
                     let mut reply = Vec::new();
                     let _ = s.read_to_end(&mut reply);
@@ -458,8 +460,18 @@ fn stalled_and_garbage_clients_do_not_delay_sampling() {
                 }
             }
             drop(stalled);
-            let (status, _) =
-                get_here("/nothing").expect("an answer once the stalled clients left");
+            // The server notices that they left as its workers' reads end (2 s at most): from
+            // then on, requests are answered again.
+            let deadline = Instant::now() + Duration::from_secs(10);
+            let (status, _) = loop {
+                match get_here("/nothing") {
+                    Some(answer) => break answer,
+                    None if Instant::now() < deadline => {
+                        std::thread::sleep(Duration::from_millis(100));
+                    }
+                    None => panic!("no answer within 10 s of the stalled clients leaving"),
+                }
+            };
             assert_eq!(status, 404);
             for a in &answers {
                 assert!(
@@ -477,14 +489,14 @@ fn stalled_and_garbage_clients_do_not_delay_sampling() {
         "without clients: {base_samples} samples, {base_overruns} overruns, p99 {base_p99} µs; \
          attacked: {samples} samples, {overruns} overruns, p99 {p99} µs"
     );
-    // The machine is shared: allow noise of 1% of the 4,000 slots, not a delay the clients
-    // would cause.
+    // The machine may be shared: allow noise of 3% of the 8,000 slots, far less than a
+    // sampler held up by its clients would lose (every slot while they stall).
     assert!(
-        samples + 40 >= base_samples,
+        samples + 240 >= base_samples,
         "{samples} samples against {base_samples}: {text}"
     );
     assert!(
-        overruns <= base_overruns + 40,
+        overruns <= base_overruns + 240,
         "overruns {overruns} against {base_overruns}: {text}"
     );
     assert!(
