@@ -21,7 +21,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use common::{Need, Netns, all_json_lines, bin, check, require, run, scratch};
+use common::{
+    Need, Netns, all_json_lines, bin, captures, check, recorded_options, require, run, scratch,
+};
 use serde_json::Value;
 
 fn root() -> PathBuf {
@@ -114,28 +116,6 @@ fn assert_same_series(expanded: &Path, full: &Path, ignore: &[&str], context: &s
         "{context}: the expanded changes differ from the full records: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn captures() -> Vec<PathBuf> {
-    let mut pcaps: Vec<PathBuf> = std::fs::read_dir(root().join("captures"))
-        .expect("captures/ exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
-        .collect();
-    pcaps.sort();
-    assert!(pcaps.len() >= 20, "captures are missing: {pcaps:?}");
-    pcaps
-}
-
-/// The options a capture was recorded with (its description's `options:` line).
-fn recorded_options(pcap: &Path) -> Vec<String> {
-    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
-    meta.lines()
-        .find_map(|l| l.strip_prefix("options:"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Replay `pcap` with `args`, JSON to `file` (`-`: standard output, kept in `stdout_to`).

@@ -5,33 +5,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use common::{bin, run};
-
-fn captures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("captures/ exists")
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
-        .collect();
-    found.sort();
-    assert!(found.len() >= 20, "captures are missing: {found:?}");
-    found
-}
-
-/// The options a capture was recorded with (its description's `options:` line).
-fn recorded_options(pcap: &Path) -> Vec<String> {
-    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
-    meta.lines()
-        .find_map(|l| l.strip_prefix("options:"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
+use common::{bin, captures, recorded_options, run};
 
 /// `sample N  YYYY-MM-DD HH:MM:SS.ffffff  +E.EEEs` with the wall-clock time masked.
 fn mask_times(text: &str) -> String {

@@ -10,20 +10,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{Need, bin, check, require, run, scratch};
+use common::{Need, bin, captures, check, require, run, scratch};
 use serde_json::Value;
-
-fn captures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("captures/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
-        .collect();
-    found.sort();
-    assert!(found.len() >= 20, "captures missing: {found:?}");
-    found
-}
 
 /// The `options:` line of a capture's description: what it was recorded with.
 fn options(pcap: &Path) -> Vec<String> {

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Need, bin, check, require, run, scratch};
+use common::{Need, bin, captures, check, require, run, scratch};
 use serde_json::Value;
 
 fn report(args: &[&Path], extra: &[&str]) -> Output {
@@ -383,18 +383,6 @@ fn bad_input_is_one_error_line_or_a_warning() {
     assert_error(&report(&[&mixed], &[]), 2, "--output");
     assert_error(&report(&[&mixed, o_arg, &out], &["--top", "x"]), 2, "--top");
     assert_error(&report(&[], &[]), 2, "FILE");
-}
-
-fn captures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("captures/")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
-        .collect();
-    found.sort();
-    assert!(found.len() >= 20, "captures missing: {found:?}");
-    found
 }
 
 /// Replay `pcap` with the options it was recorded with (its description's `options:` line),

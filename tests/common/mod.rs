@@ -137,6 +137,31 @@ pub fn check(cmd: &mut Command) -> String {
 }
 
 /// A network namespace that is deleted when dropped, even when the test fails.
+/// Every capture in `captures/`, sorted.
+pub fn captures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("captures/ exists")
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pcap"))
+        .collect();
+    found.sort();
+    assert!(found.len() >= 20, "captures are missing: {found:?}");
+    found
+}
+
+/// The options a capture was recorded with (its description's `options:` line; none when the
+/// description has no such line).
+pub fn recorded_options(pcap: &Path) -> Vec<String> {
+    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
+    meta.lines()
+        .find_map(|l| l.strip_prefix("options:"))
+        .unwrap_or_default()
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
 /// Move the calling thread into the network namespace named `ns` (`/var/run/netns/NS`).
 pub fn enter_netns(ns: &str) {
     let f = File::open(format!("/var/run/netns/{ns}")).expect("netns");
