@@ -148,6 +148,10 @@ pub struct Cli {
     /// maximum of bursty gauges since the previous scrape)
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
+    /// Also serve the sockets --ss-filter selects at --listen, at most MAX of them (a socket
+    /// keeps its series while it lives; the sockets left out are counted)
+    #[arg(long, value_name = "MAX", value_parser = clap::value_parser!(u32).range(1..))]
+    pub metrics_sockets: Option<u32>,
 }
 
 /// How long a run lasts.
@@ -308,6 +312,8 @@ pub struct Config {
     pub changes_only: Option<f64>,
     /// `--listen`: where to serve Prometheus metrics.
     pub listen: Option<SocketAddr>,
+    /// `--metrics-sockets`: the most sockets served at `--listen`.
+    pub metrics_sockets: Option<u32>,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -445,6 +451,19 @@ impl TryFrom<Cli> for Config {
                     .into(),
             ));
         }
+        if cli.metrics_sockets.is_some() && cli.listen.is_none() {
+            return Err(UsageError(
+                "--metrics-sockets chooses the sockets served at --listen: it needs --listen"
+                    .into(),
+            ));
+        }
+        if cli.metrics_sockets.is_some() && (cli.ss_filter.is_none() || !cli.ss) {
+            return Err(UsageError(
+                "--metrics-sockets serves only the sockets a filter selects: it needs --ss and \
+                 --ss-filter"
+                    .into(),
+            ));
+        }
         if cli.changes_only.is_some() && !cli.json {
             return Err(UsageError(
                 "--changes-only shapes the JSON records: it needs -j".into(),
@@ -495,6 +514,7 @@ impl TryFrom<Cli> for Config {
             rates,
             changes_only: cli.changes_only,
             listen: cli.listen,
+            metrics_sockets: cli.metrics_sockets,
             warnings,
         })
     }

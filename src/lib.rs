@@ -37,6 +37,7 @@ pub mod capture;
 pub mod cli;
 pub mod clock;
 pub mod export;
+pub mod histogram;
 pub mod host;
 pub mod model;
 pub mod netlink;

@@ -208,7 +208,11 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .map(|netns| ("netns", netns))
             .into_iter()
             .collect();
-        let store = Arc::new(Mutex::new(metrics::Store::new(&labels)));
+        let mut store = metrics::Store::new(&labels);
+        if let Some(max) = config.metrics_sockets {
+            store = store.with_sockets(max as usize);
+        }
+        let store = Arc::new(Mutex::new(store));
         metrics::http::serve(
             listener,
             Arc::clone(&store),

@@ -683,67 +683,18 @@ pub fn cpu_time() -> Duration {
     crate::sys::cpu_time()
 }
 
-/// Lateness histogram, log-linear: exact below 64 ns, then 64 buckets per power of two (at most
-/// 1.6% wide), so quantiles keep microsecond resolution from microseconds to seconds.
-struct Histogram {
-    counts: Vec<u64>,
-    total: u64,
-}
-
-/// Sub-buckets per power of two.
-const SUB_BITS: u32 = 6;
-const SUB: u64 = 1 << SUB_BITS;
-
-impl Default for Histogram {
-    fn default() -> Self {
-        Histogram {
-            counts: vec![0; ((64 - SUB_BITS as usize) + 1) * SUB as usize],
-            total: 0,
-        }
-    }
-}
+/// Lateness: a log-linear histogram of nanoseconds (microsecond resolution at any rate).
+#[derive(Default)]
+struct Histogram(crate::histogram::Dense);
 
 impl Histogram {
-    fn bucket(ns: u64) -> usize {
-        if ns < SUB {
-            return ns as usize;
-        }
-        let exp = 63 - ns.leading_zeros(); // >= SUB_BITS
-        let sub = (ns >> (exp - SUB_BITS)) & (SUB - 1);
-        ((exp - SUB_BITS + 1) as u64 * SUB + sub) as usize
-    }
-
-    /// The largest value in `bucket`.
-    fn upper(bucket: usize) -> u64 {
-        let bucket = bucket as u64;
-        if bucket < SUB {
-            return bucket;
-        }
-        let exp = (bucket / SUB) as u32 + SUB_BITS - 1;
-        let sub = bucket % SUB;
-        let low = (SUB + sub) << (exp - SUB_BITS);
-        low.saturating_add((1u64 << (exp - SUB_BITS)) - 1)
-    }
-
     fn add(&mut self, ns: u64) {
-        self.counts[Self::bucket(ns)] += 1;
-        self.total += 1;
+        self.0.add(ns);
     }
 
     /// Upper edge of the bucket holding quantile `q`.
     fn quantile(&self, q: f64) -> Duration {
-        if self.total == 0 {
-            return Duration::ZERO;
-        }
-        let rank = ((self.total as f64 * q).ceil() as u64).max(1);
-        let mut seen = 0;
-        for (bucket, &count) in self.counts.iter().enumerate() {
-            seen += count;
-            if seen >= rank {
-                return Duration::from_nanos(Self::upper(bucket));
-            }
-        }
-        Duration::from_nanos(u64::MAX)
+        Duration::from_nanos(self.0.quantile(q))
     }
 }
 
@@ -869,9 +820,9 @@ mod tests {
             u64::MAX / 3,
             u64::MAX,
         ] {
-            let b = Histogram::bucket(ns);
-            assert!(Histogram::upper(b) >= ns, "{ns}");
-            assert!(b == 0 || Histogram::upper(b - 1) < ns, "{ns}");
+            let b = crate::histogram::bucket(ns);
+            assert!(crate::histogram::upper(b) >= ns, "{ns}");
+            assert!(b == 0 || crate::histogram::upper(b - 1) < ns, "{ns}");
         }
     }
 

@@ -7,6 +7,7 @@
 
 use std::io;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::model::Record;
 
@@ -43,6 +44,13 @@ pub trait Output: Send {
     fn name(&self) -> &'static str;
     /// Take one record.
     fn write(&mut self, record: &Record) -> Result<(), OutputError>;
+    /// Take one sample's records, shared: an output that keeps records beyond the call
+    /// overrides this to keep them without a copy. The default gives each record to
+    /// [`Output::write`], then calls [`Output::end_sample`].
+    fn write_sample(&mut self, records: &Arc<[Record]>) -> Result<(), OutputError> {
+        records.iter().try_for_each(|r| self.write(r))?;
+        self.end_sample()
+    }
     /// Every reader's record of the current sample has been given.
     fn end_sample(&mut self) -> Result<(), OutputError> {
         Ok(())

@@ -333,11 +333,7 @@ fn write_loop(
         match rx.recv_timeout(TICK) {
             Ok(batch) => {
                 if alive {
-                    let result = batch
-                        .records
-                        .iter()
-                        .try_for_each(|r| output.write(r))
-                        .and_then(|()| output.end_sample());
+                    let result = output.write_sample(&batch.records);
                     match result {
                         Ok(()) => {
                             shared.written.fetch_add(1, Ordering::Relaxed);

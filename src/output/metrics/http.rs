@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use super::Store;
+use super::{Format, Store};
 
 /// Bounds of the server.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +91,8 @@ pub enum Request {
     Metrics {
         /// HEAD rather than GET.
         head: bool,
+        /// The format the `Accept` header prefers.
+        format: Format,
     },
     /// A path other than `/metrics`.
     NotFound,
@@ -122,7 +124,16 @@ pub fn parse(head: &[u8]) -> Request {
     };
     let path = target.split('?').next().unwrap_or_default();
     if path == "/metrics" {
-        Request::Metrics { head }
+        let accept = text.split("\r\n").skip(1).find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.trim()
+                .eq_ignore_ascii_case("accept")
+                .then_some(value.trim())
+        });
+        Request::Metrics {
+            head,
+            format: Format::negotiate(accept),
+        }
     } else {
         Request::NotFound
     }
@@ -158,17 +169,23 @@ fn handle(mut stream: TcpStream, store: &Mutex<Store>, limits: Limits) -> io::Re
         }
     };
     match parse(&buf[..end - 4]) {
-        Request::Metrics { head } => {
+        // HEAD answers without scraping: it must not start a new interval.
+        Request::Metrics { head: true, format } => {
+            respond(&mut stream, "200 OK", format.content_type(), b"")
+        }
+        Request::Metrics {
+            head: false,
+            format,
+        } => {
             let text = store
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner)
-                .scrape();
-            let body = if head { &b""[..] } else { text.as_bytes() };
+                .scrape(format);
             respond(
                 &mut stream,
                 "200 OK",
-                "text/plain; version=0.0.4; charset=utf-8",
-                body,
+                format.content_type(),
+                text.as_bytes(),
             )
         }
         Request::NotFound => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n"),
@@ -218,11 +235,27 @@ mod tests {
     fn requests_are_parsed_strictly() {
         assert_eq!(
             parse(b"GET /metrics HTTP/1.1\r\nHost: x"),
-            Request::Metrics { head: false }
+            Request::Metrics {
+                head: false,
+                format: Format::Text
+            }
         );
         assert_eq!(
             parse(b"HEAD /metrics?x=1 HTTP/1.0"),
-            Request::Metrics { head: true }
+            Request::Metrics {
+                head: true,
+                format: Format::Text
+            }
+        );
+        let prometheus = "GET /metrics HTTP/1.1\r\nHost: x\r\naccept: application/openmetrics-text;\
+             version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;\
+             version=0.0.4;q=0.5,*/*;q=0.1\r\nUser-Agent: Prometheus/2.42.0";
+        assert_eq!(
+            parse(prometheus.as_bytes()),
+            Request::Metrics {
+                head: false,
+                format: Format::OpenMetrics
+            }
         );
         assert_eq!(parse(b"GET / HTTP/1.1"), Request::NotFound);
         assert_eq!(parse(b"GET /metricsx HTTP/1.1"), Request::NotFound);
