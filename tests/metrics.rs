@@ -58,14 +58,54 @@ fn get_here(path: &str) -> Option<(u16, String)> {
 
 /// `GET path` over HTTP/1.0 from this thread's namespace: (status, body).
 fn get_from(addr: &str, path: &str) -> Option<(u16, String)> {
+    request(addr, path, None).map(|(status, _, body)| (status, body))
+}
+
+/// `GET path` with an `Accept` header from inside `ns`: (status, head, body).
+fn get_with(ns: &Netns, addr: &str, path: &str, accept: &str) -> Option<(u16, String, String)> {
+    let (addr, path, accept) = (addr.to_owned(), path.to_owned(), accept.to_owned());
+    ns.in_thread(move || request(&addr, &path, Some(&accept)))
+}
+
+/// `GET path` over HTTP/1.0 from this thread's namespace: (status, head, body).
+fn request(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, String, String)> {
     let mut s = TcpStream::connect(addr).ok()?;
     s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let accept = accept.map_or(String::new(), |a| format!("Accept: {a}\r\n"));
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}\r\n").ok()?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).ok()?;
     let text = String::from_utf8_lossy(&raw).into_owned();
     let (head, body) = text.split_once("\r\n\r\n")?;
-    Some((head.split(' ').nth(1)?.parse().ok()?, body.to_owned()))
+    Some((
+        head.split(' ').nth(1)?.parse().ok()?,
+        head.to_owned(),
+        body.to_owned(),
+    ))
+}
+
+/// `promtool check metrics`, Prometheus's own linter, finds nothing to say about `text`.
+fn promtool_check(text: &str) {
+    let mut promtool = Command::new("promtool")
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("promtool");
+    promtool
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(text.as_bytes())
+        .expect("feed promtool");
+    let checked = promtool.wait_with_output().expect("promtool");
+    assert!(
+        checked.status.success() && checked.stdout.is_empty() && checked.stderr.is_empty(),
+        "promtool check metrics: {}{}",
+        String::from_utf8_lossy(&checked.stdout),
+        String::from_utf8_lossy(&checked.stderr)
+    );
 }
 
 fn percent_encode(s: &str) -> String {
@@ -216,26 +256,23 @@ fn prometheus_stores_what_ip_and_tc_report() {
         text.contains("netstatspy_qdisc_backlog_bytes_max{"),
         "{text}"
     );
-    let mut promtool = Command::new("promtool")
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("promtool");
-    promtool
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(text.as_bytes())
-        .expect("feed promtool");
-    let checked = promtool.wait_with_output().expect("promtool");
+    promtool_check(&text);
+    // Prometheus asks for OpenMetrics: the answer says so and ends as the format wants.
+    let (status, head, om) = get_with(
+        &a,
+        ENDPOINT,
+        "/metrics",
+        "application/openmetrics-text;version=1.0.0,application/openmetrics-text;\
+         version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+    )
+    .expect("scrape");
+    assert_eq!(status, 200);
     assert!(
-        checked.status.success() && checked.stdout.is_empty() && checked.stderr.is_empty(),
-        "promtool check metrics: {}{}",
-        String::from_utf8_lossy(&checked.stdout),
-        String::from_utf8_lossy(&checked.stderr)
+        head.to_ascii_lowercase()
+            .contains("content-type: application/openmetrics-text; version=1.0.0"),
+        "{head}"
     );
+    assert!(om.ends_with("\n# EOF\n"), "{om}");
 
     let config = dir.join("prometheus.yml");
     std::fs::write(
@@ -336,6 +373,16 @@ fn prometheus_stores_what_ip_and_tc_report() {
         assert_eq!(got, want, "{name}: Prometheus {got}, tc {want}");
     }
 
+    // Prometheus took every scrape as OpenMetrics (it asks for it first): none failed
+    // while netstatspy ran.
+    let up = query(
+        &a,
+        PROMETHEUS,
+        r#"min_over_time(up{job="netstatspy"}[10m])"#,
+    );
+    assert_eq!(up.len(), 1, "{up:?}");
+    assert_eq!(up[0].1, 1.0, "a scrape failed");
+
     // The burst's backlog, shorter than a scrape interval, shows in the _max series: its
     // largest value over the run is the largest backlog of any sample netstatspy took.
     nsp.stop();
@@ -367,6 +414,41 @@ fn prometheus_stores_what_ip_and_tc_report() {
     );
     assert!(sampled >= 30_000, "the burst queued only {sampled} bytes");
     assert_eq!(peak[0].1, sampled as f64, "the _max series missed the peak");
+
+    // The quantiles of the burst's interval: the 99th percentile saw the queue (the burst
+    // lasted several samples of the 500 per second), and no quantile exceeds the peak.
+    let tbf = r#"device="va0",kind="tbf""#;
+    let q99 = query(
+        &a,
+        PROMETHEUS,
+        &format!(
+            r#"max_over_time(netstatspy_qdisc_backlog_bytes_samples{{{tbf},quantile="0.99"}}[10m])"#
+        ),
+    );
+    assert_eq!(q99.len(), 1, "{q99:?}");
+    assert!(
+        q99[0].1 > 0.0 && q99[0].1 <= peak[0].1,
+        "0.99 quantile {} with a peak of {}",
+        q99[0].1,
+        peak[0].1
+    );
+    // Every sample went into the summary: its count is the number of tc records written.
+    let count = query(
+        &a,
+        PROMETHEUS,
+        &format!(r#"max_over_time(netstatspy_qdisc_backlog_bytes_samples_count{{{tbf}}}[10m])"#),
+    );
+    let records = json_lines(&json)
+        .iter()
+        .filter(|r| r["type"] == "tc")
+        .count();
+    assert_eq!(count.len(), 1, "{count:?}");
+    // The last scrape may precede the last few samples.
+    assert!(
+        count[0].1 <= records as f64 && count[0].1 >= records as f64 - 1500.0,
+        "summary count {} of {records} records",
+        count[0].1
+    );
 }
 
 /// The summary line of a `-v` run: (samples, overruns, lateness p99 in µs).
@@ -577,4 +659,164 @@ fn with_netns_the_endpoint_stays_here_and_labels_the_namespace() {
     );
     // The sampled namespace's links only.
     assert!(!body.contains("device=\"eth0\""), "{body}");
+}
+
+#[test]
+#[cfg_attr(
+    not(all(have_root, have_iproute2, have_prometheus)),
+    ignore = "needs root, iproute2 and prometheus (promtool)"
+)]
+fn sockets_served_are_those_ss_selects_up_to_the_cap() {
+    require(&[Need::Root, Need::Iproute2, Need::Prometheus]);
+    let ns = Netns::new("prom-ss");
+    // Six connections to :5201 (twelve sockets match the filter) and three to :6000.
+    let held = ns.in_thread(|| {
+        let mut held = Vec::new();
+        for port in [5201u16, 6000] {
+            let listener = TcpListener::bind(("127.0.0.1", port)).expect("listen");
+            let n = if port == 5201 { 6 } else { 3 };
+            for i in 0..n {
+                let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                let (mut server, _) = listener.accept().expect("accept");
+                // A different amount each, so that values tell sockets apart.
+                client.write_all(&vec![7u8; 1000 * (i + 1)]).expect("send");
+                let mut got = vec![0u8; 1000 * (i + 1)];
+                server.read_exact(&mut got).expect("receive");
+                held.push(client);
+                held.push(server);
+            }
+            // The connections stay established without their listener.
+            drop(listener);
+        }
+        held
+    });
+    let filter = "sport = :5201 or dport = :5201";
+    let ss = |ns: &Netns| {
+        common::ss::parse_ss(&ns.sh(&format!("ss -tuinHOn state established '( {filter} )'")))
+    };
+    let before = ss(&ns);
+    assert_eq!(before.len(), 12, "{before:?}");
+    let dir = scratch("metrics-sockets");
+    let addr = "127.0.0.1:19102";
+    let (_nsp, err) = netstatspy(
+        &ns,
+        &dir,
+        &[
+            "--no-ip",
+            "--ss",
+            "--ss-filter",
+            filter,
+            "--metrics-sockets",
+            "5",
+            "-f",
+            "20",
+            "-t",
+            "none",
+            "-c",
+            "--listen",
+            addr,
+        ],
+    );
+    let mut text = String::new();
+    wait_for("sockets at the endpoint", 20, || {
+        match get(&ns, addr, "/metrics") {
+            Some((200, body)) if body.contains("netstatspy_socket_snd_cwnd{") => {
+                text = body;
+                true
+            }
+            _ => false,
+        }
+    });
+    let after = ss(&ns);
+    assert_eq!(
+        before.keys().collect::<std::collections::BTreeSet<_>>(),
+        after.keys().collect(),
+        "the sockets changed"
+    );
+    promtool_check(&text);
+    let series = |name: &str| -> Vec<(String, String, String, f64)> {
+        text.lines()
+            .filter_map(|l| l.strip_prefix(name)?.strip_prefix('{'))
+            .map(|l| {
+                let (labels, value) = l.rsplit_once("} ").expect("labels and value");
+                let label = |k: &str| {
+                    labels
+                        .split(',')
+                        .find_map(|p| p.strip_prefix(&format!("{k}=\"")))
+                        .map(|v| v.trim_end_matches('"').to_owned())
+                        .unwrap_or_else(|| panic!("no {k} in {labels}"))
+                };
+                (
+                    label("netid"),
+                    label("local"),
+                    label("peer"),
+                    value.parse().expect("number"),
+                )
+            })
+            .collect()
+    };
+    let cwnd = series("netstatspy_socket_snd_cwnd");
+    assert_eq!(cwnd.len(), 5, "the cap is 5:\n{text}");
+    let value = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or_else(|| panic!("no {name}:\n{text}"))
+    };
+    assert_eq!(value("netstatspy_sockets_exported"), 5.0);
+    assert_eq!(value("netstatspy_sockets_cut"), 7.0);
+    assert!(value("netstatspy_socket_readings_cut_total") >= 7.0);
+    // Each socket served is one ss lists for the filter, with ss's values.
+    let acked = series("netstatspy_socket_bytes_acked_bytes_total");
+    let received = series("netstatspy_socket_bytes_received_bytes_total");
+    let rtt = series("netstatspy_socket_rtt_seconds");
+    for (netid, local, peer, cwnd) in &cwnd {
+        let key = (netid.clone(), local.clone(), peer.clone());
+        let line = before
+            .get(&key)
+            .unwrap_or_else(|| panic!("{key:?} is not one of ss's:\n{before:?}"));
+        let ss_value = |k: &str| -> f64 {
+            line.values
+                .get(k)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0.0)
+        };
+        assert_eq!(*cwnd, ss_value("cwnd"), "{key:?} cwnd");
+        let find = |list: &[(String, String, String, f64)]| {
+            list.iter()
+                .find(|(n, l, p, _)| (n, l, p) == (&key.0, &key.1, &key.2))
+                .map(|x| x.3)
+                .unwrap_or_else(|| panic!("{key:?} lacks a series"))
+        };
+        // ss omits zero counters.
+        assert_eq!(find(&acked), ss_value("bytes_acked"), "{key:?} bytes_acked");
+        assert_eq!(
+            find(&received),
+            ss_value("bytes_received"),
+            "{key:?} bytes_received"
+        );
+        // ss prints rtt in milliseconds with three decimals.
+        let ss_rtt = line.values["rtt"]
+            .split('/')
+            .next()
+            .expect("rtt")
+            .parse::<f64>()
+            .expect("rtt ms");
+        assert!(
+            (find(&rtt) * 1000.0 - ss_rtt).abs() <= 0.0011,
+            "{key:?} rtt {} s, ss {ss_rtt} ms",
+            find(&rtt)
+        );
+    }
+    assert!(
+        !text.contains(":6000"),
+        "an unfiltered socket is served:\n{text}"
+    );
+    assert!(text.contains("# TYPE netstatspy_socket_rtt_seconds_samples summary\n"));
+    assert!(
+        !std::fs::read_to_string(err)
+            .unwrap_or_default()
+            .contains("panicked")
+    );
+    drop(held);
 }

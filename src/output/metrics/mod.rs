@@ -100,12 +100,27 @@ pub fn metric_name(group: &str, path: &[&str], kind: Kind, unit: Unit) -> (Strin
         name.push('_');
         name.push_str(group);
     }
+    let in_skmem = group == "socket" && path.first() == Some(&"skmem");
     for part in path {
         // ip's counters sit in `stats64`, a socket's in `tcp_info`: the group already says
         // whose they are.
         if (group == "link" && *part == "stats64") || (group == "socket" && *part == "tcp_info") {
             continue;
         }
+        // ss's one- and two-letter `skmem` names read as units (`d`ays, `tb` terabytes):
+        // the kernel's `SK_MEMINFO_*` names instead.
+        let part = match (in_skmem, *part) {
+            (true, "r") => "rmem_alloc",
+            (true, "rb") => "rcvbuf",
+            (true, "t") => "wmem_alloc",
+            (true, "tb") => "sndbuf",
+            (true, "f") => "fwd_alloc",
+            (true, "w") => "wmem_queued",
+            (true, "o") => "optmem",
+            (true, "bl") => "backlog",
+            (true, "d") => "drops",
+            (_, part) => part,
+        };
         name.push('_');
         for c in part.chars() {
             name.push(if c.is_ascii_alphanumeric() || c == '_' {
@@ -1156,7 +1171,7 @@ mod tests {
     fn names_follow_prometheus_conventions() {
         use Kind::{Counter, Gauge};
         type Case<'a> = (&'a str, &'a [&'a str], Kind, Unit, &'a str, f64);
-        let cases: [Case; 8] = [
+        let cases: [Case; 10] = [
             (
                 "link",
                 &["stats64", "rx", "bytes"],
@@ -1212,6 +1227,22 @@ mod tests {
                 Unit::Bytes,
                 "netstatspy_tcp_limit_output_bytes",
                 1.0,
+            ),
+            (
+                "socket",
+                &["skmem", "tb"],
+                Gauge,
+                Unit::Bytes,
+                "netstatspy_socket_skmem_sndbuf_bytes",
+                1.0,
+            ),
+            (
+                "socket",
+                &["tcp_info", "rtt"],
+                Gauge,
+                Unit::Microseconds,
+                "netstatspy_socket_rtt_seconds",
+                1e-6,
             ),
             (
                 "qdisc",
