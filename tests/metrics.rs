@@ -10,39 +10,11 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{Need, Netns, bin, json_lines, require, run, scratch};
+use common::{Need, Netns, Running, bin, http_get, json_lines, require, run, scratch};
 use serde_json::Value;
-
-/// A child process killed (SIGTERM, then SIGKILL) and reaped when dropped.
-struct Running(Child);
-
-impl Running {
-    /// SIGTERM, and wait for it to end; returns its stderr file's text when given.
-    fn stop(&mut self) {
-        // SAFETY: kill(2) on our own child's pid.
-        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.0.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Ok(None) = self.0.try_wait() {
-            self.stop();
-        }
-    }
-}
 
 /// `GET path` over HTTP/1.0 from inside `ns`; (status, body), or None when the connection
 /// failed.
@@ -58,30 +30,13 @@ fn get_here(path: &str) -> Option<(u16, String)> {
 
 /// `GET path` over HTTP/1.0 from this thread's namespace: (status, body).
 fn get_from(addr: &str, path: &str) -> Option<(u16, String)> {
-    request(addr, path, None).map(|(status, _, body)| (status, body))
+    http_get(addr, path, None).map(|(status, _, body)| (status, body))
 }
 
 /// `GET path` with an `Accept` header from inside `ns`: (status, head, body).
 fn get_with(ns: &Netns, addr: &str, path: &str, accept: &str) -> Option<(u16, String, String)> {
     let (addr, path, accept) = (addr.to_owned(), path.to_owned(), accept.to_owned());
-    ns.in_thread(move || request(&addr, &path, Some(&accept)))
-}
-
-/// `GET path` over HTTP/1.0 from this thread's namespace: (status, head, body).
-fn request(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, String, String)> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let accept = accept.map_or(String::new(), |a| format!("Accept: {a}\r\n"));
-    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}\r\n").ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = text.split_once("\r\n\r\n")?;
-    Some((
-        head.split(' ').nth(1)?.parse().ok()?,
-        head.to_owned(),
-        body.to_owned(),
-    ))
+    ns.in_thread(move || http_get(&addr, &path, Some(&accept)))
 }
 
 /// `promtool check metrics`, Prometheus's own linter, finds nothing to say about `text`.

@@ -7,9 +7,11 @@ pub mod ss;
 pub mod xdp;
 
 use std::fs::File;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
@@ -519,4 +521,49 @@ pub fn tc_text_rate(text: &str) -> Option<u64> {
     };
     let bits: f64 = digits.parse().ok()?;
     Some((bits * scale / 8.0) as u64)
+}
+
+/// A child process killed (SIGTERM, then SIGKILL) and reaped when dropped.
+pub struct Running(pub Child);
+
+impl Running {
+    /// SIGTERM, and wait for it to end; returns its stderr file's text when given.
+    pub fn stop(&mut self) {
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.0.id() as libc::pid_t, libc::SIGTERM) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Ok(None) = self.0.try_wait() {
+            self.stop();
+        }
+    }
+}
+
+/// `GET path` over HTTP/1.0 from this thread's namespace: (status, head, body).
+pub fn http_get(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, String, String)> {
+    let mut s = TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
+    let accept = accept.map_or(String::new(), |a| format!("Accept: {a}\r\n"));
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}\r\n").ok()?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).ok()?;
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n")?;
+    Some((
+        head.split(' ').nth(1)?.parse().ok()?,
+        head.to_owned(),
+        body.to_owned(),
+    ))
 }
