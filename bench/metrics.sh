@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # What the metrics endpoint costs on the loaded-host scenario of ../shared/bench: the same run
 # (tc, queue_limits and small_queue at FREQUENCY samples/s for DURATION seconds, no console, -v)
-# without --listen, with --listen scraped every second, and with sockets served as well
+# without --listen, with JSON written to a file instead (for scale), with --listen scraped every
+# second, and with sockets served as well
 # (`--ss --rate ss=10 --ss-filter 'sport = :SERVER' --metrics-sockets 100`, 5,000 sockets
 # selected, 100 served), in one scenario, one after the other. Prints per run: slots sampled,
 # CPU of the whole process (sampler, outputs and server), its ratio to the run without the
@@ -31,16 +32,17 @@ addr=127.0.0.1:19417
 base_cpu=
 
 printf '%-10s %14s %8s %7s %s\n' endpoint sampled/slots "CPU s" ratio "scrapes: count, bytes, time (median)"
-for mode in off on sockets; do
+for mode in off json on sockets; do
   flags=(--tc --queue-limits --small-queue -c -f "$freq" -t "$secs" -v)
   case $mode in
+    json) flags+=(-j --file-name "$work/stats.jsonl") ;;
     on) flags+=(--listen "$addr") ;;
     sockets) flags+=(--listen "$addr" --ss --rate ss=10 --ss-filter "sport = :$server" --metrics-sockets 100) ;;
   esac
   rm -f "$work/scrapes"
   ip netns exec "$NS" "$bin" "${flags[@]}" 2> "$work/log" &
   pid=$!
-  if [ "$mode" != off ]; then
+  if [ "$mode" = on ] || [ "$mode" = sockets ]; then
     # A scraper as Prometheus is one: a request a second, asking for OpenMetrics.
     ip netns exec "$NS" bash -c '
       while kill -0 '"$pid"' 2>/dev/null; do

@@ -38,21 +38,23 @@ pub mod http;
 /// The quantiles of each `_samples` summary.
 pub const QUANTILES: [(f64, &str); 3] = [(0.5, "0.5"), (0.9, "0.9"), (0.99, "0.99")];
 
-/// Labels an element's identity maps to, by the model's key, in the order they are written.
-const LABELS: [(&str, &str); 7] = [
-    ("ifname", "device"),
-    ("dev", "device"),
-    ("kind", "kind"),
-    ("handle", "handle"),
-    ("parent", "parent"),
-    ("queue", "queue"),
-    ("netid", "netid"),
-];
-
 /// The label names, in the order they are written.
 const LABEL_ORDER: [&str; 8] = [
     "device", "kind", "handle", "parent", "queue", "netid", "local", "peer",
 ];
+
+/// The label (its place in [`LABEL_ORDER`]) a top-level key of an element's identity maps to.
+fn label_index(key: &str) -> Option<usize> {
+    match key {
+        "ifname" | "dev" => Some(0),
+        "kind" => Some(1),
+        "handle" => Some(2),
+        "parent" => Some(3),
+        "queue" => Some(4),
+        "netid" => Some(5),
+        _ => None,
+    }
+}
 
 /// The series group of a reader (`netstatspy_<group>_…`), or None when the reader's records
 /// are not exported.
@@ -67,28 +69,45 @@ fn group(reader: &str) -> Option<&'static str> {
     }
 }
 
-/// True when a reader has gauges that burst: its samples are folded as they come.
-fn bursty_reader(reader: &str) -> bool {
-    matches!(reader, "tc" | "queue_limits" | "ss")
+/// What a reader's gauges that burst are.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+enum Bursts {
+    /// None.
+    #[default]
+    Never,
+    /// Gauges in bytes or packets: queue occupancy (tc, queue_limits).
+    Queues,
+    /// A socket's queues, cwnd and RTT (ss).
+    Socket,
 }
 
-/// True when the field at `open` (keys of the objects it is in) of a reader's element is a
-/// gauge that bursts, which gets `_max` and `_samples` series: queue occupancy of qdiscs and
-/// byte queue limits; a socket's queues, unacknowledged and unsent data, cwnd and RTT.
-fn bursty(reader: &str, open: &[Option<String>], field: &Field<'_>) -> bool {
+impl Bursts {
+    fn of(reader: &str) -> Bursts {
+        match reader {
+            "tc" | "queue_limits" => Bursts::Queues,
+            "ss" => Bursts::Socket,
+            _ => Bursts::Never,
+        }
+    }
+}
+
+/// True when the field at `open` (keys of the objects it is in) of an element is a gauge that
+/// bursts, which gets `_max` and `_samples` series: queue occupancy of qdiscs and byte queue
+/// limits; a socket's queues, unacknowledged and unsent data, cwnd and RTT.
+fn bursty(bursts: Bursts, open: &[Option<String>], field: &Field<'_>) -> bool {
     if field.kind != Kind::Gauge {
         return false;
     }
-    match reader {
-        "tc" | "queue_limits" => matches!(field.unit, Unit::Bytes | Unit::Packets),
-        "ss" => match open {
+    match bursts {
+        Bursts::Never => false,
+        Bursts::Queues => matches!(field.unit, Unit::Bytes | Unit::Packets),
+        Bursts::Socket => match open {
             [] => matches!(field.key, "recv_q" | "send_q"),
             [Some(object)] if object == "tcp_info" => {
                 matches!(field.key, "rtt" | "snd_cwnd" | "unacked" | "notsent_bytes")
             }
             _ => false,
         },
-        _ => false,
     }
 }
 
@@ -166,6 +185,10 @@ pub fn metric_name(group: &str, path: &[&str], kind: Kind, unit: Unit) -> (Strin
 
 /// Append a label value escaped as the exposition formats want (`\\`, `\"`, `\n`).
 pub fn escape_label_value(out: &mut String, value: &str) {
+    if !value.contains(['\\', '"', '\n']) {
+        out.push_str(value);
+        return;
+    }
     for c in value.chars() {
         match c {
             '\\' => out.push_str("\\\\"),
@@ -571,7 +594,7 @@ impl Store {
         state.since += 1;
         state.latest = Some((Arc::clone(sample), index));
         let generation = state.taken;
-        if !bursty_reader(record.kind) {
+        if Bursts::of(record.kind) == Bursts::Never {
             return;
         }
         if let (Stats::Ss(sockets), Some(cap)) = (&record.stats, self.sockets.as_mut()) {
@@ -910,6 +933,7 @@ impl Element {
 #[derive(Debug, Default)]
 pub struct Collect {
     reader: &'static str,
+    bursts: Bursts,
     only_bursty: bool,
     elements: Vec<Element>,
     used: usize,
@@ -921,6 +945,7 @@ pub struct Collect {
 impl Collect {
     fn reset(&mut self, reader: &'static str, only_bursty: bool) {
         self.reader = reader;
+        self.bursts = Bursts::of(reader);
         self.only_bursty = only_bursty;
         self.used = 0;
         self.open.clear();
@@ -936,7 +961,7 @@ impl Collect {
 
     /// The socket endpoint (`local`, `peer`) a field is directly in.
     fn endpoint(&self) -> Option<usize> {
-        if self.reader != "ss" {
+        if self.bursts != Bursts::Socket {
             return None;
         }
         match self.open.as_slice() {
@@ -957,11 +982,12 @@ impl Collect {
             }
             return;
         }
-        if !self.in_element || self.open.iter().any(Option::is_none) || self.used == 0 {
-            return;
-        }
-        let bursty = bursty(self.reader, &self.open, field);
-        if self.only_bursty && !bursty {
+        let bursty = bursty(self.bursts, &self.open, field);
+        if (self.only_bursty && !bursty)
+            || !self.in_element
+            || self.used == 0
+            || self.open.iter().any(Option::is_none)
+        {
             return;
         }
         let element = &mut self.elements[self.used - 1];
@@ -1013,9 +1039,7 @@ impl Collect {
         if !self.open.is_empty() {
             return;
         }
-        if let Some((_, name)) = LABELS.iter().find(|(key, _)| *key == field.key)
-            && let Some(i) = LABEL_ORDER.iter().position(|n| n == name)
-        {
+        if let Some(i) = label_index(field.key) {
             self.set_label(i, value);
         }
     }
@@ -1066,6 +1090,18 @@ impl Visitor for Collect {
     fn end(&mut self) {
         if self.open.pop().is_none() {
             self.in_element = false;
+        }
+    }
+    fn shared<T: Send + Sync + 'static>(
+        &mut self,
+        _: &Arc<T>,
+        _: u8,
+        describe: impl FnOnce(&mut Self),
+    ) {
+        // Shared groups hold what changes with configuration (link metadata, qdisc options),
+        // never a gauge that bursts.
+        if !self.only_bursty {
+            describe(self);
         }
     }
 }
