@@ -154,6 +154,13 @@ fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
     }
 }
 
+/// Held by the tests that sample at hundreds per second, so that they do not run beside each
+/// other: the attack test compares two runs' lateness, which the other's load would disturb.
+fn alone() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// Start netstatspy inside `ns` with `args`, its stderr to `dir/stderr`.
 fn netstatspy(ns: &Netns, dir: &Path, args: &[&str]) -> (Running, PathBuf) {
     let err = dir.join("netstatspy.stderr");
@@ -177,6 +184,7 @@ const PROMETHEUS: &str = "127.0.0.1:19101";
 )]
 fn prometheus_stores_what_ip_and_tc_report() {
     require(&[Need::Root, Need::Iproute2, Need::Prometheus]);
+    let _alone = alone();
     let (a, _b) = Netns::joined("prom-a", "prom-b", 71);
     // A shaper that holds a burst for a few tens of milliseconds: far less than a scrape
     // interval.
@@ -457,6 +465,7 @@ fn sampled_run(ns: &Netns, dir: &Path, attack: impl FnOnce()) -> (u64, u64, u64,
 )]
 fn stalled_and_garbage_clients_do_not_delay_sampling() {
     require(&[Need::Root, Need::Iproute2]);
+    let _alone = alone();
     let ns = Netns::new("prom-fault");
     let dir = scratch("metrics-fault");
     let (base_samples, base_overruns, base_p99, _) = sampled_run(&ns, &dir, || {});
