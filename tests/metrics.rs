@@ -158,7 +158,8 @@ fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
 /// other: the attack test compares two runs' lateness, which the other's load would disturb.
 fn alone() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    LOCK.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Start netstatspy inside `ns` with `args`, its stderr to `dir/stderr`.
@@ -535,14 +536,15 @@ fn stalled_and_garbage_clients_do_not_delay_sampling() {
         "without clients: {base_samples} samples, {base_overruns} overruns, p99 {base_p99} µs; \
          attacked: {samples} samples, {overruns} overruns, p99 {p99} µs"
     );
-    // The machine may be shared: allow noise of 3% of the 8,000 slots, far less than a
-    // sampler held up by its clients would lose (every slot while they stall).
+    // The machine may be shared: allow noise of 10% of the 8,000 slots, far less than a
+    // sampler held up by its clients would lose (every slot while they stall: 1.5 s of
+    // garbage beside them, then up to 2 s until the workers give up on them).
     assert!(
-        samples + 240 >= base_samples,
+        samples + 800 >= base_samples,
         "{samples} samples against {base_samples}: {text}"
     );
     assert!(
-        overruns <= base_overruns + 240,
+        overruns <= base_overruns + 800,
         "overruns {overruns} against {base_overruns}: {text}"
     );
     assert!(
