@@ -144,8 +144,8 @@ pub struct Cli {
         value_parser = parse_keyframe
     )]
     pub changes_only: Option<f64>,
-    /// Serve the statistics at http://ADDR:PORT/metrics in Prometheus's text format (with the
-    /// maximum of bursty gauges since the previous scrape)
+    /// Serve the statistics at http://ADDR:PORT/metrics in Prometheus's text format or
+    /// OpenMetrics (with the maximum and quantiles of bursty gauges since the previous scrape)
     #[arg(long, value_name = "ADDR:PORT")]
     pub listen: Option<SocketAddr>,
     /// Also serve the sockets --ss-filter selects at --listen, at most MAX of them (a socket
