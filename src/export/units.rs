@@ -71,6 +71,8 @@ pub fn unit_name(unit: Unit) -> Option<&'static str> {
 pub struct Catalogue {
     envelope: HashMap<String, Meaning>,
     elements: HashMap<&'static str, HashMap<String, Meaning>>,
+    /// Each reader's element columns in the order the descriptions visit them.
+    order: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Catalogue {
@@ -86,33 +88,64 @@ impl Catalogue {
             partial: true,
             stats: Stats::SmallQueue(Vec::new()),
         };
-        c.envelope = fields_of(&record);
-        c.elements.insert("ip", fields_of(&full_link()));
-        let mut ss = HashMap::new();
-        for socket in full_sockets() {
-            ss.extend(fields_of(&socket));
-        }
-        c.elements.insert("ss", ss);
-        let mut tc = fields_of(&full_qdisc(1));
-        // A root qdisc is described with `root` in `parent`'s place.
-        tc.extend(fields_of(&full_qdisc(TC_H_ROOT)));
-        c.elements.insert("tc", tc);
-        c.elements.insert(
+        c.envelope = fields_of(&record).found;
+        c.add("ip", [fields_of(&full_link())]);
+        c.add(
+            "tc",
+            [
+                fields_of(&full_qdisc(1)),
+                // A root qdisc is described with `root` in `parent`'s place.
+                fields_of(&full_qdisc(TC_H_ROOT)),
+            ],
+        );
+        c.add("ss", full_sockets().iter().map(fields_of));
+        c.add(
             "queue_limits",
-            fields_of(&QueueLimits {
+            [fields_of(&QueueLimits {
                 ifname: "eth0".into(),
                 ifname_bytes: Some(Arc::from(&b"eth0"[..])),
                 queue: "tx-0".into(),
                 values: BQL_FILES.iter().map(|f| (Arc::from(f.key), 1)).collect(),
-            }),
+            })],
         );
-        c.elements.insert(
+        c.add(
             "small_queue",
-            fields_of(&SmallQueue {
+            [fields_of(&SmallQueue {
                 tcp_limit_output_bytes: 1,
-            }),
+            })],
         );
         c
+    }
+
+    fn add(&mut self, kind: &'static str, described: impl IntoIterator<Item = Collect>) {
+        let mut found = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for c in described {
+            for name in c.order {
+                if !order.contains(&name) {
+                    order.push(name);
+                }
+            }
+            found.extend(c.found);
+        }
+        self.elements.insert(kind, found);
+        self.order.push((kind, order));
+    }
+
+    /// Every reader's record type with its element columns (dotted names) and their
+    /// meanings, in the order the descriptions give them (the JSON's order).
+    pub fn columns(&self) -> Vec<(&'static str, Vec<(&str, Meaning)>)> {
+        self.order
+            .iter()
+            .map(|(kind, names)| {
+                let meanings = &self.elements[kind];
+                let columns = names
+                    .iter()
+                    .filter_map(|n| meanings.get(n).map(|m| (n.as_str(), *m)))
+                    .collect();
+                (*kind, columns)
+            })
+            .collect()
     }
 
     /// The meaning of an envelope key.
@@ -247,10 +280,10 @@ fn full_qdisc(parent: u32) -> Qdisc {
 
 /// Every field `value` describes outside lists, by dotted name; a list's own field names the
 /// list column.
-fn fields_of<D: Describe>(value: &D) -> HashMap<String, Meaning> {
+fn fields_of<D: Describe>(value: &D) -> Collect {
     let mut c = Collect::default();
     value.describe(&mut c);
-    c.found
+    c
 }
 
 #[derive(Default)]
@@ -261,6 +294,8 @@ struct Collect {
     /// Open lists: fields inside them are not columns of their own.
     lists: usize,
     found: HashMap<String, Meaning>,
+    /// The names of `found` in the order they were first visited.
+    order: Vec<String>,
 }
 
 impl Collect {
@@ -275,6 +310,9 @@ impl Collect {
     fn leaf(&mut self, field: &Field<'_>) {
         if self.lists == 0 && !field.key.is_empty() {
             let name = self.name(field);
+            if !self.found.contains_key(&name) {
+                self.order.push(name.clone());
+            }
             self.found.insert(
                 name,
                 Meaning {
