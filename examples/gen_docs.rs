@@ -268,10 +268,9 @@ fn output_format(roff: &mut Roff) {
     section(roff, "RECORD TYPES");
     paragraph(
         roff,
-        "The keys of each reader's elements, as dotted names of nested values, with their unit \
-         where they have one. A key is left out when the kernel does not send it or iproute2 \
-         would not print it. tc's per-kind options and extended statistics are named as tc -s -j \
-         qdisc names them and are not listed here.",
+        "The keys of each reader's elements, grouped by the object they are nested in, with \
+         their unit where they have one. A key is left out when the kernel does not send it or \
+         iproute2 would not print it. The README describes every key.",
     );
     for (kind, columns) in Catalogue::new().columns() {
         // Keys of one nested object together: "stats64.rx: bytes (bytes), packets (packets)".
@@ -298,6 +297,12 @@ fn output_format(roff: &mut Roff) {
                     roman(format!(" {};", keys.join(", "))),
                 ]);
             }
+        }
+        if kind == "tc" {
+            roff.text([roman(
+                "options (an object of the kind's options, as tc prints them), and the kind's \
+                 extended statistics under tc's names, beside the keys above.",
+            )]);
         }
     }
     item(

@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::describe::{Describe, Field, Kind, Unit, Visitor};
-use crate::model::ip::{LinkMeta, LinkSample, LinkStats64};
+use crate::model::ip::vf::{Xdp, XdpProg};
+use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, Resolved};
 use crate::model::queue_limits::{BQL_FILES, QueueLimits};
 use crate::model::small_queue::SmallQueue;
 use crate::model::ss::tcp_info::TcpInfo;
@@ -89,7 +90,10 @@ impl Catalogue {
             stats: Stats::SmallQueue(Vec::new()),
         };
         c.envelope = fields_of(&record).found;
-        c.add("ip", [fields_of(&full_link())]);
+        // A link's parent is `link` by name in this namespace, `link_index` in another.
+        let mut local = full_link();
+        Arc::make_mut(&mut local.link).link_netnsid = None;
+        c.add("ip", [fields_of(&full_link()), fields_of(&local)]);
         c.add(
             "tc",
             [
@@ -121,9 +125,15 @@ impl Catalogue {
         let mut found = HashMap::new();
         let mut order: Vec<String> = Vec::new();
         for c in described {
+            // A name another description adds goes right after the name it follows there.
+            let mut at = 0;
             for name in c.order {
-                if !order.contains(&name) {
-                    order.push(name);
+                match order.iter().position(|n| *n == name) {
+                    Some(i) => at = i + 1,
+                    None => {
+                        order.insert(at, name);
+                        at += 1;
+                    }
                 }
             }
             found.extend(c.found);
@@ -182,6 +192,21 @@ fn full_link() -> LinkSample {
         link: Some(2),
         link_netnsid: Some(1),
         master: Some(3),
+        proto_down_reason: Some(1),
+        xdp: Some(Xdp {
+            mode: 1,
+            prog: Some(XdpProg::new(1)),
+            skb: None,
+            drv: Some(XdpProg::new(1)),
+            hw: None,
+        }),
+        parent_bus: Some("pci".into()),
+        parent_dev: Some("0000:00:03.0".into()),
+        resolved: Resolved {
+            link_name: Some("eth1".into()),
+            master_name: Some("br0".into()),
+            link_down: false,
+        },
         ..LinkMeta::default()
     };
     LinkSample {
