@@ -394,6 +394,13 @@ fn help_lists_every_option_of_the_original() {
     ] {
         assert!(help.contains(opt), "{opt} missing from:\n{help}");
     }
+    // Paths are whole: the sysfs directory of --queue-limits as sysfs has it.
+    assert!(
+        help.contains("/sys/class/net/IFACE/queues/tx-N/byte_queue_limits"),
+        "{help}"
+    );
+    // Durations with units are documented where -t is.
+    assert!(help.contains("500ms") && help.contains("1h"), "{help}");
 }
 
 #[test]
