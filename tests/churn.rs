@@ -53,7 +53,11 @@ fn iface_that_vanishes_warns_once_and_is_announced_back() {
     assert!(out.status.success(), "{err}");
     // One line when it goes (whichever reader misses it first), one when the last reader that
     // missed it reads it again.
-    let warnings: Vec<&str> = err.lines().collect();
+    // (On a loaded machine the run may also account for slots it skipped.)
+    let warnings: Vec<&str> = err
+        .lines()
+        .filter(|l| !l.starts_with("netstatspy: warning: samples missing:"))
+        .collect();
     assert_eq!(
         warnings.len(),
         2,
