@@ -20,7 +20,8 @@ pub const MAX_IFNAME: usize = 15;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "netstatspy", version)]
 pub struct Cli {
-    /// Verbose output: raw totals beside the rates on the console; on standard error a timing
+    /// Verbose output: on the console, after each sample's rates, a table of the interfaces' raw
+    /// totals (ip only); on standard error a timing
     /// line every second (samples, overruns, schedule lateness, collect time per reader, time to
     /// hand a sample to the outputs, samples waiting and dropped) and a summary at exit (with
     /// CPU use, dump retries and what the outputs wrote and dropped).
@@ -58,7 +59,7 @@ pub struct Cli {
     #[arg(short, long)]
     pub json: bool,
 
-    /// The JSON file to append to: zstd-compressed when the name ends in .zst; "-" writes to
+    /// The JSON file -j appends to: zstd-compressed when the name ends in .zst; "-" writes to
     /// standard output instead of the console.
     #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
     pub file_name: PathBuf,
