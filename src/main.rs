@@ -8,7 +8,6 @@ use anyhow::Context;
 use netlink_sys::constants::NETLINK_SOCK_DIAG;
 use netstatspy::capture::{Capture, CaptureWriter, ReplayState};
 use netstatspy::cli::{self, Config, Parsed};
-use netstatspy::count;
 use netstatspy::export::{Event as ExportEvent, ExportConfig};
 use netstatspy::model::run::RunInfo;
 use netstatspy::model::{Record, Stats};
@@ -23,6 +22,7 @@ use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, Warning, ip::IpReader};
 use netstatspy::sampler::{Event, Sampler, Schedule, Second, Summary};
 use netstatspy::source::Source;
+use netstatspy::{count, count_as};
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
@@ -619,12 +619,12 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
                 let tables: Vec<String> = s
                     .tables
                     .iter()
-                    .map(|(name, rows)| format!("{name} {rows} rows"))
+                    .map(|(name, rows)| format!("{name} {}", count(*rows, "row")))
                     .collect();
                 let secs = started.elapsed().as_secs_f64();
                 eprintln!(
-                    "netstatspy: exported {} lines ({:.1} MB of JSON, {:.1} MB/s) to {}: {}{}{}",
-                    s.lines,
+                    "netstatspy: exported {} ({:.1} MB of JSON, {:.1} MB/s) to {}: {}{}{}",
+                    count(s.lines, "line"),
                     s.json_bytes as f64 / 1e6,
                     s.json_bytes as f64 / 1e6 / secs.max(1e-9),
                     config.output.display(),
@@ -635,14 +635,15 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
                     },
                     if s.runs + s.run_summaries > 0 {
                         format!(
-                            "; {} run headers, {} run summaries in the metadata",
-                            s.runs, s.run_summaries
+                            "; {}, {} in the metadata",
+                            count(s.runs as u64, "run header"),
+                            count_as(s.run_summaries as u64, "run summary", "run summaries")
                         )
                     } else {
                         String::new()
                     },
                     if s.malformed > 0 {
-                        format!("; {} malformed lines not exported", s.malformed)
+                        format!("; {} not exported", count(s.malformed, "malformed line"))
                     } else {
                         String::new()
                     },
@@ -682,13 +683,12 @@ fn html_report(args: &[std::ffi::OsString]) -> ExitCode {
         Ok(s) => {
             if !cli.quiet {
                 eprintln!(
-                    "netstatspy: report of {} lines ({} records, {} runs) in {:.1} s: {} plots, \
-                     {:.1} MB of HTML in {}",
-                    s.lines,
-                    s.records,
-                    s.runs,
+                    "netstatspy: report of {} ({}, {}) in {:.1} s: {}, {:.1} MB of HTML in {}",
+                    count(s.lines, "line"),
+                    count(s.records, "record"),
+                    count(s.runs as u64, "run"),
                     started.elapsed().as_secs_f64(),
-                    s.plots,
+                    count(s.plots as u64, "plot"),
                     s.html_bytes as f64 / 1e6,
                     config.output.display()
                 );

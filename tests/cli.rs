@@ -723,3 +723,34 @@ fn options_without_effect_are_warned_about_once() {
     // --file-name without -j wrote nothing.
     assert!(!dir.join("x.json").exists());
 }
+
+/// The export's and the report's summaries count in the singular for one.
+#[test]
+fn subcommand_summaries_count_in_the_singular_for_one() {
+    let dir = scratch("singular");
+    let input = dir.join("one.jsonl");
+    std::fs::write(
+        &input,
+        "{\"type\":\"small_queue\",\"run\":\"0\",\"sample\":0,\"timestamp\":1.0,\"elapsed\":0.0,\
+         \"stats\":[{\"tcp_limit_output_bytes\":1048576}]}\n",
+    )
+    .expect("write");
+    let out = run(Command::new(bin())
+        .arg("export")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("parquet")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("exported 1 line ("), "{err}");
+    assert!(err.contains("small_queue.parquet 1 row"), "{err}");
+    assert!(!err.contains("1 rows") && !err.contains("1 lines"), "{err}");
+    let out = run(Command::new(bin())
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("r.html")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("report of 1 line (1 record, 1 run)"), "{err}");
+}
