@@ -584,6 +584,26 @@ impl Config {
                     .into(),
             );
         }
+        let selected: Vec<&str> = [
+            ("ip", readers.ip),
+            ("tc", readers.tc),
+            ("ss", readers.ss),
+            ("ss_closed", readers.ss_closed),
+            ("queue_limits", readers.queue_limits),
+            ("small_queue", readers.small_queue),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+        if cli.replay.is_none()
+            && given("frequency")
+            && selected
+                .iter()
+                .all(|name| rates.iter().any(|(r, _, _)| r == name))
+        {
+            warnings
+                .push("-f without effect: every reader selected samples at its own --rate".into());
+        }
         let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
             verbose: cli.verbose,
@@ -974,6 +994,10 @@ mod tests {
             "--realtime with --replay",
         );
         warned(&["--no-ip", "--ss", "--iface", "lo"], "--iface without");
+        warned(
+            &["--tc", "-f", "5", "--rate", "ip=2,tc=3"],
+            "-f without effect",
+        );
         // Given where they act, or left at their defaults: no warning.
         for args in [
             &["-j", "--file-name", "x.json"][..],
@@ -982,6 +1006,8 @@ mod tests {
             &["--tc", "--iface", "lo"],
             &["--ss", "--ss-filter", "dport = :1"],
             &["-f", "5", "-t", "3"],
+            &["--tc", "-f", "5", "--rate", "tc=3"],
+            &["--rate", "ip=2"],
         ] {
             assert!(run(args).expect("runs").warnings.is_empty(), "{args:?}");
         }
