@@ -20,7 +20,8 @@ pub const MAX_IFNAME: usize = 15;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "netstatspy", version)]
 pub struct Cli {
-    /// Verbose output: raw totals beside the rates on the console; on standard error a timing
+    /// Verbose output: on the console, after each sample's rates, a table of the interfaces' raw
+    /// totals (ip only); on standard error a timing
     /// line every second (samples, overruns, schedule lateness, collect time per reader, time to
     /// hand a sample to the outputs, samples waiting and dropped) and a summary at exit (with
     /// CPU use, dump retries and what the outputs wrote and dropped).
@@ -40,11 +41,14 @@ pub struct Cli {
     pub iface: Vec<Vec<OsString>>,
 
     /// Sampling frequency in samples per second; fractions allowed (0.5 = every 2 s).
-    #[arg(short, long, value_name = "FREQUENCY", default_value = "1", value_parser = parse_frequency)]
+    #[arg(short, long, value_name = "FREQUENCY", default_value = "1",
+          allow_negative_numbers = true, value_parser = parse_frequency)]
     pub frequency: f64,
 
-    /// How long to sample, in seconds; "none" or "inf" samples until interrupted (Ctrl-C).
-    #[arg(short, long, value_name = "TIME", default_value = "10", value_parser = parse_time)]
+    /// How long to sample: seconds (fractions allowed) or a number with a unit, 500ms, 10s, 2m,
+    /// 1h; "none" or "inf" samples until interrupted (Ctrl-C).
+    #[arg(short, long, value_name = "TIME", default_value = "10",
+          allow_hyphen_values = true, value_parser = parse_time)]
     pub time: RunTime,
 
     /// Do not log to the console.
@@ -55,7 +59,7 @@ pub struct Cli {
     #[arg(short, long)]
     pub json: bool,
 
-    /// The JSON file to append to: zstd-compressed when the name ends in .zst; "-" writes to
+    /// The JSON file -j appends to: zstd-compressed when the name ends in .zst; "-" writes to
     /// standard output instead of the console.
     #[arg(long, value_name = "FILE_NAME", default_value = "stats.txt")]
     pub file_name: PathBuf,
@@ -85,8 +89,8 @@ pub struct Cli {
     #[arg(long, value_name = "EXPR")]
     pub ss_filter: Option<String>,
 
-    /// Collect byte queue limits of transmit queues (/sys/class/net/IFACE/queues/tx-N/
-    /// byte_queue_limits).
+    /// Collect byte queue limits of transmit queues
+    /// (/sys/class/net/IFACE/queues/tx-N/byte_queue_limits).
     #[arg(long)]
     pub queue_limits: bool,
 
@@ -132,7 +136,8 @@ pub struct Cli {
 
     /// JSON: write an interface, qdisc, socket or queue only when one of its values changed
     /// since it was last written (with its identity keys; objects that vanished are listed in
-    /// "gone"), and every record whole (a keyframe) every KEYFRAME_SECONDS (10 when not given).
+    /// "gone"), and every record whole (a keyframe) every KEYFRAME_SECONDS (10 when not given;
+    /// seconds, or a duration with a unit as for -t: 500ms, 1m).
     /// Records carry "changes": true; scripts/expand_changes.py turns them back into full
     /// records. Needs -j.
     #[arg(
@@ -189,23 +194,60 @@ fn parse_time(s: &str) -> Result<RunTime, String> {
     {
         return Ok(RunTime::Unbounded);
     }
-    let secs: f64 = t.parse().map_err(|_| {
-        format!("{s:?} is not a number of seconds (use \"none\" to run until interrupted)")
-    })?;
-    if !secs.is_finite() || secs <= 0.0 {
+    let secs =
+        parse_duration(t).map_err(|e| format!("{e} (use \"none\" to run until interrupted)"))?;
+    if secs <= 0.0 {
         return Err(format!(
-            "must be a positive number of seconds, not {s} (use \"none\" to run until interrupted)"
+            "must be a positive duration, not {s} (use \"none\" to run until interrupted)"
         ));
     }
     Ok(RunTime::Seconds(secs))
 }
 
+/// The units a duration may carry, with their length in seconds. A bare number is seconds.
+pub const DURATION_UNITS: [(&str, f64); 4] = [("ms", 1e-3), ("s", 1.0), ("m", 60.0), ("h", 3600.0)];
+
+/// A duration in seconds: a non-negative decimal number (fractions and exponents allowed, as
+/// `-t` always took them), optionally followed by one unit of [`DURATION_UNITS`]: `2.5`,
+/// `500ms`, `10s`, `1.5m`, `1h`. One number and one unit, nothing else: `1h30m` is an error
+/// (write `90m`).
+pub fn parse_duration(s: &str) -> Result<f64, String> {
+    let t = s.trim();
+    let not_a_duration =
+        || format!("{s:?} is not a duration (seconds, or a number with ms, s, m or h)");
+    // The unit starts at the first letter that cannot belong to the number (`e` of an exponent
+    // can).
+    let split = t
+        .find(|c: char| c.is_ascii_alphabetic() && c != 'e' && c != 'E')
+        .unwrap_or(t.len());
+    let (number, unit) = t.split_at(split);
+    let value: f64 = number.parse().map_err(|_| not_a_duration())?;
+    if !value.is_finite() {
+        return Err(not_a_duration());
+    }
+    let scale = if unit.is_empty() {
+        1.0
+    } else {
+        DURATION_UNITS
+            .iter()
+            .find(|(u, _)| *u == unit)
+            .map(|(_, scale)| *scale)
+            .ok_or_else(|| {
+                format!(
+                    "{s:?}: the unit {unit:?} is not one of ms, s, m, h (a bare number is seconds)"
+                )
+            })?
+    };
+    let secs = value * scale;
+    if !secs.is_finite() {
+        return Err(format!("{s:?} is too long a duration"));
+    }
+    Ok(secs)
+}
+
 fn parse_keyframe(s: &str) -> Result<f64, String> {
-    let secs: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
-    if !secs.is_finite() || secs < 1e-6 {
+    let secs = parse_duration(s)?;
+    if secs < 1e-6 {
         return Err(format!(
             "the keyframe interval must be at least a microsecond, not {s}"
         ));
@@ -338,8 +380,12 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    use clap::{CommandFactory, FromArgMatches};
+    let parsed = Cli::command()
+        .try_get_matches_from(args)
+        .and_then(|m| Cli::from_arg_matches(&m).map(|cli| (cli, m)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             use clap::error::ErrorKind;
             return match e.kind() {
@@ -350,7 +396,8 @@ where
             };
         }
     };
-    Config::try_from(cli).map(|c| Parsed::Run(Box::new(c)))
+    let given = |id: &str| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+    Config::new(cli, &given).map(|c| Parsed::Run(Box::new(c)))
 }
 
 /// clap's message without its "error: " prefix, usage and tip lines.
@@ -381,7 +428,23 @@ fn samples_in(time: RunTime, frequency: f64) -> Result<Option<u64>, UsageError> 
 impl TryFrom<Cli> for Config {
     type Error = UsageError;
 
+    /// The configuration of `cli`; an option whose value is its default counts as not given.
     fn try_from(cli: Cli) -> Result<Config, UsageError> {
+        let defaults = Cli::parse_from(["netstatspy"]);
+        let given = |id: &str| match id {
+            "frequency" => cli.frequency != defaults.frequency,
+            "time" => cli.time != defaults.time,
+            "file_name" => cli.file_name != defaults.file_name,
+            _ => false,
+        };
+        Config::new(cli.clone(), &given)
+    }
+}
+
+impl Config {
+    /// Validate `cli`; `given(id)` says whether the option of that id was on the command line
+    /// (rather than its default), for the warnings about options that have no effect.
+    fn new(cli: Cli, given: &dyn Fn(&str) -> bool) -> Result<Config, UsageError> {
         let readers = ReaderSet {
             ip: !cli.no_ip,
             tc: cli.tc,
@@ -487,6 +550,78 @@ impl TryFrom<Cli> for Config {
             warnings.push(
                 "-c without -j: nothing will be logged (add -j to write the JSON file)".into(),
             );
+        }
+        if !cli.json && given("file_name") {
+            warnings.push(format!(
+                "--file-name {} without -j: nothing is written to it (add -j to write JSON)",
+                cli.file_name.display()
+            ));
+        }
+        if cli.replay.is_some() {
+            let ignored: Vec<&str> = [("frequency", "-f"), ("time", "-t")]
+                .into_iter()
+                .filter(|(id, _)| given(id))
+                .map(|(_, flag)| flag)
+                .chain((!cli.rate.is_empty()).then_some("--rate"))
+                .collect();
+            if !ignored.is_empty() {
+                warnings.push(format!(
+                    "{} with --replay: ignored (a replay takes every sample the capture holds, \
+                     at its recorded times)",
+                    ignored.join(", ")
+                ));
+            }
+            if cli.ss_filter.is_some() {
+                warnings.push(
+                    "--ss-filter with --replay: not applied again (the capture holds the sockets \
+                     the recording kernel selected)"
+                        .into(),
+                );
+            }
+            if cli.realtime.is_some() {
+                warnings.push(
+                    "--realtime with --replay: no effect (a replay keeps no schedule)".into(),
+                );
+            }
+        }
+        // With --replay and no reader asked for, the readers are those of the recording.
+        let readers_from_capture = cli.replay.is_some()
+            && readers
+                == ReaderSet {
+                    ip: true,
+                    ..ReaderSet::default()
+                };
+        if !cli.iface.is_empty()
+            && !readers.ip
+            && !readers.tc
+            && !readers.queue_limits
+            && !readers_from_capture
+        {
+            warnings.push(
+                "--iface without the ip, tc or queue_limits reader: ignored (the ss and \
+                 small_queue readers are not per interface)"
+                    .into(),
+            );
+        }
+        let selected: Vec<&str> = [
+            ("ip", readers.ip),
+            ("tc", readers.tc),
+            ("ss", readers.ss),
+            ("ss_closed", readers.ss_closed),
+            ("queue_limits", readers.queue_limits),
+            ("small_queue", readers.small_queue),
+        ]
+        .into_iter()
+        .filter_map(|(name, on)| on.then_some(name))
+        .collect();
+        if cli.replay.is_none()
+            && given("frequency")
+            && selected
+                .iter()
+                .all(|name| rates.iter().any(|(r, _, _)| r == name))
+        {
+            warnings
+                .push("-f without effect: every reader selected samples at its own --rate".into());
         }
         let json_to_stdout = cli.json && cli.file_name == Path::new("-");
         Ok(Config {
@@ -809,6 +944,98 @@ mod tests {
                 .expect_err("no -j")
                 .contains("needs -j")
         );
+    }
+
+    #[test]
+    fn durations_take_units_and_bare_numbers_stay_seconds() {
+        for (text, secs) in [
+            ("10", 10.0),
+            ("0.5", 0.5),
+            ("2.5e1", 25.0),
+            ("500ms", 0.5),
+            ("10s", 10.0),
+            ("2m", 120.0),
+            ("1.5m", 90.0),
+            ("1h", 3600.0),
+            (" 3s ", 3.0),
+        ] {
+            assert_eq!(parse_duration(text), Ok(secs), "{text}");
+        }
+        for bad in [
+            "", "s", "1x", "1 h", "1h30m", "1H", "nan", "inf", "1e400", "ms5", "1.2.3s",
+        ] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+        // -t: 0.5 s at 10/s is 5 samples, 2 minutes at 1/s 120.
+        assert_eq!(
+            run(&["-t", "500ms", "-f", "10"]).expect("ms").samples,
+            Some(5)
+        );
+        assert_eq!(run(&["-t", "2m"]).expect("m").samples, Some(120));
+        assert_eq!(
+            run(&["-t", "1h", "-f", "2"]).expect("h").samples,
+            Some(7200)
+        );
+        assert_eq!(run(&["-t", "1s"]).expect("s").samples, Some(1));
+        let c = run(&["-j", "--changes-only=1m"]).expect("keyframe with a unit");
+        assert_eq!(c.changes_only, Some(60.0));
+        for bad in ["-5", "0", "-1s", "0ms"] {
+            let e = run(&["-t", bad]).expect_err(bad);
+            assert!(e.contains("positive"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn negative_frequencies_are_named_as_such() {
+        let e = run(&["-f", "-1"]).expect_err("-f -1");
+        assert!(e.contains("positive number"), "{e}");
+        assert!(!e.contains("unexpected argument"), "{e}");
+    }
+
+    #[test]
+    fn options_without_effect_are_warned_about_once() {
+        let warned = |args: &[&str], what: &str| {
+            let c = run(args).expect("runs");
+            let hits = c.warnings.iter().filter(|w| w.contains(what)).count();
+            assert_eq!(hits, 1, "{args:?}: {:?}", c.warnings);
+        };
+        warned(&["--file-name", "x.json"], "--file-name x.json without -j");
+        warned(&["--replay", "a.pcap", "-f", "5"], "-f with --replay");
+        warned(
+            &["--replay", "a.pcap", "-t", "5", "--rate", "ip=2"],
+            "-t, --rate with --replay",
+        );
+        warned(
+            &["--replay", "a.pcap", "--ss", "--ss-filter", "dport = :1"],
+            "--ss-filter with --replay",
+        );
+        warned(
+            &["--replay", "a.pcap", "--realtime"],
+            "--realtime with --replay",
+        );
+        warned(&["--no-ip", "--ss", "--iface", "lo"], "--iface without");
+        warned(
+            &["--tc", "-f", "5", "--rate", "ip=2,tc=3"],
+            "-f without effect",
+        );
+        // Given where they act, or left at their defaults: no warning.
+        for args in [
+            &["-j", "--file-name", "x.json"][..],
+            &["--replay", "a.pcap"],
+            &["--replay", "a.pcap", "--iface", "lo"],
+            &["--tc", "--iface", "lo"],
+            &["--ss", "--ss-filter", "dport = :1"],
+            &["-f", "5", "-t", "3"],
+            &["--tc", "-f", "5", "--rate", "tc=3"],
+            &["--rate", "ip=2"],
+        ] {
+            assert!(run(args).expect("runs").warnings.is_empty(), "{args:?}");
+        }
+        // Built from a Cli value, not a command line: a value other than the default counts as
+        // given.
+        let cli = Cli::parse_from(["netstatspy", "--file-name", "y.json"]);
+        let c = Config::try_from(cli).expect("config");
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
     }
 
     #[test]

@@ -61,3 +61,36 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
     }
     text
 }
+
+/// `n` and the noun, plural unless `n` is 1: `count(1, "sample")` is `1 sample`,
+/// `count(3, "sample")` is `3 samples`. Every noun a message counts takes an `s`.
+pub fn count(n: u64, noun: &str) -> String {
+    count_as(n, noun, &format!("{noun}s"))
+}
+
+/// `n` and `one` when `n` is 1, `many` otherwise: `count_as(2, "summary", "summaries")`.
+pub fn count_as(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_singular_only_for_one() {
+        assert_eq!(super::count(0, "sample"), "0 samples");
+        assert_eq!(super::count(1, "sample"), "1 sample");
+        assert_eq!(super::count(2, "read error"), "2 read errors");
+        assert_eq!(
+            super::count_as(1, "run summary", "run summaries"),
+            "1 run summary"
+        );
+        assert_eq!(
+            super::count_as(2, "run summary", "run summaries"),
+            "2 run summaries"
+        );
+    }
+}

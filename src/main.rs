@@ -22,8 +22,10 @@ use netstatspy::readers::tc::{TcReader, kernel_ticks};
 use netstatspy::readers::{Reader, Warning, ip::IpReader};
 use netstatspy::sampler::{Event, Sampler, Schedule, Second, Summary};
 use netstatspy::source::Source;
+use netstatspy::{count, count_as};
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if cli::is_export(&args) {
         return export(&args);
@@ -49,7 +51,7 @@ fn main() -> ExitCode {
         Ok(summary) => {
             warn_dropped(&summary);
             if config.verbose {
-                report(&summary);
+                report(&summary, started.elapsed());
             }
             ExitCode::SUCCESS
         }
@@ -447,11 +449,11 @@ fn print_second(s: &Second) {
         .map(|(k, d)| format!("{k} {}µs", d.as_micros()))
         .collect();
     eprintln!(
-        "netstatspy: [{}s] {} samples, {} overruns, lateness p50 {}µs p99 {}µs; per sample: \
+        "netstatspy: [{}s] {}, {}, lateness p50 {}µs p99 {}µs; per sample: \
          collect {}, submit {}µs; {} waiting for output, {} dropped",
         s.second,
-        s.samples,
-        s.overruns,
+        count(s.samples, "sample"),
+        count(s.overruns, "overrun"),
         s.lateness_p50.as_micros(),
         s.lateness_p99.as_micros(),
         collect.join(", "),
@@ -470,7 +472,12 @@ fn warn_dropped(s: &Summary) {
         .filter(|r| r.skipped > 0 || r.failed > 0)
         .map(|r| {
             let slots = r.records + r.skipped + r.failed;
-            let mut text = format!("{} {} of {slots} slots skipped", r.kind, r.skipped);
+            let mut text = format!(
+                "{} {} of {} skipped",
+                r.kind,
+                r.skipped,
+                count(slots, "slot")
+            );
             if r.failed > 0 {
                 text += &format!(", {} failed", r.failed);
             }
@@ -486,42 +493,58 @@ fn warn_dropped(s: &Summary) {
     }
     for d in s.delivery.iter().filter(|d| d.samples_dropped > 0) {
         eprintln!(
-            "netstatspy: warning: {}: {} samples ({} records) were not written: the output fell \
-             behind by more than its queue holds",
-            d.output, d.samples_dropped, d.records_dropped
+            "netstatspy: warning: {}: {} ({}) {} not written: the output fell behind by more \
+             than its queue holds",
+            d.output,
+            count(d.samples_dropped, "sample"),
+            count(d.records_dropped, "record"),
+            if d.samples_dropped == 1 {
+                "was"
+            } else {
+                "were"
+            }
         );
     }
 }
 
-fn report(s: &Summary) {
-    let load = if s.wall.is_zero() {
+fn report(s: &Summary, process: std::time::Duration) {
+    // The CPU time is the whole process's (start-up, output threads): it is set against the
+    // process's own time, never against the run's alone, which one sample makes almost zero.
+    let load = if process.is_zero() {
         0.0
     } else {
-        100.0 * s.cpu.as_secs_f64() / s.wall.as_secs_f64()
+        100.0 * s.cpu.as_secs_f64() / process.as_secs_f64()
     };
     eprintln!(
-        "netstatspy: {} samples in {:.3} s, {} overruns, lateness p50 {} µs p99 {} µs, \
-         CPU {:.3} s ({load:.1}% of one core), {} read errors, {} partial records{}",
-        s.samples,
+        "netstatspy: {} in {:.3} s, {}, lateness p50 {} µs p99 {} µs, CPU {:.3} s in {:.3} s \
+         ({load:.1}% of one core), {}, {}{}",
+        count(s.samples, "sample"),
         s.wall.as_secs_f64(),
-        s.overruns,
+        count(s.overruns, "overrun"),
         s.lateness_p50.as_micros(),
         s.lateness_p99.as_micros(),
         s.cpu.as_secs_f64(),
-        s.read_errors,
-        s.partial,
+        process.as_secs_f64(),
+        count(s.read_errors, "read error"),
+        count(s.partial, "partial record"),
         if s.interrupted { ", interrupted" } else { "" },
     );
     for r in &s.readers {
         eprintln!(
-            "netstatspy: reader {}: {} records, {} slots skipped, {} failed",
-            r.kind, r.records, r.skipped, r.failed
+            "netstatspy: reader {}: {}, {} skipped, {} failed",
+            r.kind,
+            count(r.records, "record"),
+            count(r.skipped, "slot"),
+            r.failed
         );
     }
     for d in &s.delivery {
         eprintln!(
-            "netstatspy: output {}: {} samples written, {} dropped, at most {} waiting",
-            d.output, d.samples_written, d.samples_dropped, d.max_queued
+            "netstatspy: output {}: {} written, {} dropped, at most {} waiting",
+            d.output,
+            count(d.samples_written, "sample"),
+            d.samples_dropped,
+            d.max_queued
         );
     }
     let mut quiet = true;
@@ -529,9 +552,11 @@ fn report(s: &Summary) {
         if *d != Default::default() {
             quiet = false;
             eprintln!(
-                "netstatspy: {kind} dumps: {} redone (interrupted), {} partial, {} socket \
-                 reopens, {} buffer regrowths",
-                d.redone_interrupted, d.partial, d.reopened, d.regrown
+                "netstatspy: {kind} dumps: {} redone (interrupted), {} partial, {}, {}",
+                d.redone_interrupted,
+                d.partial,
+                count(d.reopened, "socket reopen"),
+                count(d.regrown, "buffer regrowth")
             );
         }
     }
@@ -598,12 +623,12 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
                 let tables: Vec<String> = s
                     .tables
                     .iter()
-                    .map(|(name, rows)| format!("{name} {rows} rows"))
+                    .map(|(name, rows)| format!("{name} {}", count(*rows, "row")))
                     .collect();
                 let secs = started.elapsed().as_secs_f64();
                 eprintln!(
-                    "netstatspy: exported {} lines ({:.1} MB of JSON, {:.1} MB/s) to {}: {}{}{}",
-                    s.lines,
+                    "netstatspy: exported {} ({:.1} MB of JSON, {:.1} MB/s) to {}: {}{}{}",
+                    count(s.lines, "line"),
                     s.json_bytes as f64 / 1e6,
                     s.json_bytes as f64 / 1e6 / secs.max(1e-9),
                     config.output.display(),
@@ -614,14 +639,15 @@ fn export(args: &[std::ffi::OsString]) -> ExitCode {
                     },
                     if s.runs + s.run_summaries > 0 {
                         format!(
-                            "; {} run headers, {} run summaries in the metadata",
-                            s.runs, s.run_summaries
+                            "; {}, {} in the metadata",
+                            count(s.runs as u64, "run header"),
+                            count_as(s.run_summaries as u64, "run summary", "run summaries")
                         )
                     } else {
                         String::new()
                     },
                     if s.malformed > 0 {
-                        format!("; {} malformed lines not exported", s.malformed)
+                        format!("; {} not exported", count(s.malformed, "malformed line"))
                     } else {
                         String::new()
                     },
@@ -661,13 +687,12 @@ fn html_report(args: &[std::ffi::OsString]) -> ExitCode {
         Ok(s) => {
             if !cli.quiet {
                 eprintln!(
-                    "netstatspy: report of {} lines ({} records, {} runs) in {:.1} s: {} plots, \
-                     {:.1} MB of HTML in {}",
-                    s.lines,
-                    s.records,
-                    s.runs,
+                    "netstatspy: report of {} ({}, {}) in {:.1} s: {}, {:.1} MB of HTML in {}",
+                    count(s.lines, "line"),
+                    count(s.records, "record"),
+                    count(s.runs as u64, "run"),
                     started.elapsed().as_secs_f64(),
-                    s.plots,
+                    count(s.plots as u64, "plot"),
                     s.html_bytes as f64 / 1e6,
                     config.output.display()
                 );

@@ -29,13 +29,25 @@ pub enum NetnsError {
         #[source]
         source: io::Error,
     },
+    /// The file is not a network namespace (`setns` answers `EINVAL`).
+    #[error(
+        "{} is not a network namespace (give a name from `ip netns list` or a path such as \
+         /proc/PID/ns/net)",
+        path.display()
+    )]
+    NotNetns {
+        /// The file.
+        path: PathBuf,
+    },
     /// A system call failed.
-    #[error("network namespace {}: {call} failed (entering a namespace needs CAP_SYS_ADMIN)", path.display())]
+    #[error("network namespace {}: {call} failed{hint}", path.display())]
     Call {
         /// The namespace file.
         path: PathBuf,
         /// The call.
         call: &'static str,
+        /// What the failure most likely means: the privilege missing when it is `EPERM`.
+        hint: &'static str,
         /// What failed.
         #[source]
         source: io::Error,
@@ -60,13 +72,25 @@ pub fn enter(path: &Path) -> Result<(), NetnsError> {
         source,
     })?;
     let call = |what: &'static str| {
-        move |source| NetnsError::Call {
+        move |source: io::Error| NetnsError::Call {
             path: path.to_owned(),
             call: what,
+            hint: match source.raw_os_error() {
+                Some(libc::EPERM) => " (entering a namespace needs CAP_SYS_ADMIN)",
+                _ => "",
+            },
             source,
         }
     };
-    sys::enter_network_namespace(file.as_fd()).map_err(call("setns"))?;
+    sys::enter_network_namespace(file.as_fd()).map_err(|e| {
+        if e.raw_os_error() == Some(libc::EINVAL) {
+            NetnsError::NotNetns {
+                path: path.to_owned(),
+            }
+        } else {
+            call("setns")(e)
+        }
+    })?;
     sys::unshare_mounts().map_err(call("unshare"))?;
     sys::make_mounts_slave().map_err(call("mount --make-rslave /"))?;
     sys::remount_sysfs().map_err(call("mount sysfs"))?;

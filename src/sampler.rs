@@ -153,6 +153,9 @@ pub struct Sampler {
     /// Reader warnings already reported: each distinct one once, whichever reader has it
     /// (an interface that is gone is reported once, not by every reader that watches it).
     warned: HashSet<Warning>,
+    /// Interfaces asked for that are gone, with the readers that report them gone: one is
+    /// announced when the first reader misses it and again, as back, when none does any more.
+    gone: Vec<(String, Vec<&'static str>)>,
     /// Per-second timing lines on standard error (`-v`).
     progress: Option<Progress>,
     /// `SCHED_FIFO` priority of the sampling thread, if asked for.
@@ -290,11 +293,63 @@ impl Sampler {
             stop,
             replay_origin: None,
             warned: HashSet::new(),
+            gone: Vec::new(),
             progress: None,
             realtime: None,
             run: Arc::from(""),
             info: None,
             exchange_only: false,
+        }
+    }
+
+    /// Announce an interface the first reader reports gone, and announce it back when the
+    /// last reader that reported it gone reads it again.
+    fn track_gone(
+        &mut self,
+        kind: &'static str,
+        warnings: &[Warning],
+        on_event: &mut dyn FnMut(Event),
+    ) {
+        let reported = |name: &str| {
+            warnings
+                .iter()
+                .any(|w| matches!(w, Warning::InterfaceGone(n) if n == name))
+        };
+        for warning in warnings {
+            let Warning::InterfaceGone(name) = warning else {
+                continue;
+            };
+            match self.gone.iter_mut().find(|(n, _)| n == name) {
+                Some((_, readers)) => {
+                    if !readers.contains(&kind) {
+                        readers.push(kind);
+                    }
+                }
+                None => {
+                    on_event(Event::Warning {
+                        reader: kind,
+                        warning: warning.clone(),
+                    });
+                    self.gone.push((name.clone(), vec![kind]));
+                }
+            }
+        }
+        let mut back = Vec::new();
+        self.gone.retain_mut(|(name, readers)| {
+            if readers.contains(&kind) && !reported(name) {
+                readers.retain(|r| *r != kind);
+                if readers.is_empty() {
+                    back.push(std::mem::take(name));
+                    return false;
+                }
+            }
+            true
+        });
+        for name in back {
+            on_event(Event::Warning {
+                reader: kind,
+                warning: Warning::InterfaceBack(name),
+            });
         }
     }
 
@@ -619,7 +674,11 @@ impl Sampler {
             lane.failing = false;
             lane.count.records += 1;
             summary.partial += u64::from(partial);
+            self.track_gone(kind, &warnings, on_event);
             for warning in warnings {
+                if matches!(warning, Warning::InterfaceGone(_)) {
+                    continue;
+                }
                 // Bounded: a reader that invents new texts forever cannot grow this without end.
                 if self.warned.len() < 1000 && !self.warned.contains(&warning) {
                     on_event(Event::Warning {

@@ -247,6 +247,80 @@ fn unsafe_code_lives_in_sys_only() {
     }
 }
 
+/// The files a layout-table row names, resolved to paths from the root: the first column's
+/// paths as they are; in the second, each backticked file or directory name relative to the
+/// directory it is described under — the innermost `dir/ (…)` group it stands in, else the
+/// row's first directory — or, holding a `/`, from the root when it exists there.
+fn row_paths(row: &str) -> Vec<(String, bool)> {
+    let mut cells = row.split('|').skip(1);
+    let first = cells.next().unwrap_or_default();
+    let role = cells.next().unwrap_or_default();
+    let mut out = Vec::new();
+    let mut base = None;
+    for (i, part) in first.split('`').enumerate() {
+        if i % 2 == 1 {
+            if base.is_none() && part.ends_with('/') {
+                base = Some(part.to_owned());
+            }
+            out.push((part.to_owned(), true));
+        }
+    }
+    let base = base.unwrap_or_default();
+    let is_path = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+            && (t.ends_with('/')
+                || [".rs", ".js", ".css", ".py", ".sh"]
+                    .iter()
+                    .any(|x| t.ends_with(x)))
+            && !t.starts_with('-')
+    };
+    // Directories of the open parentheses; the last name seen, which a `(` opens.
+    let mut stack: Vec<String> = vec![base.clone()];
+    let mut last: Option<String> = None;
+    for (i, part) in role.split('`').enumerate() {
+        if i % 2 == 1 {
+            if is_path(part) {
+                let context = stack.last().cloned().unwrap_or_default();
+                let path = if part.trim_end_matches('/').contains('/') && root().join(part).exists()
+                {
+                    part.to_owned()
+                } else {
+                    format!("{context}{part}")
+                };
+                last = Some(path.clone());
+                out.push((path, false));
+            } else {
+                last = None;
+            }
+            continue;
+        }
+        for c in part.chars() {
+            match c {
+                '(' => {
+                    let context = stack.last().cloned().unwrap_or_default();
+                    let opened = match &last {
+                        Some(dir) if dir.ends_with('/') => dir.clone(),
+                        _ => context,
+                    };
+                    stack.push(opened);
+                    last = None;
+                }
+                ')' => {
+                    if stack.len() > 1 {
+                        stack.pop();
+                    }
+                    last = None;
+                }
+                c if c.is_whitespace() => {}
+                _ => last = None,
+            }
+        }
+    }
+    out
+}
+
 #[test]
 fn readme_layout_table_matches_the_tree() {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("README");
@@ -258,21 +332,24 @@ fn readme_layout_table_matches_the_tree() {
         .skip(2)
         .take_while(|l| l.starts_with('|'))
         .collect();
-    // Every backticked path in the first column exists.
+    // Every path a row names exists where the row puts it.
     let mut named = Vec::new();
     for row in &table {
-        let first = row.split('|').nth(1).unwrap_or_default();
-        for (i, part) in first.split('`').enumerate() {
-            if i % 2 == 1 {
-                assert!(
-                    root().join(part).exists(),
-                    "README names {part}, which does not exist"
-                );
-                named.push(part.to_owned());
-            }
+        for (path, first_column) in row_paths(row) {
+            assert!(
+                root().join(&path).exists(),
+                "README's layout table names {path}{}, which does not exist: {row}",
+                if first_column {
+                    ""
+                } else {
+                    " (by the directory it describes it under)"
+                }
+            );
+            named.push(path);
         }
     }
-    // Every source file is named, itself or by its directory.
+    // Every source file is named in the row of its directory: itself, or, for a module's
+    // `mod.rs`, by its directory.
     let mut files = Vec::new();
     rust_files(&root().join("src"), &mut files);
     for file in files {
@@ -281,9 +358,30 @@ fn readme_layout_table_matches_the_tree() {
             .expect("under root")
             .to_string_lossy()
             .into_owned();
+        let dir_of_mod = rel.strip_suffix("mod.rs");
         let covered = named
             .iter()
-            .any(|n| n == &rel || (n.ends_with('/') && rel.starts_with(n.as_str())));
+            .any(|n| n == &rel || dir_of_mod.is_some_and(|d| n == d));
         assert!(covered, "{rel} is not in the README's layout table");
     }
+}
+
+/// The table's parsing: a file is placed under the directory of the group it stands in.
+#[test]
+fn layout_rows_place_files_under_their_directory() {
+    let row = "| `src/x/` | `mod.rs` the root; `a/` (`mod.rs` theirs, `b.rs` (with `c.rs`)), `d.rs`; `report/page.js` |";
+    let paths: Vec<String> = row_paths(row).into_iter().map(|(p, _)| p).collect();
+    assert_eq!(
+        paths,
+        [
+            "src/x/",
+            "src/x/mod.rs",
+            "src/x/a/",
+            "src/x/a/mod.rs",
+            "src/x/a/b.rs",
+            "src/x/a/c.rs",
+            "src/x/d.rs",
+            "report/page.js",
+        ]
+    );
 }

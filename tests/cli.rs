@@ -394,6 +394,13 @@ fn help_lists_every_option_of_the_original() {
     ] {
         assert!(help.contains(opt), "{opt} missing from:\n{help}");
     }
+    // Paths are whole: the sysfs directory of --queue-limits as sysfs has it.
+    assert!(
+        help.contains("/sys/class/net/IFACE/queues/tx-N/byte_queue_limits"),
+        "{help}"
+    );
+    // Durations with units are documented where -t is.
+    assert!(help.contains("500ms") && help.contains("1h"), "{help}");
 }
 
 #[test]
@@ -515,4 +522,235 @@ fn man_page_and_completions_cover_every_option() {
             "--{plain} missing from bash completions"
         );
     }
+}
+
+/// Counts in messages are singular for one: a one-sample `-v` run reports "1 sample", "1
+/// record", never "1 samples".
+#[test]
+fn messages_count_in_the_singular_for_one() {
+    let out =
+        run(Command::new(bin()).args(["-v", "-c", "-j", "--file-name", "/dev/null", "-t", "1"]));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("netstatspy: 1 sample in "), "{err}");
+    assert!(
+        err.contains("reader ip: 1 record, 0 slots skipped"),
+        "{err}"
+    );
+    for wrong in [
+        " 1 samples",
+        " 1 records",
+        " 1 overruns",
+        " 1 slots",
+        " 1 read errors",
+    ] {
+        assert!(!err.contains(wrong), "{wrong:?} in {err}");
+    }
+}
+
+/// The CPU share of `-v` is the process's CPU time over the process's own time: it cannot
+/// exceed what the machine's cores can give, even for a run of one sample (whose sampling takes
+/// a fraction of a millisecond while start-up takes several).
+#[test]
+fn verbose_cpu_share_is_of_the_process_lifetime() {
+    let started = Instant::now();
+    let out =
+        run(Command::new(bin()).args(["-v", "-c", "-j", "--file-name", "/dev/null", "-t", "1"]));
+    let outside = started.elapsed().as_secs_f64();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let line = err
+        .lines()
+        .find(|l| l.contains(" in ") && l.contains("% of one core"))
+        .unwrap_or_else(|| panic!("no summary: {err}"));
+    // "... CPU 0.006 s in 0.008 s (76.7% of one core) ..."
+    let after = |word: &str| -> f64 {
+        let rest =
+            &line[line.find(word).unwrap_or_else(|| panic!("{word}: {line}")) + word.len()..];
+        rest.split_whitespace()
+            .next()
+            .and_then(|w| w.trim_start_matches('(').trim_end_matches('%').parse().ok())
+            .unwrap_or_else(|| panic!("{word}: {line}"))
+    };
+    let cpu = after("CPU ");
+    let lifetime = after(&format!("CPU {cpu:.3} s in "));
+    let share = after(&format!("in {lifetime:.3} s "));
+    // The process's time as it says it is no longer than the test saw it run.
+    assert!(
+        lifetime <= outside + 0.001,
+        "{lifetime} s > {outside} s: {line}"
+    );
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    assert!(
+        share <= 100.0 * cores + 1.0,
+        "{share}% on {cores} cores: {line}"
+    );
+    if lifetime > 0.0 {
+        assert!(
+            (share - 100.0 * cpu / lifetime).abs() <= 100.0 * 0.0011 / lifetime + 0.1,
+            "{line}"
+        );
+    }
+}
+
+/// Durations: units on -t, a bare number still seconds; the run takes ceil(TIME × FREQUENCY)
+/// slots of the duration as written.
+#[test]
+fn time_takes_units() {
+    let dir = scratch("units");
+    for (time, frequency, slots) in [("500ms", "10", 5u64), ("1s", "4", 4), ("0.25", "8", 2)] {
+        let file = dir.join(format!("{time}.jsonl"));
+        let out = run(Command::new(bin())
+            .args(["-c", "-j", "-t", time, "-f", frequency, "--file-name"])
+            .arg(&file));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lines = all_json_lines(&file);
+        assert_eq!(lines[0]["slots"], slots, "{time}");
+        let ip = lines.iter().filter(|l| l["type"] == "ip").count() as u64;
+        let summary = lines.last().expect("summary");
+        let skipped = summary["readers"]["ip"]["skipped"]
+            .as_u64()
+            .expect("skipped");
+        assert_eq!(ip + skipped, slots, "-t {time} -f {frequency}");
+    }
+    // A unit that is not one, and two units in one value, are errors that say so.
+    let err = expect_one_line(&["-t", "5x"], 2, "netstatspy: error: ");
+    assert!(err.contains("ms, s, m, h"), "{err}");
+    let err = expect_one_line(&["-t", "1h30m"], 2, "netstatspy: error: ");
+    assert!(err.contains("1h30m"), "{err}");
+}
+
+/// Error messages name the real cause.
+#[test]
+fn errors_name_the_real_cause() {
+    let err = expect_one_line(&["-f", "-1"], 2, "netstatspy: error: ");
+    assert!(
+        err.contains("positive") && !err.contains("unexpected argument"),
+        "{err}"
+    );
+    let err = expect_one_line(&["-t", "-1"], 2, "netstatspy: error: ");
+    assert!(
+        err.contains("positive") && !err.contains("unexpected argument"),
+        "{err}"
+    );
+    // A file that is not a namespace: setns refuses it whoever asks (EINVAL before any
+    // privilege check), and the message says what it is, not which capability is missing.
+    let err = expect_one_line(
+        &["--netns", "/etc/passwd", "-t", "1"],
+        1,
+        "netstatspy: error: ",
+    );
+    assert!(
+        err.contains("/etc/passwd is not a network namespace"),
+        "{err}"
+    );
+    assert!(!err.contains("CAP_SYS_ADMIN"), "{err}");
+}
+
+/// An option that has no effect in the combination given is warned about, once, and the run
+/// goes on.
+#[test]
+fn options_without_effect_are_warned_about_once() {
+    let dir = scratch("ignored");
+    let capture = common::captures()
+        .into_iter()
+        .find(|c| c.file_name().is_some_and(|n| n == "iproute2-ip-link.pcap"))
+        .expect("capture");
+    let capture = capture.to_str().expect("utf8");
+    for (args, what) in [
+        (
+            &["-t", "0.1", "--file-name", "x.json"][..],
+            "--file-name x.json without -j",
+        ),
+        (
+            &[
+                "-t",
+                "0.1",
+                "-c",
+                "-j",
+                "--file-name",
+                "/dev/null",
+                "--no-ip",
+                "--small-queue",
+                "--iface",
+                "lo",
+            ],
+            "--iface without",
+        ),
+        (
+            &[
+                "--replay",
+                capture,
+                "-c",
+                "-j",
+                "--file-name",
+                "/dev/null",
+                "-f",
+                "5",
+            ],
+            "-f with --replay: ignored",
+        ),
+        (
+            &[
+                "--replay",
+                capture,
+                "-c",
+                "-j",
+                "--file-name",
+                "/dev/null",
+                "-t",
+                "1m",
+                "--rate",
+                "ip=2",
+            ],
+            "-t, --rate with --replay: ignored",
+        ),
+    ] {
+        let out = run(Command::new(bin()).args(args).current_dir(&dir));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {err}");
+        assert_eq!(
+            err.matches("netstatspy: warning: ").count(),
+            1,
+            "{args:?}: {err}"
+        );
+        assert_eq!(err.matches(what).count(), 1, "{args:?}: {err}");
+    }
+    // --file-name without -j wrote nothing.
+    assert!(!dir.join("x.json").exists());
+}
+
+/// The export's and the report's summaries count in the singular for one.
+#[test]
+fn subcommand_summaries_count_in_the_singular_for_one() {
+    let dir = scratch("singular");
+    let input = dir.join("one.jsonl");
+    std::fs::write(
+        &input,
+        "{\"type\":\"small_queue\",\"run\":\"0\",\"sample\":0,\"timestamp\":1.0,\"elapsed\":0.0,\
+         \"stats\":[{\"tcp_limit_output_bytes\":1048576}]}\n",
+    )
+    .expect("write");
+    let out = run(Command::new(bin())
+        .arg("export")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("parquet")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("exported 1 line ("), "{err}");
+    assert!(err.contains("small_queue.parquet 1 row"), "{err}");
+    assert!(!err.contains("1 rows") && !err.contains("1 lines"), "{err}");
+    let out = run(Command::new(bin())
+        .arg("report")
+        .arg(&input)
+        .arg("-o")
+        .arg(dir.join("r.html")));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("report of 1 line (1 record, 1 run)"), "{err}");
 }

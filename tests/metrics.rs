@@ -432,7 +432,7 @@ fn summary(stderr: &str) -> (u64, u64, u64) {
     let samples = words[1].parse().expect("samples");
     let overruns = words
         .iter()
-        .position(|w| w.starts_with("overruns"))
+        .position(|w| w.starts_with("overrun"))
         .and_then(|i| words[i - 1].parse().ok())
         .expect("overruns");
     (samples, overruns, after("p99"))

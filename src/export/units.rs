@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::model::describe::{Describe, Field, Kind, Unit, Visitor};
-use crate::model::ip::{LinkMeta, LinkSample, LinkStats64};
+use crate::model::ip::vf::{Xdp, XdpProg};
+use crate::model::ip::{LinkMeta, LinkSample, LinkStats64, Resolved};
 use crate::model::queue_limits::{BQL_FILES, QueueLimits};
 use crate::model::small_queue::SmallQueue;
 use crate::model::ss::tcp_info::TcpInfo;
@@ -71,6 +72,8 @@ pub fn unit_name(unit: Unit) -> Option<&'static str> {
 pub struct Catalogue {
     envelope: HashMap<String, Meaning>,
     elements: HashMap<&'static str, HashMap<String, Meaning>>,
+    /// Each reader's element columns in the order the descriptions visit them.
+    order: Vec<(&'static str, Vec<String>)>,
 }
 
 impl Catalogue {
@@ -86,33 +89,73 @@ impl Catalogue {
             partial: true,
             stats: Stats::SmallQueue(Vec::new()),
         };
-        c.envelope = fields_of(&record);
-        c.elements.insert("ip", fields_of(&full_link()));
-        let mut ss = HashMap::new();
-        for socket in full_sockets() {
-            ss.extend(fields_of(&socket));
-        }
-        c.elements.insert("ss", ss);
-        let mut tc = fields_of(&full_qdisc(1));
-        // A root qdisc is described with `root` in `parent`'s place.
-        tc.extend(fields_of(&full_qdisc(TC_H_ROOT)));
-        c.elements.insert("tc", tc);
-        c.elements.insert(
+        c.envelope = fields_of(&record).found;
+        // A link's parent is `link` by name in this namespace, `link_index` in another.
+        let mut local = full_link();
+        Arc::make_mut(&mut local.link).link_netnsid = None;
+        c.add("ip", [fields_of(&full_link()), fields_of(&local)]);
+        c.add(
+            "tc",
+            [
+                fields_of(&full_qdisc(1)),
+                // A root qdisc is described with `root` in `parent`'s place.
+                fields_of(&full_qdisc(TC_H_ROOT)),
+            ],
+        );
+        c.add("ss", full_sockets().iter().map(fields_of));
+        c.add(
             "queue_limits",
-            fields_of(&QueueLimits {
+            [fields_of(&QueueLimits {
                 ifname: "eth0".into(),
                 ifname_bytes: Some(Arc::from(&b"eth0"[..])),
                 queue: "tx-0".into(),
                 values: BQL_FILES.iter().map(|f| (Arc::from(f.key), 1)).collect(),
-            }),
+            })],
         );
-        c.elements.insert(
+        c.add(
             "small_queue",
-            fields_of(&SmallQueue {
+            [fields_of(&SmallQueue {
                 tcp_limit_output_bytes: 1,
-            }),
+            })],
         );
         c
+    }
+
+    fn add(&mut self, kind: &'static str, described: impl IntoIterator<Item = Collect>) {
+        let mut found = HashMap::new();
+        let mut order: Vec<String> = Vec::new();
+        for c in described {
+            // A name another description adds goes right after the name it follows there.
+            let mut at = 0;
+            for name in c.order {
+                match order.iter().position(|n| *n == name) {
+                    Some(i) => at = i + 1,
+                    None => {
+                        order.insert(at, name);
+                        at += 1;
+                    }
+                }
+            }
+            found.extend(c.found);
+        }
+        self.elements.insert(kind, found);
+        self.order.push((kind, order));
+    }
+
+    /// Every reader's record type with its element columns (dotted names) and their
+    /// meanings, in the order the descriptions give them (the JSON's order).
+    pub fn columns(&self) -> Vec<(&'static str, Vec<(&str, Meaning)>)> {
+        self.order
+            .iter()
+            .map(|(kind, names)| {
+                let meanings = &self.elements[kind];
+                let columns = names
+                    .iter()
+                    .filter_map(|n| meanings.get(n).map(|m| (n.as_str(), *m)))
+                    .collect();
+                (*kind, columns)
+            })
+            .collect()
     }
 
     /// The meaning of an envelope key.
@@ -149,6 +192,21 @@ fn full_link() -> LinkSample {
         link: Some(2),
         link_netnsid: Some(1),
         master: Some(3),
+        proto_down_reason: Some(1),
+        xdp: Some(Xdp {
+            mode: 1,
+            prog: Some(XdpProg::new(1)),
+            skb: None,
+            drv: Some(XdpProg::new(1)),
+            hw: None,
+        }),
+        parent_bus: Some("pci".into()),
+        parent_dev: Some("0000:00:03.0".into()),
+        resolved: Resolved {
+            link_name: Some("eth1".into()),
+            master_name: Some("br0".into()),
+            link_down: false,
+        },
         ..LinkMeta::default()
     };
     LinkSample {
@@ -247,10 +305,10 @@ fn full_qdisc(parent: u32) -> Qdisc {
 
 /// Every field `value` describes outside lists, by dotted name; a list's own field names the
 /// list column.
-fn fields_of<D: Describe>(value: &D) -> HashMap<String, Meaning> {
+fn fields_of<D: Describe>(value: &D) -> Collect {
     let mut c = Collect::default();
     value.describe(&mut c);
-    c.found
+    c
 }
 
 #[derive(Default)]
@@ -261,6 +319,8 @@ struct Collect {
     /// Open lists: fields inside them are not columns of their own.
     lists: usize,
     found: HashMap<String, Meaning>,
+    /// The names of `found` in the order they were first visited.
+    order: Vec<String>,
 }
 
 impl Collect {
@@ -275,6 +335,9 @@ impl Collect {
     fn leaf(&mut self, field: &Field<'_>) {
         if self.lists == 0 && !field.key.is_empty() {
             let name = self.name(field);
+            if !self.found.contains_key(&name) {
+                self.order.push(name.clone());
+            }
             self.found.insert(
                 name,
                 Meaning {

@@ -46,6 +46,9 @@ pub struct Exchanged {
 pub enum Warning {
     /// The interface asked for with `--iface` went away; sampling goes on.
     InterfaceGone(String),
+    /// An interface reported gone is there again; sampling of it resumes. The sampler says so
+    /// when no reader reports the interface gone any more (readers never produce this).
+    InterfaceBack(String),
     /// A sysfs or procfs file could not be read or listed (the text names it and the cause).
     File(String),
     /// The transport reported something (e.g. a recording that stopped).
@@ -59,6 +62,9 @@ impl fmt::Display for Warning {
                 f,
                 "interface {name:?} is gone; sampling goes on and resumes when it returns"
             ),
+            Warning::InterfaceBack(name) => {
+                write!(f, "interface {name:?} is back; sampling of it resumes")
+            }
             Warning::File(text) | Warning::Transport(text) => f.write_str(text),
         }
     }

@@ -58,6 +58,8 @@ pub enum Need {
     StaticBinary,
     /// Chromium: opens the HTML reports headless, as an independent browser.
     Chromium,
+    /// man-db's `man`: renders the man page and reports what it cannot format.
+    Man,
 }
 
 impl Need {
@@ -77,6 +79,7 @@ impl Need {
             Need::Strace => program("strace", "strace"),
             Need::Tshark => program("tshark", "tshark"),
             Need::Zstd => program("zstd", "zstd"),
+            Need::Man => program("man", "man-db"),
             Need::Prometheus => {
                 program("prometheus", "prometheus").or_else(|| program("promtool", "prometheus"))
             }
