@@ -292,8 +292,7 @@ fn console_options(config: &Config) -> console::Options {
         view: if top {
             // Not a terminal (`--console top` into a file): the size COLUMNS and LINES give.
             console::View::Top {
-                size: (!std::io::stdout().is_terminal())
-                    .then(console::terminal::size_from_env),
+                size: (!std::io::stdout().is_terminal()).then(console::terminal::size_from_env),
             }
         } else {
             console::View::Plain { width }

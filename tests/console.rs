@@ -55,7 +55,12 @@ fn screen(bytes: &str, width: usize, height: usize) -> Vec<String> {
             }
             match end {
                 'H' => {
-                    let r: usize = params.split(';').next().unwrap_or("1").parse().expect("row");
+                    let r: usize = params
+                        .split(';')
+                        .next()
+                        .unwrap_or("1")
+                        .parse()
+                        .expect("row");
                     row = r - 1;
                     assert!(row < height, "row {row} beyond a screen of {height}");
                     rows[row].clear();
@@ -67,7 +72,10 @@ fn screen(bytes: &str, width: usize, height: usize) -> Vec<String> {
             }
             continue;
         }
-        assert!(c != '\n' && c != '\r', "the terminal view writes no newlines");
+        assert!(
+            c != '\n' && c != '\r',
+            "the terminal view writes no newlines"
+        );
         rows[row].push(c);
         assert!(
             rows[row].chars().count() <= width,
@@ -112,7 +120,11 @@ fn every_view(pcap: &Path, extra: &[&str]) -> String {
         text.push_str(&mask_times(&plain));
         text.push('\n');
     }
-    let all = console_of(pcap, &[extra, &["--console", "plain", "--all-rows"]].concat(), 200);
+    let all = console_of(
+        pcap,
+        &[extra, &["--console", "plain", "--all-rows"]].concat(),
+        200,
+    );
     text.push_str("== plain, 200 columns, --all-rows ==\n");
     text.push_str(&mask_times(&all));
     text.push('\n');
@@ -159,7 +171,11 @@ fn masking_keeps_everything_but_the_time() {
 
 #[test]
 fn the_screen_model_follows_the_cursor() {
-    let shown = screen("\x1b[?1049h\x1b[1;1Hab\x1b[K\x1b[2;1Hcd\x1b[1;1Hxy\x1b[J", 10, 3);
+    let shown = screen(
+        "\x1b[?1049h\x1b[1;1Hab\x1b[K\x1b[2;1Hcd\x1b[1;1Hxy\x1b[J",
+        10,
+        3,
+    );
     assert_eq!(shown, vec!["xy".to_owned()]);
 }
 

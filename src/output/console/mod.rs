@@ -1052,3 +1052,406 @@ impl<W: Write + Send> Output for Console<W> {
         result.and(flushed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ip::{LinkMeta, LinkStats64};
+    use crate::model::ss::tcp_info::TcpInfo;
+    use crate::model::tc::{Basic, Fields, QdiscConfig, QdiscStats, Queue};
+    use std::net::Ipv4Addr;
+
+    fn record(sample: u64, elapsed: Duration, stats: Stats) -> Record {
+        Record {
+            kind: match &stats {
+                Stats::Ip(_) => "ip",
+                Stats::Tc(_) => "tc",
+                _ => "ss",
+            },
+            run: "".into(),
+            sample,
+            timestamp: Duration::from_secs(1_700_000_000) + elapsed,
+            elapsed,
+            partial: false,
+            stats,
+        }
+    }
+
+    fn link(rx_bytes: u64) -> Stats {
+        Stats::Ip(vec![LinkSample {
+            link: Arc::new(LinkMeta {
+                ifindex: 2,
+                ifname: "veth0".into(),
+                operstate: Some(6),
+                ..Default::default()
+            }),
+            stats64: Some(LinkStats64 {
+                rx_bytes,
+                rx_packets: rx_bytes / 1000,
+                ..Default::default()
+            }),
+        }])
+    }
+
+    fn text(c: &Console<Vec<u8>>) -> String {
+        String::from_utf8(c.get_ref().clone()).expect("utf8")
+    }
+
+    /// The value of `column` in the row starting with `name`, in a plain block (headers are
+    /// two spaces apart at least, cells are single words).
+    fn cell(block: &str, name: &str, column: &str) -> Option<String> {
+        let header = block.lines().find(|l| l.contains(column))?;
+        let col = header
+            .split("  ")
+            .filter(|h| !h.trim().is_empty())
+            .position(|h| h.trim() == column)?;
+        let row = block.lines().find(|l| l.starts_with(name))?;
+        row.split_whitespace().nth(col).map(str::to_owned)
+    }
+
+    #[test]
+    fn frames_follow_the_refresh_with_rates_over_the_interval() {
+        // 100 samples/s for 2.5 s, 1000 bytes more per sample: 800 kbit/s, 100 packets/s.
+        let mut c = Console::new(
+            Vec::new(),
+            Options {
+                period: Some(Duration::from_millis(10)),
+                last_sample: Some(249),
+                ..Options::default()
+            },
+        );
+        for k in 0..250u64 {
+            c.write(&record(
+                k,
+                Duration::from_millis(10 * k),
+                link(5000 + 1000 * k),
+            ))
+            .expect("write");
+            c.end_sample().expect("end");
+        }
+        c.finish().expect("finish");
+        let out = text(&c);
+        let blocks: Vec<&str> = out.split("\n\n").filter(|b| !b.is_empty()).collect();
+        let heads: Vec<&str> = blocks
+            .iter()
+            .map(|b| b.split("  ").next().unwrap_or(""))
+            .collect();
+        assert_eq!(heads, ["sample 100", "sample 200", "sample 249"], "{out}");
+        for block in &blocks {
+            assert_eq!(
+                cell(block, "veth0", "rx bit/s").as_deref(),
+                Some("800k"),
+                "{block}"
+            );
+            assert_eq!(
+                cell(block, "veth0", "rx pkt/s").as_deref(),
+                Some("100"),
+                "{block}"
+            );
+        }
+        assert!(blocks[2].contains("interval 0.490s"), "{}", blocks[2]);
+    }
+
+    #[test]
+    fn sampling_slower_than_the_refresh_shows_every_sample() {
+        let mut c = Console::new(
+            Vec::new(),
+            Options {
+                period: Some(Duration::from_secs(1)),
+                last_sample: Some(9),
+                ..Options::default()
+            },
+        );
+        for k in 0..10u64 {
+            c.write(&record(k, Duration::from_secs(k), link(1000 * k)))
+                .expect("write");
+            c.end_sample().expect("end");
+        }
+        c.finish().expect("finish");
+        let out = text(&c);
+        let blocks: Vec<&str> = out.split("\n\n").filter(|b| !b.is_empty()).collect();
+        assert_eq!(blocks.len(), 10, "{out}");
+        // The same columns from the first frame on; rates once there are two samples.
+        for (k, block) in blocks.iter().enumerate() {
+            let rate = cell(block, "veth0", "rx bit/s");
+            let want = if k == 0 { "-" } else { "8.00k" };
+            assert_eq!(rate.as_deref(), Some(want), "{block}");
+        }
+    }
+
+    fn qdisc(handle: u32, parent: u32, kind: &str, bytes: u64, backlog: u32) -> Qdisc {
+        Qdisc {
+            ifindex: 2,
+            handle,
+            parent,
+            refcnt: 1,
+            offloaded: false,
+            ingress_block: 0,
+            egress_block: 0,
+            config: Arc::new(QdiscConfig {
+                dev: "veth0".into(),
+                dev_bytes: None,
+                kind: kind.into(),
+                options: Fields::new(),
+                options_raw: None,
+            }),
+            stats: Some(QdiscStats {
+                basic: Some(Basic {
+                    bytes,
+                    packets: bytes / 100,
+                }),
+                queue: Some(Queue {
+                    qlen: backlog / 100,
+                    backlog,
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            xstats: None,
+        }
+    }
+
+    #[test]
+    fn qdiscs_show_the_peak_backlog_of_the_interval_as_a_tree() {
+        let mut c = Console::new(
+            Vec::new(),
+            Options {
+                period: Some(Duration::from_millis(100)),
+                last_sample: Some(10),
+                view: View::Top {
+                    size: Some((200, 40)),
+                },
+                ..Options::default()
+            },
+        );
+        for k in 0..11u64 {
+            // A burst of 7000 bytes queued at sample 4 only; the idle root of another device.
+            let backlog = if k == 4 { 7000 } else { 0 };
+            let mut idle = qdisc(0, TC_H_ROOT, "noqueue", 0, 0);
+            idle.ifindex = 3;
+            let qdiscs = vec![
+                qdisc(0x10000, TC_H_ROOT, "htb", 1000 * k, backlog),
+                idle,
+                qdisc(0x100000, 0x10001, "fq_codel", 1000 * k, backlog),
+            ];
+            c.write(&record(
+                k,
+                Duration::from_millis(100 * k),
+                Stats::Tc(qdiscs),
+            ))
+            .expect("write");
+            c.end_sample().expect("end");
+        }
+        let frame = c.last_frame().expect("a frame");
+        let lines = frame::render(frame, 200, Some(40));
+        let row = |kind: &str| {
+            lines
+                .iter()
+                .find(|l| l.split_whitespace().nth(1) == Some(kind))
+                .cloned()
+                .unwrap_or_default()
+        };
+        let htb = row("htb");
+        let fq = lines
+            .iter()
+            .position(|l| l.contains("fq_codel"))
+            .expect("fq_codel");
+        let htb_at = lines.iter().position(|l| l.contains("htb")).expect("htb");
+        assert_eq!(fq, htb_at + 1, "the child follows its parent: {lines:#?}");
+        assert!(lines[fq].contains("veth0     fq_codel") || lines[fq].contains("  fq_codel"));
+        // 1000 bytes per 100 ms: 80 kbit/s; backlog now 0, at most 7000 bytes (6.84 KiB).
+        assert!(htb.contains(" 80.0k "), "{htb}");
+        assert!(htb.contains(" 0B ") && htb.contains("6.84KiB"), "{htb}");
+        assert!(
+            !lines.iter().any(|l| l.contains("noqueue")),
+            "idle rows hidden in the terminal view: {lines:#?}"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("… 1 more (idle qdiscs")));
+    }
+
+    /// A TCP socket with `acked` bytes acknowledged and `received` bytes received.
+    fn socket(port: u16, acked: u64, received: u64) -> Socket {
+        let mut raw = vec![0u8; 232];
+        raw[120..128].copy_from_slice(&acked.to_ne_bytes());
+        raw[128..136].copy_from_slice(&received.to_ne_bytes());
+        // A delivery rate far above any real one, as an idle loopback connection reports.
+        raw[160..168].copy_from_slice(&55_500_000_000u64.to_ne_bytes());
+        Socket {
+            netid: Netid::Tcp,
+            state: 1,
+            recv_q: 0,
+            send_q: 0,
+            local: (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 1)), port),
+            peer: (IpAddr::V4(Ipv4Addr::new(10, 0, 0, 2)), 5201),
+            uid: 0,
+            inode: 0,
+            cookie: u64::from(port),
+            timer: None,
+            skmem: None,
+            cong: None,
+            tcp_info: Some(TcpInfo::decode(&raw)),
+            cc_info: None,
+            extra: None,
+        }
+    }
+
+    #[test]
+    fn sockets_are_ranked_by_bytes_moved_in_the_interval() {
+        let mut c = Console::new(
+            Vec::new(),
+            Options {
+                period: Some(Duration::from_millis(500)),
+                last_sample: Some(2),
+                ..Options::default()
+            },
+        );
+        for k in 0..3u64 {
+            // 300 idle sockets with large lifetime totals, and four moving 1, 2, 3 and 4 MB
+            // per sample.
+            let mut sockets: Vec<Socket> = (0..300)
+                .map(|i| socket(20_000 + i, 1 << 40, 1 << 30))
+                .collect();
+            for (n, port) in [(1u64, 1001), (2, 1002), (3, 1003), (4, 1004)] {
+                sockets.insert(
+                    usize::from(port - 1000) * 50,
+                    socket(port, n * 1_000_000 * k, 1000 * k),
+                );
+            }
+            c.write(&record(
+                k,
+                Duration::from_millis(500 * k),
+                Stats::Ss(sockets),
+            ))
+            .expect("write");
+            c.end_sample().expect("end");
+        }
+        let out = text(&c);
+        let last = out
+            .split("\n\n")
+            .filter(|b| !b.is_empty())
+            .last()
+            .expect("block");
+        let ports: Vec<&str> = last
+            .lines()
+            .filter(|l| l.starts_with("10.0.0.1:"))
+            .filter_map(|l| l.split_whitespace().next())
+            .collect();
+        assert_eq!(
+            ports,
+            [
+                "10.0.0.1:1004",
+                "10.0.0.1:1003",
+                "10.0.0.1:1002",
+                "10.0.0.1:1001"
+            ],
+            "{last}"
+        );
+        // (4 MB + 1 kB) per sample of 0.5 s in the last frame's interval (one sample).
+        let top = last
+            .lines()
+            .find(|l| l.starts_with("10.0.0.1:1004"))
+            .expect("row");
+        let want = human((4_000_000.0 + 1000.0) * 8.0 / 0.5);
+        assert!(top.contains(&format!(" {want} ")), "{want}: {top}");
+        assert!(last.contains("4 moving data"), "{last}");
+    }
+
+    #[test]
+    fn no_line_exceeds_the_width_or_the_height() {
+        let mut c = Console::new(
+            Vec::new(),
+            Options {
+                period: Some(Duration::from_millis(500)),
+                last_sample: Some(1),
+                all_rows: true,
+                ..Options::default()
+            },
+        );
+        for k in 0..2u64 {
+            let sockets: Vec<Socket> = (0..50)
+                .map(|i| socket(i, 1000 * k * u64::from(i), 0))
+                .collect();
+            c.write(&record(k, Duration::from_millis(500 * k), link(1000 * k)))
+                .expect("write");
+            let qdiscs = vec![qdisc(0x10000, TC_H_ROOT, "htb", 1000 * k, 0)];
+            c.write(&record(
+                k,
+                Duration::from_millis(500 * k),
+                Stats::Tc(qdiscs),
+            ))
+            .expect("write");
+            c.write(&record(
+                k,
+                Duration::from_millis(500 * k),
+                Stats::Ss(sockets),
+            ))
+            .expect("write");
+            c.end_sample().expect("end");
+        }
+        let frame = c.last_frame().expect("frame").clone();
+        for width in 1..=220 {
+            for height in [1, 3, 8, 24, 40, 80] {
+                let lines = frame::render(&frame, width, Some(height));
+                assert!(lines.len() <= height, "{width}x{height}: {lines:#?}");
+                for line in &lines {
+                    assert!(line.chars().count() <= width, "{width}: {line:?}");
+                }
+            }
+            for line in frame::render(&frame, width, None) {
+                assert!(line.chars().count() <= width, "{width}: {line:?}");
+            }
+        }
+        // Tall enough, every section's table is there.
+        let lines = frame::render(&frame, 200, Some(80));
+        for title in ["ip: ", "tc: ", "ss: "] {
+            assert!(lines.iter().any(|l| l.starts_with(title)), "{lines:#?}");
+        }
+    }
+
+    #[test]
+    fn bound_sockets_show_their_interface_as_ss_does() {
+        use crate::model::ss::extra::IfName;
+        use std::net::Ipv6Addr;
+        let v0 = BoundIf {
+            ifindex: 3,
+            name: Some(IfName {
+                name: "v0".into(),
+                bytes: None,
+            }),
+        };
+        let unnamed = BoundIf {
+            ifindex: 7,
+            name: None,
+        };
+        let v4 = (IpAddr::V4(Ipv4Addr::new(10, 50, 0, 1)), 43944);
+        let v6 = (
+            IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1)),
+            43944,
+        );
+        assert_eq!(address(&v4, Some(&v0)), "10.50.0.1%v0:43944");
+        assert_eq!(address(&v6, Some(&unnamed)), "[fe80::1]%if7:43944");
+        assert_eq!(address(&v4, None), "10.50.0.1:43944");
+    }
+
+    #[test]
+    fn broken_pipe_is_closed() {
+        struct Closed;
+        impl Write for Closed {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Err(io::ErrorKind::BrokenPipe.into())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut c = Console::new(
+            Closed,
+            Options {
+                period: Some(Duration::from_secs(1)),
+                ..Options::default()
+            },
+        );
+        c.write(&record(0, Duration::ZERO, link(1))).expect("log");
+        assert!(matches!(c.end_sample(), Err(OutputError::Closed)));
+    }
+}

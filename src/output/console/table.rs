@@ -178,7 +178,7 @@ impl Table {
                 break;
             };
             let excess = total(&keep, &widths) - width;
-            widths[widest] = (widths[widest] - excess).max(MIN_LEFT);
+            widths[widest] = widths[widest].saturating_sub(excess).max(MIN_LEFT);
         }
         let headers: Vec<&str> = self.columns.iter().map(|c| c.header.as_str()).collect();
         let mut emit = |cells: &mut dyn Iterator<Item = &str>| {
