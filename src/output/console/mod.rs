@@ -1121,10 +1121,12 @@ mod tests {
             },
         );
         for k in 0..250u64 {
+            // And a burst of 1 MB (1000 packets) at sample 150, in the second frame's interval.
+            let burst = if k >= 150 { 1_000_000 } else { 0 };
             c.write(&record(
                 k,
                 Duration::from_millis(10 * k),
-                link(5000 + 1000 * k),
+                link(5000 + 1000 * k + burst),
             ))
             .expect("write");
             c.end_sample().expect("end");
@@ -1137,15 +1139,17 @@ mod tests {
             .map(|b| b.split("  ").next().unwrap_or(""))
             .collect();
         assert_eq!(heads, ["sample 100", "sample 200", "sample 249"], "{out}");
-        for block in &blocks {
+        // Each frame: (bytes, packets) moved in its interval / its length.
+        let want = [("800k", "100"), ("8.80M", "1.10k"), ("800k", "100")];
+        for (block, (bits, packets)) in blocks.iter().zip(want) {
             assert_eq!(
                 cell(block, "veth0", "rx bit/s").as_deref(),
-                Some("800k"),
+                Some(bits),
                 "{block}"
             );
             assert_eq!(
                 cell(block, "veth0", "rx pkt/s").as_deref(),
-                Some("100"),
+                Some(packets),
                 "{block}"
             );
         }
