@@ -8,7 +8,8 @@
 //! records), `have_pyarrow` (python3 with pyarrow, which reads the exported Parquet files),
 //! `have_prometheus` (`prometheus` and `promtool`: a real scraper of the metrics endpoint),
 //! `have_static_binary` (the static build the bare-root tests copy), `have_chromium` (headless
-//! Chromium, which opens the HTML reports). A test carries
+//! Chromium, which opens the HTML reports), `have_tmux` (a terminal the console's terminal view is
+//! run in). A test carries
 //! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
 //! CI must run every test, so there a missing prerequisite fails the test (`require` in
 //! `tests/common`) instead of being ignored.
@@ -34,7 +35,7 @@ fn main() {
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
          have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium, \
-         have_prometheus)"
+         have_prometheus, have_tmux)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -57,6 +58,7 @@ fn main() {
         ("have_prometheus", &["prometheus", "promtool"]),
         ("have_python3", &["python3"]),
         ("have_chromium", &["chromium"]),
+        ("have_tmux", &["tmux"]),
     ] {
         let mut present = true;
         for program in programs {

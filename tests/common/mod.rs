@@ -56,6 +56,8 @@ pub enum Need {
     StaticBinary,
     /// Chromium: opens the HTML reports headless, as an independent browser.
     Chromium,
+    /// tmux: a terminal to run the console's terminal view in, read back with capture-pane.
+    Tmux,
 }
 
 impl Need {
@@ -80,6 +82,7 @@ impl Need {
             }
             Need::Python3 => program("python3", "python3"),
             Need::Chromium => program("chromium", "chromium"),
+            Need::Tmux => program("tmux", "tmux"),
             Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
                 "python3 cannot import pyarrow (python3 -m pip install pyarrow; tests/run.sh \
                  installs it)"

@@ -76,6 +76,10 @@ pub fn render(frame: &Frame, width: usize, height: Option<usize>) -> Vec<String>
     for (section, shown) in frame.sections.iter().zip(allot) {
         out.push(clip(&section.title, width));
         let Some(table) = &section.table else {
+            if section.left_out > 0 {
+                let line = format!("… {} more ({})", section.left_out, section.more_what);
+                out.push(clip(&line, width));
+            }
             continue;
         };
         table.render(width, shown, &mut out);

@@ -38,6 +38,9 @@ use crate::model::{Describe, Record, Stats};
 /// Sockets listed in a plain frame; the terminal view lists as many as fit.
 pub const SS_TOP: usize = 20;
 
+/// Said at the end of the terminal view's first line, when it fits.
+const QUIT_HINT: &str = "  (q quits)";
+
 /// Sockets ranked per frame at most (the terminal view shows those that fit).
 const SS_RANKED: usize = 200;
 
@@ -842,7 +845,12 @@ impl<W: Write> Console<W> {
             }
             View::Top { size } => {
                 let (width, height) = size.unwrap_or_else(terminal::size);
-                let lines = frame::render(frame, width, Some(height));
+                let mut lines = frame::render(frame, width, Some(height));
+                if let Some(header) = lines.first_mut()
+                    && header.chars().count() + QUIT_HINT.len() <= width
+                {
+                    header.push_str(QUIT_HINT);
+                }
                 terminal::draw(&mut self.out, &lines, &mut self.drawn)?;
                 self.out.flush()
             }
