@@ -10,7 +10,6 @@ use std::fs::File;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
-use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -211,9 +210,10 @@ impl Tmux {
         run(Command::new("tmux").args(["-L", &self.socket]).args(args))
     }
 
-    /// The pane's visible lines.
+    /// The pane's visible lines, a line the terminal wrapped joined with its continuation
+    /// (`-J`): so a line wider than the pane shows as such, although tmux wraps it.
     fn capture(&self) -> Vec<String> {
-        let out = self.cmd(&["capture-pane", "-p", "-t", "console"]);
+        let out = self.cmd(&["capture-pane", "-p", "-J", "-t", "console"]);
         assert!(out.status.success(), "capture-pane failed");
         String::from_utf8_lossy(&out.stdout)
             .lines()
@@ -357,5 +357,4 @@ fn terminal_view_in_tmux_fits_updates_resizes_and_quits_on_q() {
     assert!(records.len() > 3, "{} records", records.len());
     let last = records.last().expect("records");
     assert_eq!(last["type"], "run_summary", "{last}");
-    let _ = Path::new(&json);
 }
