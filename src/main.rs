@@ -199,12 +199,6 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         }
         outputs.push(Box::new(json));
     }
-    if config.console {
-        outputs.push(Box::new(
-            Console::stdout(console_options(config), Arc::clone(&stop))
-                .context("cannot take over the terminal for the console")?,
-        ));
-    }
     if let Some(listener) = listener {
         let labels: Vec<(&str, &str)> = config
             .netns
@@ -220,6 +214,13 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         )
         .context("cannot start the metrics endpoint")?;
         outputs.push(Box::new(metrics::Metrics::new(store)));
+    }
+    // Last, so that nothing fails between taking the terminal over and the run.
+    if config.console {
+        outputs.push(Box::new(
+            Console::stdout(console_options(config), Arc::clone(&stop))
+                .context("cannot take over the terminal for the console")?,
+        ));
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
