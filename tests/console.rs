@@ -33,10 +33,11 @@ fn mask_times(text: &str) -> String {
         .join("\n")
 }
 
-/// What a terminal of `width` × `height` shows after `bytes`: the escape sequences the
-/// terminal view uses (cursor position, clear to end of line, clear below, alternate screen
-/// and cursor visibility), text written where the cursor is. Panics on a line wider than the
-/// screen or a row below it: the view must never wrap or scroll.
+/// What a terminal of `width` × `height` shows on its alternate screen after `bytes`, until
+/// the view leaves it: the escape sequences the terminal view uses (cursor position, clear to
+/// end of line, clear below, alternate screen and cursor visibility), text written where the
+/// cursor is. Panics on a line wider than the screen or a row below it: the view must never
+/// wrap or scroll.
 fn screen(bytes: &str, width: usize, height: usize) -> Vec<String> {
     let mut rows = vec![String::new(); height];
     let mut row = 0usize;
@@ -67,6 +68,8 @@ fn screen(bytes: &str, width: usize, height: usize) -> Vec<String> {
                 }
                 'K' => {}
                 'J' => rows.iter_mut().skip(row + 1).for_each(String::clear),
+                // Leaving the alternate screen: the view is over.
+                'l' if params == "?1049" => break,
                 'h' | 'l' => {}
                 other => panic!("unexpected escape sequence ending in {other:?}"),
             }
@@ -131,7 +134,21 @@ fn every_view(pcap: &Path, extra: &[&str]) -> String {
     for columns in [80, 200] {
         let top = console_of(pcap, &[extra, &["--console", "top"]].concat(), columns);
         text.push_str(&format!("== terminal, {columns} x 40 ==\n"));
-        text.push_str(&mask_times(&screen(&top, columns, 40).join("\n")));
+        let shown = screen(&top, columns, 40);
+        // After the view, on the normal screen: its last frame, as it was shown (without the
+        // hint that q quits).
+        let after = top.rsplit_once("\x1b[?1049l").map_or("", |(_, a)| a);
+        let mut last = shown.clone();
+        if let Some(first) = last.first_mut() {
+            *first = first.trim_end_matches("  (q quits)").to_owned();
+        }
+        assert_eq!(
+            after.lines().collect::<Vec<_>>(),
+            last,
+            "{}",
+            pcap.display()
+        );
+        text.push_str(&mask_times(&shown.join("\n")));
         text.push_str("\n\n");
     }
     text

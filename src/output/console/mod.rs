@@ -1053,9 +1053,21 @@ impl<W: Write + Send> Output for Console<W> {
         } else {
             Ok(())
         };
-        let flushed = self.out.flush().map_err(stdout_error);
+        let mut flushed = self.out.flush().map_err(stdout_error);
         if let Some(terminal) = self.terminal.take() {
             terminal.restore();
+            // The last frame stays on the terminal once its alternate screen is gone.
+            if let (Some(frame), View::Top { size }) = (&self.last_frame, self.options.view) {
+                let (width, height) = size.unwrap_or_else(terminal::size);
+                let mut text = frame::render(frame, width, Some(height)).join("\n");
+                text.push('\n');
+                flushed = flushed.and(
+                    self.out
+                        .write_all(text.as_bytes())
+                        .and_then(|()| self.out.flush())
+                        .map_err(stdout_error),
+                );
+            }
         }
         result.and(flushed)
     }
