@@ -350,6 +350,11 @@ fn usage_errors_exit_2_with_one_line() {
         &["--tc", "--rate", "xx=5"],
         &["--ss-filter", "dport = :1"],
         &["--ss", "--ss-filter", "dport = :x"],
+        &["--refresh", "0"],
+        &["--refresh", "-1"],
+        &["--refresh", "soon"],
+        &["--refresh", "inf"],
+        &["--console", "fancy"],
     ] {
         expect_one_line(args, 2, "netstatspy: error: ");
     }
