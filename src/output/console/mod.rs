@@ -200,7 +200,7 @@ pub struct Console<W = io::Stdout> {
     /// Set by the terminal when its size changed: the last frame is drawn again.
     resized: Arc<AtomicBool>,
     /// Lines the top view drew last time (cleared when fewer follow).
-    drawn: Vec<u8>,
+    drawn: usize,
 }
 
 impl Console {
@@ -243,7 +243,7 @@ impl<W: Write> Console<W> {
             last_frame: None,
             terminal: None,
             resized: Arc::new(AtomicBool::new(false)),
-            drawn: Vec::new(),
+            drawn: 0,
         }
     }
 

@@ -106,9 +106,9 @@ fn keys(stop: &AtomicBool, resized: &AtomicBool) {
 }
 
 /// Draw `lines` from the top of the screen, each line cleared to its end and the lines below
-/// the last cleared, without scrolling: the screen is updated in place. `drawn` remembers how
-/// many lines the previous frame had.
-pub fn draw(out: &mut impl Write, lines: &[String], drawn: &mut Vec<u8>) -> io::Result<()> {
+/// the last cleared, without scrolling: the screen is updated in place. `drawn` holds how many
+/// lines the previous frame had.
+pub fn draw(out: &mut impl Write, lines: &[String], drawn: &mut usize) -> io::Result<()> {
     for (row, line) in lines.iter().enumerate() {
         let row = u16::try_from(row).unwrap_or(u16::MAX);
         queue!(
@@ -118,7 +118,7 @@ pub fn draw(out: &mut impl Write, lines: &[String], drawn: &mut Vec<u8>) -> io::
             terminal::Clear(terminal::ClearType::UntilNewLine)
         )?;
     }
-    if lines.len() < drawn.len() {
+    if lines.len() < *drawn {
         let row = u16::try_from(lines.len()).unwrap_or(u16::MAX);
         queue!(
             out,
@@ -126,7 +126,6 @@ pub fn draw(out: &mut impl Write, lines: &[String], drawn: &mut Vec<u8>) -> io::
             terminal::Clear(terminal::ClearType::FromCursorDown)
         )?;
     }
-    drawn.clear();
-    drawn.resize(lines.len(), 0);
+    *drawn = lines.len();
     Ok(())
 }
