@@ -2,8 +2,10 @@
 # What the console costs on the loaded-host scenario of ../shared/bench: ip, tc and ss at
 # FREQUENCY samples/s for DURATION seconds, three ways in the same run — no console (-c), the
 # plain view into a file, the terminal view on a pseudo-terminal (script(1)) — ROUNDS times in
-# turn. Prints per way the process's CPU (sampling and every output; from the -v summary), its
-# ratio to the run without console, and what the console adds in % of one core.
+# turn. Prints per way the process's CPU (sampling and every output; from the -v summary), the
+# CPU of the console's own thread (from /proc/PID/task, read until the process ends), their
+# ratio, and the console's CPU in % of one core. (The whole process's CPU varies between runs
+# with how many ss dumps fit in the time, more than the console costs: compare the thread.)
 # Run as root.
 # usage: bench/console.sh [BINARY]   (default: this tree's release build)
 #        env: FREQUENCY (1000) DURATION (10) PAIRS CONNS UDP (100 5000 200) ROUNDS (1)
@@ -28,26 +30,53 @@ trap 'bash "$shared/scenario.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' E
 bash "$shared/scenario.sh" "$pairs" "$conns" "$udp" >/dev/null
 bin=$(realpath "$bin")
 echo "$bin --tc --ss -v -f $freq -t $secs ${extra[*]}, $((pairs * 2 + 1)) links, $conns connections"
-printf '%-10s %8s %8s %10s %12s %12s\n' way "CPU s" "wall s" "÷ none" "console %" "ss records"
+tick=$(getconf CLK_TCK)
+# The console thread's CPU seconds (user + system) of process $1, read from /proc until the
+# process ends; the last reading is printed.
+console_cpu() {
+  local pid=$1 last=0 t
+  while kill -0 "$pid" 2>/dev/null; do
+    for t in /proc/"$pid"/task/*; do
+      if [ "$(cat "$t/comm" 2>/dev/null)" = netstatspy-cons ]; then
+        last=$(awk -v hz="$tick" '{ sub(/^.*\) /, ""); print ($12 + $13) / hz }' "$t/stat" 2>/dev/null || echo "$last")
+      fi
+    done
+    sleep 0.2
+  done
+  echo "$last"
+}
+# The netstatspy process below $1 (script(1) runs it through a shell).
+descendant() {
+  local pid=$1 child
+  for _ in 1 2 3 4; do
+    [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = netstatspy ] && { echo "$pid"; return; }
+    child=$(cat /proc/"$pid"/task/*/children 2>/dev/null | awk '{ print $1; exit }')
+    [ -n "$child" ] || return 1
+    pid=$child
+  done
+  return 1
+}
+printf '%-6s %8s %8s %12s %14s %14s %11s\n' way "CPU s" "wall s" "console s" "console÷CPU" "console %core" "ss records"
 for round in $(seq "$rounds"); do
-  none_cpu=
   for way in none plain top; do
     cmd=("$bin" --netns "$NS" --tc --ss -v -f "$freq" -t "$secs" "${extra[@]}")
     case $way in
-      none) "${cmd[@]}" -c 2> "$work/log" || { cat "$work/log" >&2; exit 1; } ;;
-      plain) "${cmd[@]}" --console plain > "$work/console.txt" 2> "$work/log" \
-               || { cat "$work/log" >&2; exit 1; } ;;
+      none) "${cmd[@]}" -c 2> "$work/log" & ;;
+      plain) "${cmd[@]}" --console plain > "$work/console.txt" 2> "$work/log" & ;;
       top) script -qfec "$(printf '%q ' "${cmd[@]}") --console top 2> $work/log" /dev/null \
-             > "$work/pty.txt" || { cat "$work/log" >&2; exit 1; } ;;
+             > "$work/pty.txt" & ;;
     esac
+    runner=$!
+    sleep 0.5
+    pid=$(descendant "$runner") || pid=$runner
+    ccpu=$(console_cpu "$pid")
+    wait "$runner" || { cat "$work/log" >&2; exit 1; }
     line=$(grep -E '^netstatspy: [0-9]+ samples in' "$work/log" | tail -1)
     wall=$(sed -E 's/^netstatspy: [0-9]+ samples in ([0-9.]+) s.*/\1/' <<<"$line")
     cpu=$(sed -E 's/.*CPU ([0-9.]+) s.*/\1/' <<<"$line")
     ss=$(grep -E '^netstatspy: reader ss:' "$work/log" | sed -E 's/.*: ([0-9]+) records.*/\1/')
-    none_cpu=${none_cpu:-$cpu}
-    printf '%-10s %8s %8s %10s %12s %12s\n' "$way" "$cpu" "$wall" \
-      "$(awk -v a="$cpu" -v b="$none_cpu" 'BEGIN { printf "%.3f", a / b }')" \
-      "$(awk -v a="$cpu" -v b="$none_cpu" -v w="$wall" 'BEGIN { printf "%.2f", (a - b) * 100 / w }')" \
-      "$ss"
+    printf '%-6s %8s %8s %12s %14s %14s %11s\n' "$way" "$cpu" "$wall" "$ccpu" \
+      "$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { printf "%.4f", a / b }')" \
+      "$(awk -v a="$ccpu" -v w="$wall" 'BEGIN { printf "%.2f", a * 100 / w }')" "$ss"
   done
 done
