@@ -16,7 +16,7 @@ use std::io::{self, IsTerminal, Write};
 use std::net::IpAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 mod fields;
 pub mod frame;
@@ -37,6 +37,9 @@ use crate::model::{Describe, Record, Stats};
 
 /// Sockets listed in a plain frame; the terminal view lists as many as fit.
 pub const SS_TOP: usize = 20;
+
+/// How long the console lets samples gather between wake-ups at high rates.
+const PACE: Duration = Duration::from_millis(20);
 
 /// Said at the end of the terminal view's first line, when it fits.
 const QUIT_HINT: &str = "  (q quits)";
@@ -201,6 +204,8 @@ pub struct Console<W = io::Stdout> {
     resized: Arc<AtomicBool>,
     /// Lines the top view drew last time (cleared when fewer follow).
     drawn: usize,
+    /// When the first sample was taken in, and its elapsed time (see [`Console::pace`]).
+    anchor: Option<(Instant, Duration)>,
 }
 
 impl Console {
@@ -244,6 +249,7 @@ impl<W: Write> Console<W> {
             terminal: None,
             resized: Arc::new(AtomicBool::new(false)),
             drawn: 0,
+            anchor: None,
         }
     }
 
@@ -865,6 +871,27 @@ impl<W: Write> Console<W> {
         result.map_err(stdout_error)
     }
 
+    /// At high sampling rates, let samples gather in the console's queue between wake-ups:
+    /// once the console has caught up with the sampler, it sleeps [`PACE`] and then takes the
+    /// samples queued meanwhile in one go, instead of being woken for each one. Its queue holds
+    /// far more than that, so sampling is never delayed; frames are at most [`PACE`] late.
+    fn pace(&mut self) {
+        let (Some(period), Some((_, _, elapsed))) = (self.options.period, self.sample) else {
+            return;
+        };
+        if period * 4 > PACE {
+            return;
+        }
+        let now = Instant::now();
+        let (t0, e0) = *self.anchor.get_or_insert((now, elapsed));
+        let behind = now
+            .duration_since(t0)
+            .saturating_sub(elapsed.saturating_sub(e0));
+        if behind < PACE {
+            std::thread::sleep(PACE);
+        }
+    }
+
     /// The terminal's size changed: draw the last frame again at the new size.
     fn redraw_if_resized(&mut self) -> Result<(), OutputError> {
         if self.resized.swap(false, Ordering::Relaxed)
@@ -1029,6 +1056,7 @@ impl<W: Write + Send> Output for Console<W> {
     }
 
     fn end_sample(&mut self) -> Result<(), OutputError> {
+        self.pace();
         self.redraw_if_resized()?;
         if !self.ends_frame || !self.pending {
             return Ok(());
