@@ -9,12 +9,13 @@
 # Run as root.
 # usage: bench/console.sh [BINARY]   (default: this tree's release build)
 #        env: FREQUENCY (1000) DURATION (10) PAIRS CONNS UDP (100 5000 200) ROUNDS (1)
-#             FLAGS (more options for every run, e.g. --realtime)
+#             READERS ("--tc --ss") FLAGS (more options for every run, e.g. --realtime)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${SHARED_BENCH:-$here/../../shared/bench}
 freq=${FREQUENCY:-1000}; secs=${DURATION:-10}; rounds=${ROUNDS:-1}
 read -ra extra <<<"${FLAGS:-}"
+read -ra readers <<<"${READERS:---tc --ss}"
 pairs=${PAIRS:-100}; conns=${CONNS:-5000}; udp=${UDP:-200}
 export NS=${NS:-nsp-console}
 bin=${1:-}
@@ -29,7 +30,7 @@ work=$(mktemp -d)
 trap 'bash "$shared/scenario.sh" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 bash "$shared/scenario.sh" "$pairs" "$conns" "$udp" >/dev/null
 bin=$(realpath "$bin")
-echo "$bin --tc --ss -v -f $freq -t $secs ${extra[*]}, $((pairs * 2 + 1)) links, $conns connections"
+echo "$bin ${readers[*]} -v -f $freq -t $secs ${extra[*]}, $((pairs * 2 + 1)) links, $conns connections"
 tick=$(getconf CLK_TCK)
 # The console thread's CPU seconds (user + system) of process $1, read from /proc until the
 # process ends; the last reading is printed.
@@ -59,7 +60,7 @@ descendant() {
 printf '%-6s %8s %8s %12s %14s %14s %11s\n' way "CPU s" "wall s" "console s" "console÷CPU" "console %core" "ss records"
 for round in $(seq "$rounds"); do
   for way in none plain top; do
-    cmd=("$bin" --netns "$NS" --tc --ss -v -f "$freq" -t "$secs" "${extra[@]}")
+    cmd=("$bin" --netns "$NS" "${readers[@]}" -v -f "$freq" -t "$secs" "${extra[@]}")
     case $way in
       none) "${cmd[@]}" -c 2> "$work/log" & ;;
       plain) "${cmd[@]}" --console plain > "$work/console.txt" 2> "$work/log" & ;;
@@ -74,7 +75,7 @@ for round in $(seq "$rounds"); do
     line=$(grep -E '^netstatspy: [0-9]+ samples in' "$work/log" | tail -1)
     wall=$(sed -E 's/^netstatspy: [0-9]+ samples in ([0-9.]+) s.*/\1/' <<<"$line")
     cpu=$(sed -E 's/.*CPU ([0-9.]+) s.*/\1/' <<<"$line")
-    ss=$(grep -E '^netstatspy: reader ss:' "$work/log" | sed -E 's/.*: ([0-9]+) records.*/\1/')
+    ss=$(grep -E '^netstatspy: reader ss:' "$work/log" | sed -E 's/.*: ([0-9]+) records.*/\1/' || true)
     printf '%-6s %8s %8s %12s %14s %14s %11s\n' "$way" "$cpu" "$wall" "$ccpu" \
       "$(awk -v a="$ccpu" -v b="$cpu" 'BEGIN { printf "%.4f", a / b }')" \
       "$(awk -v a="$ccpu" -v w="$wall" 'BEGIN { printf "%.2f", a * 100 / w }')" "$ss"
