@@ -9,7 +9,8 @@
 //! `have_prometheus` (`prometheus` and `promtool`: a real scraper of the metrics endpoint),
 //! `have_static_binary` (the static build the bare-root tests copy), `have_chromium` (headless
 //! Chromium, which opens the HTML reports), `have_man` (man-db's `man`, which renders the man
-//! page and reports what it cannot format). A test carries
+//! page and reports what it cannot format), `have_tmux` (a terminal the console's terminal
+//! view is run in). A test carries
 //! `#[cfg_attr(not(have_X), ignore = "needs X …")]`. With `CI` set every cfg is set:
 //! CI must run every test, so there a missing prerequisite fails the test (`require` in
 //! `tests/common`) instead of being ignored.
@@ -35,7 +36,7 @@ fn main() {
     println!(
         "cargo::rustc-check-cfg=cfg(have_root, have_iproute2, have_strace, have_tshark, \
          have_zstd, have_python3, have_pyarrow, have_static_binary, have_chromium, \
-         have_prometheus, have_man)"
+         have_prometheus, have_man, have_tmux)"
     );
     let mut watch = Watch::new();
     let set = |cfg: &str, present: bool| {
@@ -59,6 +60,7 @@ fn main() {
         ("have_python3", &["python3"]),
         ("have_chromium", &["chromium"]),
         ("have_man", &["man"]),
+        ("have_tmux", &["tmux"]),
     ] {
         let mut present = true;
         for program in programs {

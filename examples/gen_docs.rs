@@ -55,7 +55,7 @@ fn main() -> ExitCode {
 }
 
 /// The examples of the man page, as the README's usage examples give them.
-const EXAMPLES: [(&str, &str); 12] = [
+const EXAMPLES: [(&str, &str); 14] = [
     (
         "netstatspy",
         "all interfaces, once a second for 10 s, on the console",
@@ -67,6 +67,14 @@ const EXAMPLES: [(&str, &str); 12] = [
     (
         "netstatspy -f 10 -t none -j",
         "until Ctrl-C, console and JSON",
+    ),
+    (
+        "netstatspy --tc --ss -f 100 -t none",
+        "on a terminal, a view redrawn in place once a second with the busiest sockets; q quits",
+    ),
+    (
+        "netstatspy -f 1000 --refresh 0.5 --console plain",
+        "a block of rates twice a second, appended, even on a terminal",
     ),
     (
         "netstatspy --tc -f 1000 -j -c --realtime",

@@ -157,6 +157,51 @@ pub struct Cli {
     /// keeps its series while it lives; the sockets left out are counted)
     #[arg(long, value_name = "MAX", value_parser = clap::value_parser!(u32).range(1..))]
     pub metrics_sockets: Option<u32>,
+
+    /// Console: show a frame every SECONDS (decimal; default 1, or every sample when sampling
+    /// is slower), with rates over the samples of that interval and the peaks within it.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub refresh: Option<f64>,
+
+    /// Console view: "top" redraws one screen in place, fitted to the terminal (q quits);
+    /// "plain" appends a block per frame; "auto" (default) is top when standard output is a
+    /// terminal, plain otherwise.
+    #[arg(long, value_name = "VIEW", default_value = "auto")]
+    pub console: ConsoleView,
+
+    /// Console: also list idle interfaces and qdiscs (hidden in the top view) and sockets that
+    /// moved no data in the interval (hidden in both views).
+    #[arg(long)]
+    pub all_rows: bool,
+}
+
+/// `--console`: how the console shows its frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ConsoleView {
+    /// Top on a terminal, plain otherwise.
+    Auto,
+    /// A block per frame, appended.
+    Plain,
+    /// One screen, redrawn in place.
+    Top,
+}
+
+/// Longest display interval accepted, in seconds (a day).
+const MAX_REFRESH: f64 = 86_400.0;
+
+/// A duration in seconds, a positive decimal number (`0.5`, `2`); the one place durations of
+/// display options are read, so that unit suffixes, when added, apply to all of them.
+pub fn parse_seconds(s: &str) -> Result<f64, String> {
+    let v: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !v.is_finite() || v <= 0.0 || v > MAX_REFRESH {
+        return Err(format!(
+            "must be a positive number of seconds up to {MAX_REFRESH}, not {s}"
+        ));
+    }
+    Ok(v)
 }
 
 /// How long a run lasts.
@@ -356,6 +401,12 @@ pub struct Config {
     pub listen: Option<SocketAddr>,
     /// `--metrics-sockets`: the most sockets served at `--listen`.
     pub metrics_sockets: Option<u32>,
+    /// `--refresh`: seconds between console frames (`None`: 1 s, or every sample when slower).
+    pub refresh: Option<f64>,
+    /// `--console`: the console's view.
+    pub console_view: ConsoleView,
+    /// `--all-rows`: idle rows on the console too.
+    pub all_rows: bool,
     /// Warnings to show before the run (the run still happens).
     pub warnings: Vec<String>,
 }
@@ -650,6 +701,9 @@ impl Config {
             changes_only: cli.changes_only,
             listen: cli.listen,
             metrics_sockets: cli.metrics_sockets,
+            refresh: cli.refresh,
+            console_view: cli.console,
+            all_rows: cli.all_rows,
             warnings,
         })
     }

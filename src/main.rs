@@ -11,9 +11,10 @@ use netstatspy::cli::{self, Config, Parsed};
 use netstatspy::export::{Event as ExportEvent, ExportConfig};
 use netstatspy::model::run::RunInfo;
 use netstatspy::model::{Record, Stats};
+use netstatspy::output::console::{self, Console};
 use netstatspy::output::json::encoder::JsonEncoder;
 use netstatspy::output::pipeline::{Bounds, Pipeline};
-use netstatspy::output::{Output, console::Console, json::JsonLines, metrics};
+use netstatspy::output::{Output, json::JsonLines, metrics};
 use netstatspy::readers::queue_limits::QueueLimitsReader;
 use netstatspy::readers::small_queue::SmallQueueReader;
 use netstatspy::readers::ss::closed::ClosedReader;
@@ -200,9 +201,6 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         }
         outputs.push(Box::new(json));
     }
-    if config.console {
-        outputs.push(Box::new(Console::stdout(config.verbose)));
-    }
     if let Some(listener) = listener {
         let labels: Vec<(&str, &str)> = config
             .netns
@@ -222,6 +220,13 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
         )
         .context("cannot start the metrics endpoint")?;
         outputs.push(Box::new(metrics::Metrics::new(store)));
+    }
+    // Last, so that nothing fails between taking the terminal over and the run.
+    if config.console {
+        outputs.push(Box::new(
+            Console::stdout(console_options(config), Arc::clone(&stop))
+                .context("cannot take over the terminal for the console")?,
+        ));
     }
     let pipeline =
         Pipeline::start(outputs, Bounds::default()).context("cannot start the output thread")?;
@@ -260,6 +265,46 @@ fn run(config: &Config) -> anyhow::Result<Summary> {
             .context("recording incomplete")?;
     }
     Ok(summary?)
+}
+
+/// The console's settings from the command line.
+fn console_options(config: &Config) -> console::Options {
+    use netstatspy::cli::ConsoleView;
+    use std::io::IsTerminal;
+    let period = config
+        .replay
+        .is_none()
+        .then(|| std::time::Duration::from_secs_f64(1.0 / config.frequency));
+    let top = match config.console_view {
+        ConsoleView::Top => true,
+        ConsoleView::Plain => false,
+        ConsoleView::Auto => std::io::stdout().is_terminal(),
+    };
+    // Plain blocks fit COLUMNS when it is set, as a terminal's width would be.
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0);
+    console::Options {
+        verbose: config.verbose,
+        bold: false,
+        refresh: std::time::Duration::from_secs_f64(config.refresh.unwrap_or(1.0)),
+        period,
+        last_sample: if config.replay.is_none() && config.rates.is_empty() {
+            config.samples.and_then(|n| n.checked_sub(1))
+        } else {
+            None
+        },
+        all_rows: config.all_rows,
+        view: if top {
+            // Not a terminal (`--console top` into a file): the size COLUMNS and LINES give.
+            console::View::Top {
+                size: (!std::io::stdout().is_terminal()).then(console::terminal::size_from_env),
+            }
+        } else {
+            console::View::Plain { width }
+        },
+    }
 }
 
 /// The run's identifier and header: what was run, where, and the host's queue settings (read

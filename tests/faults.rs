@@ -471,7 +471,19 @@ fn a_paused_console_does_not_hold_up_the_json_file() {
     let file = scratch("paused").join("stats.jsonl");
     let began = std::time::Instant::now();
     let mut child = Command::new(bin())
-        .args(["-j", "-v", "-f", "100", "-t", "3", "--file-name"])
+        // A frame per sample (--refresh 0.01 at -f 100), so the console writes enough to fill
+        // a pipe.
+        .args([
+            "-j",
+            "-v",
+            "-f",
+            "100",
+            "-t",
+            "3",
+            "--refresh",
+            "0.01",
+            "--file-name",
+        ])
         .arg(&file)
         // Read by nobody until the end: the pipe fills after a few hundred blocks.
         .stdout(Stdio::piped())

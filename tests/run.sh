@@ -6,8 +6,9 @@
 # machine lacks as ignored. This script provides what it can: as root on Debian it installs
 # iproute2 (ip, tc and ss: the live tests' oracle), strace (proves that no other program is
 # executed), tshark (reads the captures), zstd (reads compressed output), python3 (runs the
-# reference reader of changes-only records), chromium (opens the HTML reports headless) and
-# prometheus (scrapes the metrics endpoint) and man-db (renders the man page) when
+# reference reader of changes-only records), chromium (opens the HTML reports headless),
+# tmux (the terminal the console's terminal view runs in), prometheus (scrapes the metrics
+# endpoint) and man-db (renders the man page) when
 # they are missing, and pyarrow (python3 -m pip;
 # reads the exported Parquet files) where python3 has it not, and it builds the static
 # binary the bare-root tests copy, unless NETSTATSPY_STATIC already names one. Root itself it
@@ -30,7 +31,7 @@ on_path() {
 
 # A package counts as missing when one of its programs is.
 missing=()
-for entry in iproute2:ip,tc,ss strace:strace tshark:tshark zstd:zstd python3:python3 chromium:chromium prometheus:prometheus,promtool man-db:man; do
+for entry in iproute2:ip,tc,ss strace:strace tshark:tshark zstd:zstd python3:python3 chromium:chromium prometheus:prometheus,promtool man-db:man tmux:tmux; do
   IFS=, read -ra programs <<<"${entry#*:}"
   for program in "${programs[@]}"; do
     if ! on_path "$program"; then

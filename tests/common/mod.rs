@@ -60,6 +60,8 @@ pub enum Need {
     Chromium,
     /// man-db's `man`: renders the man page and reports what it cannot format.
     Man,
+    /// tmux: a terminal to run the console's terminal view in, read back with capture-pane.
+    Tmux,
 }
 
 impl Need {
@@ -85,6 +87,7 @@ impl Need {
             }
             Need::Python3 => program("python3", "python3"),
             Need::Chromium => program("chromium", "chromium"),
+            Need::Tmux => program("tmux", "tmux"),
             Need::Pyarrow => prerequisites::pyarrow().err().map(|_| {
                 "python3 cannot import pyarrow (python3 -m pip install pyarrow; tests/run.sh \
                  installs it)"

@@ -404,6 +404,18 @@ impl TcpInfo {
     pub fn retrans(&self) -> u32 {
         self.u32_at(36)
     }
+    /// Segments sent and not yet acknowledged.
+    pub fn unacked(&self) -> u32 {
+        self.u32_at(24)
+    }
+    /// Bytes acknowledged over the connection's life (`None` before Linux 4.1).
+    pub fn bytes_acked(&self) -> Option<u64> {
+        (self.len >= 128).then(|| self.read(120, Width::U64))
+    }
+    /// Bytes received over the connection's life (`None` before Linux 4.1).
+    pub fn bytes_received(&self) -> Option<u64> {
+        (self.len >= 136).then(|| self.read(128, Width::U64))
+    }
     /// Kernel-estimated delivery rate, bytes/s (0 when the kernel did not send it).
     pub fn delivery_rate(&self) -> u64 {
         if self.len >= 168 {
