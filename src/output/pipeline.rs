@@ -10,6 +10,10 @@
 //! reaches the file at least once a second), and finishes it when the pipeline is finished. An
 //! output that fails stops being written to and its error is kept; the sampler sees
 //! [`Pipeline::state`] and ends the run.
+//!
+//! A sample is freed on a thread of its own: the sampler and every output hand their share of
+//! it to that thread when done with it, so neither the sampling thread nor an output pays for
+//! freeing a dump of tens of thousands of sockets, whoever happens to let go of it last.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU8, AtomicU64, AtomicUsize, Ordering};
@@ -110,10 +114,23 @@ struct Lane {
     delivery: Delivery,
 }
 
+/// Samples waiting to be freed at most; beyond, whoever lets go of one frees it.
+const RECLAIM_QUEUE: usize = 1024;
+
+/// Where samples go to be freed.
+type Reclaim = SyncSender<Arc<[Record]>>;
+
+/// Hand a share of a sample to the thread that frees samples (or free it here when that
+/// thread is behind or gone).
+fn reclaim(to: &Reclaim, records: Arc<[Record]>) {
+    let _ = to.try_send(records);
+}
+
 /// The output threads and the queues to them.
 pub struct Pipeline {
     lanes: Vec<Lane>,
     bounds: Bounds,
+    reclaim: Reclaim,
 }
 
 /// Marks the lane failed if its thread ends by a panic, so the sampler stops instead of feeding
@@ -131,6 +148,16 @@ impl Drop for PanicGuard<'_> {
 impl Pipeline {
     /// Start a thread for each of `outputs`.
     pub fn start(outputs: Vec<Box<dyn Output>>, bounds: Bounds) -> std::io::Result<Pipeline> {
+        let (reclaim, freed) = mpsc::sync_channel::<Arc<[Record]>>(RECLAIM_QUEUE);
+        std::thread::Builder::new()
+            .name("netstatspy-free".into())
+            .spawn(move || {
+                crate::sys::block_stop_signals();
+                // Each sample is dropped here; it ends when every sender is gone.
+                for records in freed {
+                    drop(records);
+                }
+            })?;
         let mut lanes = Vec::with_capacity(outputs.len());
         for output in outputs {
             let shared = Arc::new(Shared {
@@ -142,6 +169,7 @@ impl Pipeline {
             let (tx, rx) = mpsc::sync_channel::<Batch>(bounds.samples.max(1));
             let name = output.name();
             let thread_shared = Arc::clone(&shared);
+            let thread_reclaim = reclaim.clone();
             let thread = std::thread::Builder::new()
                 .name(format!("netstatspy-{name}"))
                 .spawn(move || {
@@ -149,7 +177,7 @@ impl Pipeline {
                     // SIGINT and SIGTERM are for the sampling thread: its sleep is what they
                     // must interrupt.
                     crate::sys::block_stop_signals();
-                    write_loop(output, &rx, &thread_shared)
+                    write_loop(output, &rx, &thread_shared, &thread_reclaim)
                 })?;
             lanes.push(Lane {
                 name,
@@ -162,7 +190,11 @@ impl Pipeline {
                 },
             });
         }
-        Ok(Pipeline { lanes, bounds })
+        Ok(Pipeline {
+            lanes,
+            bounds,
+            reclaim,
+        })
     }
 
     /// Hand one sample's records to every output, without waiting.
@@ -228,6 +260,7 @@ impl Pipeline {
                 }
             }
         }
+        reclaim(&self.reclaim, records);
         outcome
     }
 
@@ -311,6 +344,7 @@ fn write_loop(
     mut output: Box<dyn Output>,
     rx: &mpsc::Receiver<Batch>,
     shared: &Shared,
+    freed: &Reclaim,
 ) -> Option<OutputError> {
     let fail = |e: OutputError| match e {
         OutputError::Closed => {
@@ -348,6 +382,7 @@ fn write_loop(
                     .queued_bytes
                     .fetch_sub(batch.bytes, Ordering::Relaxed);
                 shared.queued_samples.fetch_sub(1, Ordering::Relaxed);
+                reclaim(freed, batch.records);
             }
             Err(RecvTimeoutError::Timeout) => {
                 if alive && let Err(e) = output.tick() {
@@ -578,6 +613,37 @@ mod tests {
         // The stuck one wrote none: every sample is counted as dropped, queued or not.
         assert_eq!(delivery[0].samples_written, 0);
         assert_eq!(delivery[0].samples_dropped, 50);
+    }
+
+    #[test]
+    fn every_sample_is_let_go_of_when_the_pipeline_is_finished() {
+        struct Keep;
+        impl Output for Keep {
+            fn name(&self) -> &'static str {
+                "keep"
+            }
+            fn write(&mut self, _: &Record) -> Result<(), OutputError> {
+                Ok(())
+            }
+            fn finish(&mut self) -> Result<(), OutputError> {
+                Ok(())
+            }
+        }
+        let run: Arc<str> = "r".into();
+        let mut p = Pipeline::start(vec![Box::new(Keep), Box::new(Keep)], Bounds::default())
+            .expect("start");
+        for n in 0..100 {
+            let mut records = sample(n);
+            records[0].run = Arc::clone(&run);
+            assert_eq!(p.submit(records), Submitted::Queued);
+        }
+        let _ = p.finish();
+        // The thread that frees samples ends once every share was handed to it.
+        let began = Instant::now();
+        while Arc::strong_count(&run) > 1 && began.elapsed() < Duration::from_secs(5) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert_eq!(Arc::strong_count(&run), 1, "a sample was kept");
     }
 
     #[test]
