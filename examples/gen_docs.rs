@@ -256,11 +256,15 @@ fn output_format(roff: &mut Roff) {
     section(roff, "OUTPUT");
     paragraph(
         roff,
-        "The console shows a block per sample: a header line (sample number, time, seconds \
-         since the start), then a table per reader. The first sample shows totals, later ones \
-         rates per second since the previous sample. Headers are bold on a terminal and plain \
-         otherwise. Warnings and errors go to standard error, one line each, starting \
-         netstatspy: warning: or netstatspy: error:.",
+        "The console shows a frame per display interval (--refresh, one a second by default, \
+         or every sample when sampling is slower): a header line (sample number, time, seconds \
+         since the start, the interval), then a table per reader with rates over the interval: \
+         throughput in bit/s and rates per second with SI prefixes, byte amounts with binary \
+         prefixes (KiB, MiB), a qdisc's largest backlog and queue length of the interval, the \
+         sockets that moved most data. On a terminal (--console top) one screen is redrawn in \
+         place, fitted to its size, idle rows hidden, and q stops the run; otherwise \
+         (--console plain) a block per frame is appended. Warnings and errors go to standard \
+         error, one line each, starting netstatspy: warning: or netstatspy: error:.",
     );
     paragraph(
         roff,

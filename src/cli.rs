@@ -20,9 +20,8 @@ pub const MAX_IFNAME: usize = 15;
 #[derive(Debug, Clone, Parser)]
 #[command(name = "netstatspy", version)]
 pub struct Cli {
-    /// Verbose output: on the console, after each sample's rates, a table of the interfaces' raw
-    /// totals (ip only); on standard error a timing
-    /// line every second (samples, overruns, schedule lateness, collect time per reader, time to
+    /// Verbose output: on the console, byte totals beside the rates (interfaces' rx and tx,
+    /// qdiscs' sent); on standard error a timing line every second (samples, overruns, schedule lateness, collect time per reader, time to
     /// hand a sample to the outputs, samples waiting and dropped) and a summary at exit (with
     /// CPU use, dump retries and what the outputs wrote and dropped).
     #[arg(short, long)]
