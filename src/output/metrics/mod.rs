@@ -600,35 +600,22 @@ impl Store {
         if let (Stats::Ss(sockets), Some(cap)) = (&record.stats, self.sockets.as_mut()) {
             cap.admit(sockets);
         }
-        let mut scratch = std::mem::take(&mut self.scratch);
-        Store::describe(record, self.sockets.as_ref(), &mut scratch, true);
-        for element in &mut scratch.elements[..scratch.used] {
-            let mut labels = std::mem::take(&mut self.labels);
-            element.labels(&self.constant, &mut labels);
-            for slot in &mut element.values[..element.used] {
-                let Some((family, scale)) = slot.route(self, record.kind, group) else {
-                    continue;
-                };
-                let Some(num) = slot.value else { continue };
-                let family = &mut self.families[family];
-                if !family.bursty {
-                    continue;
-                }
-                let peak = match family.peaks.get_mut(labels.as_str()) {
-                    Some(peak) => peak,
-                    None => family
-                        .peaks
-                        .entry(labels.clone())
-                        .or_insert_with(|| Peak::new(scale)),
-                };
-                // The first value of a name in an element wins.
-                if peak.generation != generation {
-                    peak.add(num.as_u64(), generation);
-                }
+        self.for_each_value(record, group, true, |family, labels, num, scale| {
+            if !family.bursty {
+                return;
             }
-            self.labels = labels;
-        }
-        self.scratch = scratch;
+            let peak = match family.peaks.get_mut(labels) {
+                Some(peak) => peak,
+                None => family
+                    .peaks
+                    .entry(labels.to_owned())
+                    .or_insert_with(|| Peak::new(scale)),
+            };
+            // The first value of a name in an element wins.
+            if peak.generation != generation {
+                peak.add(num.as_u64(), generation);
+            }
+        });
         // Without scrapes, peaks of elements that went away would pile up: drop them now and
         // then.
         if generation.is_multiple_of(1024) {
@@ -648,30 +635,45 @@ impl Store {
             .values()
             .filter_map(|r| r.latest.clone())
             .collect();
-        let mut scratch = std::mem::take(&mut self.scratch);
         for (sample, index) in latest {
             let record = &sample[index];
             let Some(group) = group(record.kind) else {
                 continue;
             };
-            Store::describe(record, self.sockets.as_ref(), &mut scratch, false);
-            for element in &mut scratch.elements[..scratch.used] {
-                let mut labels = std::mem::take(&mut self.labels);
-                element.labels(&self.constant, &mut labels);
-                for slot in &mut element.values[..element.used] {
-                    let Some((family, scale)) = slot.route(self, record.kind, group) else {
-                        continue;
-                    };
-                    let Some(num) = slot.value else { continue };
-                    // The first value of a name in an element wins.
-                    self.families[family]
-                        .series
-                        .entry(labels.clone())
-                        .or_insert(num.scaled(scale));
-                }
-                self.labels = labels;
+            self.for_each_value(record, group, false, |family, labels, num, scale| {
+                // The first value of a name in an element wins.
+                family
+                    .series
+                    .entry(labels.to_owned())
+                    .or_insert(num.scaled(scale));
+            });
+        }
+    }
+
+    /// Describe the exported elements of `record` (only their bursty gauges if asked) and give
+    /// each value, with its family, its element's labels and the factor to the family's unit,
+    /// to `f`.
+    fn for_each_value(
+        &mut self,
+        record: &Record,
+        group: &str,
+        only_bursty: bool,
+        mut f: impl FnMut(&mut Family, &str, Num, f64),
+    ) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let mut labels = std::mem::take(&mut self.labels);
+        Store::describe(record, self.sockets.as_ref(), &mut scratch, only_bursty);
+        for element in &mut scratch.elements[..scratch.used] {
+            element.labels(&self.constant, &mut labels);
+            for slot in &mut element.values[..element.used] {
+                let Some((family, scale)) = slot.route(self, record.kind, group) else {
+                    continue;
+                };
+                let Some(num) = slot.value else { continue };
+                f(&mut self.families[family], &labels, num, scale);
             }
         }
+        self.labels = labels;
         self.scratch = scratch;
     }
 
