@@ -13,7 +13,9 @@ use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Need, assert_same_link, bin, json_lines, require, run, scratch};
+use common::{
+    Need, assert_same_link, bin, capture_name, json_lines, recorded_options, require, run, scratch,
+};
 use pcap_file::pcap::{PcapPacket, PcapReader};
 use serde_json::Value;
 
@@ -1336,15 +1338,6 @@ fn replay_of_a_recording_reproduces_the_live_json() {
     }
 }
 
-/// The options a capture was recorded with (its description's `options:` line).
-fn recorded_options(pcap: &Path) -> Vec<String> {
-    described_if_any(pcap, "options")
-        .unwrap_or_default()
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
-
 /// Every capture replayed with the options it was recorded with writes exactly the bytes of the
 /// reference in tests/golden/json (see its README): the JSON writer keeps every key, its order,
 /// omission rules and number formats. With `NETSTATSPY_BLESS=1` in the environment, the test
@@ -1361,11 +1354,7 @@ fn replayed_json_is_byte_identical_to_the_reference() {
     pcaps.sort();
     assert!(pcaps.len() >= 20, "captures are missing: {pcaps:?}");
     for pcap in pcaps {
-        let name = pcap
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = capture_name(&pcap);
         let options = recorded_options(&pcap);
         let args: Vec<&str> = options.iter().map(String::as_str).collect();
         let (out, file) = replay(&pcap, &args);

@@ -22,7 +22,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{
-    Need, Netns, all_json_lines, bin, captures, check, recorded_options, require, run, scratch,
+    Need, Netns, all_json_lines, bin, capture_name, captures, check, recorded_options, require,
+    run, scratch,
 };
 use serde_json::Value;
 
@@ -173,11 +174,7 @@ fn keyframes_by_type(records: &[Value]) -> std::collections::BTreeMap<String, Ve
 fn every_capture_replayed_changes_only_expands_to_its_full_replay() {
     require(&[Need::Python3, Need::Zstd]);
     for pcap in captures() {
-        let name = pcap
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = capture_name(&pcap);
         let dir = scratch("changes-capture");
         let options = recorded_options(&pcap);
         let with = |extra: &str| -> Vec<String> {

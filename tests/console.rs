@@ -11,7 +11,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{bin, captures, recorded_options, run};
+use common::{bin, capture_name, captures, recorded_options, run};
 
 /// `sample N  YYYY-MM-DD HH:MM:SS.ffffff  +E.EEEs  interval I.IIIs` with the wall-clock time
 /// masked.
@@ -157,11 +157,7 @@ fn every_view(pcap: &Path, extra: &[&str]) -> String {
 #[test]
 fn every_capture_on_the_console() {
     for pcap in captures() {
-        let name = pcap
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = capture_name(&pcap);
         insta::assert_snapshot!(name.clone(), every_view(&pcap, &[]));
     }
 }

@@ -10,31 +10,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use common::{Need, bin, captures, check, require, run, scratch};
+use common::{
+    Need, bin, capture_name, captures, check, recorded_options, replay_to_json, require, run,
+    scratch,
+};
 use serde_json::Value;
-
-/// The `options:` line of a capture's description: what it was recorded with.
-fn options(pcap: &Path) -> Vec<String> {
-    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("description");
-    meta.lines()
-        .find_map(|l| l.strip_prefix("options:"))
-        .unwrap_or_else(|| panic!("{}: no options: line", pcap.display()))
-        .split_whitespace()
-        .map(str::to_owned)
-        .collect()
-}
-
-/// Replay `pcap` with the options it was recorded with, appending JSON Lines to `json`.
-fn replay(pcap: &Path, json: &Path) {
-    check(
-        Command::new(bin())
-            .arg("--replay")
-            .arg(pcap)
-            .args(["-c", "-j", "--file-name"])
-            .arg(json)
-            .args(options(pcap)),
-    );
-}
 
 fn export(args: &[&Path], extra: &[&str]) -> Output {
     run(Command::new(bin()).arg("export").args(args).args(extra))
@@ -81,13 +61,9 @@ fn every_capture_exported_reads_back_equal_to_its_json() {
     let mut pairs = Vec::new();
     let mut all = Vec::new();
     for pcap in captures() {
-        let name = pcap
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = capture_name(&pcap);
         let json = dir.join(format!("{name}.jsonl"));
-        replay(&pcap, &json);
+        replay_to_json(&pcap, &json, &[]);
         let out = dir.join(&name);
         export_ok(&[&json], &out);
         pairs.push((vec![json.clone()], out));
@@ -112,7 +88,7 @@ fn every_capture_exported_reads_back_equal_to_its_json() {
 /// JSON Lines of `pcap`'s replay with `"run": run` added to every record.
 fn run_lines(pcap: &Path, run: u64, dir: &Path) -> Vec<String> {
     let json = dir.join(format!("run{run}.jsonl"));
-    replay(pcap, &json);
+    replay_to_json(pcap, &json, &[]);
     std::fs::read_to_string(&json)
         .expect("replayed JSON")
         .lines()
@@ -518,9 +494,10 @@ fn large_input(path: &Path, bytes: u64, template: &Value) {
 fn memory_stays_flat_as_the_input_grows() {
     let dir = scratch("export-memory");
     let one = dir.join("one.jsonl");
-    replay(
+    replay_to_json(
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("captures/vm61-ss.pcap"),
         &one,
+        &[],
     );
     let template: Value = common::json_lines(&one)
         .into_iter()
@@ -576,7 +553,7 @@ fn changes_only_files_export_to_the_full_rows() {
             .join("captures")
             .join(format!("{name}.pcap"));
         let full = dir.join(format!("{name}.jsonl"));
-        replay(&pcap, &full);
+        replay_to_json(&pcap, &full, &[]);
         export_ok(&[&full], &dir.join(format!("{name}-full")));
         for keyframes in ["3600", "0.1"] {
             let changes = dir.join(format!("{name}-{keyframes}.jsonl"));
@@ -591,7 +568,7 @@ fn changes_only_files_export_to_the_full_rows() {
                         "--file-name",
                     ])
                     .arg(&changes)
-                    .args(options(&pcap)),
+                    .args(recorded_options(&pcap)),
             );
             let out = dir.join(format!("{name}-{keyframes}"));
             export_ok(&[&changes], &out);

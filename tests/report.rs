@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{Need, bin, captures, check, require, run, scratch};
+use common::{Need, bin, capture_name, captures, replay_to_json, require, run, scratch};
 use serde_json::Value;
 
 fn report(args: &[&Path], extra: &[&str]) -> Output {
@@ -385,27 +385,6 @@ fn bad_input_is_one_error_line_or_a_warning() {
     assert_error(&report(&[], &[]), 2, "FILE");
 }
 
-/// Replay `pcap` with the options it was recorded with (its description's `options:` line),
-/// appending JSON Lines to `json`, with `extra` options.
-fn replay(pcap: &Path, json: &Path, extra: &[&str]) {
-    let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("description");
-    let options: Vec<&str> = meta
-        .lines()
-        .find_map(|l| l.strip_prefix("options:"))
-        .unwrap_or_default()
-        .split_whitespace()
-        .collect();
-    check(
-        Command::new(bin())
-            .arg("--replay")
-            .arg(pcap)
-            .args(["-c", "-j", "--file-name"])
-            .arg(json)
-            .args(options)
-            .args(extra),
-    );
-}
-
 #[test]
 fn changes_only_input_reports_the_same_data() {
     let dir = scratch("report-changes");
@@ -414,8 +393,8 @@ fn changes_only_input_reports_the_same_data() {
         .find(|p| p.ends_with("vm61-tc.pcap"))
         .expect("vm61-tc.pcap");
     let (full, changes) = (dir.join("full.jsonl"), dir.join("changes.jsonl.zst"));
-    replay(&pcap, &full, &[]);
-    replay(&pcap, &changes, &["--changes-only"]);
+    replay_to_json(&pcap, &full, &[]);
+    replay_to_json(&pcap, &changes, &["--changes-only"]);
     let (a, b) = (dir.join("full.html"), dir.join("changes.html"));
     report_ok(&[&full], &a, &[]);
     report_ok(&[&changes], &b, &[]);
@@ -458,13 +437,9 @@ fn chromium_draws_every_plot_of_the_captures_without_errors() {
     let dir = scratch("report-chromium");
     let mut inputs = Vec::new();
     for pcap in captures() {
-        let name = pcap
-            .file_stem()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned();
+        let name = capture_name(&pcap);
         let json = dir.join(format!("{name}.jsonl"));
-        replay(&pcap, &json, &[]);
+        replay_to_json(&pcap, &json, &[]);
         inputs.push(json);
     }
     let (jsonl, _) = synthetic(3000, Some(2222));

@@ -144,7 +144,6 @@ pub fn check(cmd: &mut Command) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A network namespace that is deleted when dropped, even when the test fails.
 /// Every capture in `captures/`, sorted.
 pub fn captures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("captures");
@@ -158,16 +157,38 @@ pub fn captures() -> Vec<PathBuf> {
     found
 }
 
-/// The options a capture was recorded with (its description's `options:` line; none when the
-/// description has no such line).
+/// A capture's name: its file name without `.pcap`.
+pub fn capture_name(pcap: &Path) -> String {
+    pcap.file_stem()
+        .expect("a capture's name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// The options a capture was recorded with: its description's `options:` line, which every
+/// capture's description has.
 pub fn recorded_options(pcap: &Path) -> Vec<String> {
     let meta = std::fs::read_to_string(pcap.with_extension("txt")).expect("capture description");
     meta.lines()
         .find_map(|l| l.strip_prefix("options:"))
-        .unwrap_or_default()
+        .unwrap_or_else(|| panic!("{}: no options: line", pcap.display()))
         .split_whitespace()
         .map(str::to_owned)
         .collect()
+}
+
+/// Replay `pcap` with the options it was recorded with and `extra`, appending JSON Lines to
+/// `json`, without the console.
+pub fn replay_to_json(pcap: &Path, json: &Path, extra: &[&str]) {
+    check(
+        Command::new(bin())
+            .arg("--replay")
+            .arg(pcap)
+            .args(["-c", "-j", "--file-name"])
+            .arg(json)
+            .args(recorded_options(pcap))
+            .args(extra),
+    );
 }
 
 /// Move the calling thread into the network namespace named `ns` (`/var/run/netns/NS`).
