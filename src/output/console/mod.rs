@@ -298,16 +298,10 @@ impl<W: Write> Console<W> {
             return;
         }
         self.pending = true;
-        let count = match &record.stats {
-            Stats::Ip(v) => v.len(),
-            Stats::Tc(v) => v.len(),
-            Stats::Ss(v) => v.len(),
-            Stats::SsClosed(v) => v.len(),
-            Stats::QueueLimits(v) => v.len(),
-            Stats::SmallQueue(v) => v.len(),
-            Stats::Run(_) | Stats::RunSummary(_) => 0,
-        };
-        self.folds.meta.insert(record.kind, (count, record.partial));
+        // (Run headers and summaries never get here: `write` leaves them to the files.)
+        self.folds
+            .meta
+            .insert(record.kind, (record.stats.len(), record.partial));
         match &record.stats {
             Stats::Ip(links) => self.read_links(record.elapsed, links),
             Stats::Tc(qdiscs) => self.read_qdiscs(record.elapsed, qdiscs),
