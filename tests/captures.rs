@@ -1125,26 +1125,31 @@ fn replay_honours_iface() {
     }
 }
 
+/// tshark's reading of `pcap`: a line per frame, its protocols and `field`, tab-separated.
+fn tshark_fields(pcap: &Path, field: &str) -> String {
+    let out = run(Command::new("tshark").arg("-r").arg(pcap).args([
+        "-T",
+        "fields",
+        "-e",
+        "frame.protocols",
+        "-e",
+        field,
+    ]));
+    assert!(
+        out.status.success(),
+        "tshark -r {}: {}",
+        pcap.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 #[cfg_attr(not(have_tshark), ignore = "needs tshark (apt-get install tshark)")]
 fn every_capture_is_valid_pcap_for_tshark() {
     require(&[Need::Tshark]);
     for pcap in all_captures() {
-        let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
-            "-T",
-            "fields",
-            "-e",
-            "frame.protocols",
-            "-e",
-            "netlink.hdr_len",
-        ]));
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(
-            out.status.success(),
-            "tshark -r {}: {}",
-            pcap.display(),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let text = tshark_fields(&pcap, "netlink.hdr_len");
         assert!(text.lines().count() >= 4, "{text}");
         for line in text.lines() {
             // Every frame is dissected as netlink, with its message headers read.
@@ -1619,20 +1624,7 @@ fn the_run_header_in_a_recording_is_a_netlink_no_op_for_tshark() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run(Command::new("tshark").arg("-r").arg(&pcap).args([
-        "-T",
-        "fields",
-        "-e",
-        "frame.protocols",
-        "-e",
-        "netlink.hdr_type",
-    ]));
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let text = tshark_fields(&pcap, "netlink.hdr_type");
     assert!(
         text.lines()
             .all(|l| l.starts_with("sll:netlink") || l.starts_with("netlink")),
